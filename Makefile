@@ -1,0 +1,89 @@
+# wijksim: `make run` and `make test` are all a fresh Debian 12 machine needs (as root).
+# Build outputs go to build/ and bin/; nothing outside the repository is touched except
+# the Debian packages `make deps` installs.
+
+CC      ?= gcc
+PKGS    := gsl libconfig hdf5
+CFLAGS  ?= -O2
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -fopenmp -D_GNU_SOURCE -Ibuild \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhdf5_hl -lm
+LDFLAGS += -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
+
+# Debian 12 packages the build, tests and benchmarks need.
+DEB_PACKAGES := gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools
+
+BUILD   ?= build
+BIN     ?= bin
+SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
+MODEL_SRC  := $(wildcard models/*.c)
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODEL_SRC))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
+HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
+
+.PHONY: all deps run test unit-tests asan bench docs check-docs format clean FORCE
+
+all: $(BIN)/wijksim
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# The commit of the build, rewritten only when it changes.
+$(BUILD)/commit.h: FORCE
+	@mkdir -p $(BUILD)
+	@c=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
+	 echo "#define WIJKSIM_COMMIT \"$$c\"" > $@.new; \
+	 cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+$(BUILD)/%.o: %.c $(HEADERS) $(BUILD)/commit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN)/wijksim: $(BUILD)/sim/main.o $(LIB_OBJ)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_OBJ)
+	@mkdir -p $(BIN)/tests
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BIN)/bench: $(BUILD)/tests/bench/bench.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+unit-tests: $(UNIT_TESTS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p out
+	$(BIN)/wijksim run scenarios/baseline.cfg -o out/baseline.h5 --force
+
+test: deps
+	@$(MAKE) --no-print-directory all unit-tests
+	@BIN=$(BIN) tests/run_tests.sh
+
+# AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite (separate build tree).
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" all unit-tests
+	@ASAN_OPTIONS=detect_leaks=1 BIN=bin-asan WIJKSIM_QUICK=1 tests/run_tests.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BIN)/bench
+	$(BIN)/bench
+
+docs: all
+	$(BIN)/wijksim params --markdown > docs/parameters.md
+	$(BIN)/wijksim series --markdown > docs/output.md
+
+format:
+	clang-format -i sim/*.c sim/*.h models/*.c models/*.h tests/unit/*.c tests/unit/*.h tests/bench/*.c
+
+clean:
+	rm -rf build build-asan bin bin-asan tests/artefacts

@@ -1,0 +1,319 @@
+#include "config.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_INCLUDE_DEPTH 16
+
+void scenario_init(scenario_t *s) {
+    memset(s, 0, sizeof *s);
+    params_defaults(&s->params);
+}
+
+void scenario_free(scenario_t *s) {
+    for (int i = 0; i < s->nfiles; i++) free(s->files[i]);
+    free(s->set_args);
+    memset(s, 0, sizeof *s);
+}
+
+static char *read_text(const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read scenario file: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) free(buf);
+            buf = nb;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Stores a value after type and range checks; `where` is "file:line" for the message. */
+static int set_checked(scenario_t *s, int id, int k, double v, const char *where, char *err,
+                       size_t errlen) {
+    char why[256];
+    if (params_check_value(id, v, why, sizeof why) != 0) {
+        if (param_table[id].n > 1)
+            snprintf(err, errlen, "%s: parameter '%s' element %d: %s", where, param_table[id].name,
+                     k + 1, why);
+        else
+            snprintf(err, errlen, "%s: parameter '%s': %s", where, param_table[id].name, why);
+        return -1;
+    }
+    params_values(&s->params, id)[k] = v;
+    return 0;
+}
+
+static int scalar_value(const config_setting_t *st, int id, double *v, const char *where,
+                        char *err, size_t errlen) {
+    const param_info_t *pi = &param_table[id];
+    int t = config_setting_type(st);
+    const char *expected = pi->type == P_BOOL  ? "true or false"
+                           : pi->type == P_INT ? "an integer"
+                                               : "a number";
+    if (pi->type == P_BOOL && t == CONFIG_TYPE_BOOL) {
+        *v = config_setting_get_bool(st);
+        return 0;
+    }
+    if (pi->type != P_BOOL && (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)) {
+        *v = (double)config_setting_get_int64(st);
+        return 0;
+    }
+    if (pi->type == P_REAL && t == CONFIG_TYPE_FLOAT) {
+        *v = config_setting_get_float(st);
+        return 0;
+    }
+    static const char *const tn[] = {"nothing", "a group", "an integer", "an integer",
+                                     "a number with a decimal point", "a string", "true or false",
+                                     "an array", "a list"};
+    snprintf(err, errlen, "%s: parameter '%s': wrong type: expected %s, got %s", where, pi->name,
+             expected, t >= 0 && t <= 8 ? tn[t] : "an unknown type");
+    return -1;
+}
+
+static int apply_setting(scenario_t *s, const config_setting_t *st, const char *path,
+                         const char *file, char *err, size_t errlen) {
+    char where[512];
+    snprintf(where, sizeof where, "%s:%d", file, config_setting_source_line(st));
+    int id = params_find(path);
+    if (id < 0) {
+        snprintf(err, errlen, "%s: unknown parameter '%s'; did you mean '%s'?", where, path,
+                 params_closest(path));
+        return -1;
+    }
+    const param_info_t *pi = &param_table[id];
+    int t = config_setting_type(st);
+    int is_seq = t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
+    if (pi->n == 1 && is_seq) {
+        snprintf(err, errlen, "%s: parameter '%s': wrong type: expected a single value, got a list",
+                 where, pi->name);
+        return -1;
+    }
+    if (pi->n > 1) {
+        if (!is_seq) {
+            snprintf(err, errlen,
+                     "%s: parameter '%s': wrong type: expected a list of %d values [a, b, ...]",
+                     where, pi->name, pi->n);
+            return -1;
+        }
+        if (config_setting_length(st) != pi->n) {
+            snprintf(err, errlen, "%s: parameter '%s': expected %d values, got %d", where,
+                     pi->name, pi->n, config_setting_length(st));
+            return -1;
+        }
+        for (int k = 0; k < pi->n; k++) {
+            double v;
+            if (scalar_value(config_setting_get_elem(st, (unsigned)k), id, &v, where, err,
+                             errlen) != 0 ||
+                set_checked(s, id, k, v, where, err, errlen) != 0)
+                return -1;
+        }
+        return 0;
+    }
+    double v;
+    if (scalar_value(st, id, &v, where, err, errlen) != 0) return -1;
+    return set_checked(s, id, 0, v, where, err, errlen);
+}
+
+static int apply_group(scenario_t *s, const config_setting_t *g, const char *prefix,
+                       const char *file, char *err, size_t errlen) {
+    int n = config_setting_length(g);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *st = config_setting_get_elem(g, (unsigned)i);
+        char path[512];
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", config_setting_name(st));
+        int rc = config_setting_is_group(st) ? apply_group(s, st, path, file, err, errlen)
+                                             : apply_setting(s, st, path, file, err, errlen);
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
+
+/* Blanks every `@include "x"` line of text (keeping line numbers) and collects the paths,
+ * resolved against the including file's directory. */
+static int take_includes(char *text, const char *file, char **incs, int *ninc, char *err,
+                         size_t errlen) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", file);
+    char *d = dirname(dir);
+    int line = 1;
+    for (char *p = text; *p;) {
+        char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        char *q = p;
+        while (q < p + len && (*q == ' ' || *q == '\t')) q++;
+        if ((size_t)(p + len - q) >= 8 && strncmp(q, "@include", 8) == 0) {
+            char *a = memchr(q, '"', (size_t)(p + len - q));
+            char *b = a ? memchr(a + 1, '"', (size_t)(p + len - a - 1)) : NULL;
+            if (!b) {
+                snprintf(err, errlen, "%s:%d: syntax error: expected @include \"file.cfg\"", file,
+                         line);
+                return -1;
+            }
+            if (*ninc == MAX_SOURCE_FILES) {
+                snprintf(err, errlen, "%s:%d: too many @include lines", file, line);
+                return -1;
+            }
+            size_t plen = (size_t)(b - a - 1);
+            char *inc = malloc(strlen(d) + plen + 2);
+            if (a[1] == '/')
+                snprintf(inc, plen + 1, "%s", a + 1);
+            else
+                sprintf(inc, "%s/%.*s", d, (int)plen, a + 1);
+            incs[(*ninc)++] = inc;
+            memset(p, ' ', len);
+        }
+        if (!eol) break;
+        p = eol + 1;
+        line++;
+    }
+    return 0;
+}
+
+static int load_file(scenario_t *s, const char *path, int depth, char *err, size_t errlen) {
+    if (depth > MAX_INCLUDE_DEPTH) {
+        snprintf(err, errlen, "%s: @include nested more than %d deep (a cycle?)", path,
+                 MAX_INCLUDE_DEPTH);
+        return -1;
+    }
+    char *text = read_text(path, err, errlen);
+    if (!text) return -1;
+    char *incs[MAX_SOURCE_FILES];
+    int ninc = 0, rc = take_includes(text, path, incs, &ninc, err, errlen);
+    for (int i = 0; i < ninc && rc == 0; i++) rc = load_file(s, incs[i], depth + 1, err, errlen);
+    for (int i = 0; i < ninc; i++) free(incs[i]);
+    if (rc != 0) {
+        free(text);
+        return rc;
+    }
+    config_t cfg;
+    config_init(&cfg);
+    config_set_auto_convert(&cfg, 0);
+    if (!config_read_string(&cfg, text)) {
+        snprintf(err, errlen, "%s:%d: syntax error: %s", path, config_error_line(&cfg),
+                 config_error_text(&cfg));
+        rc = -1;
+    } else {
+        rc = apply_group(s, config_root_setting(&cfg), "", path, err, errlen);
+    }
+    config_destroy(&cfg);
+    free(text);
+    if (rc == 0 && s->nfiles < MAX_SOURCE_FILES) s->files[s->nfiles++] = strdup(path);
+    return rc;
+}
+
+int scenario_load(scenario_t *s, const char *path, char *err, size_t errlen) {
+    return load_file(s, path, 0, err, errlen);
+}
+
+static int parse_number(const char *str, double *v) {
+    while (*str == ' ') str++;
+    if (strcmp(str, "true") == 0) return *v = 1, 0;
+    if (strcmp(str, "false") == 0) return *v = 0, 0;
+    char *end;
+    errno = 0;
+    *v = strtod(str, &end);
+    while (*end == ' ') end++;
+    return end == str || *end != '\0' || errno ? -1 : 0;
+}
+
+int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen) {
+    const char *eq = strchr(assignment, '=');
+    char where[600];
+    snprintf(where, sizeof where, "--set %s", assignment);
+    if (!eq || eq == assignment) {
+        snprintf(err, errlen, "%s: expected name=value", where);
+        return -1;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - assignment), assignment);
+    int id = params_find(name);
+    if (id < 0) {
+        snprintf(err, errlen, "%s: unknown parameter '%s'; did you mean '%s'?", where, name,
+                 params_closest(name));
+        return -1;
+    }
+    const param_info_t *pi = &param_table[id];
+    char val[1024];
+    snprintf(val, sizeof val, "%s", eq + 1);
+    char *body = val;
+    size_t vl = strlen(body);
+    if (body[0] == '[' && vl > 1 && body[vl - 1] == ']') body[vl - 1] = '\0', body++;
+    int k = 0;
+    for (char *tok = strtok(body, ","); tok; tok = strtok(NULL, ","), k++) {
+        double v;
+        if (k >= pi->n) break;
+        if (parse_number(tok, &v) != 0) {
+            snprintf(err, errlen, "%s: parameter '%s': wrong type: expected %s, got '%s'", where,
+                     name, pi->type == P_BOOL ? "true or false" : "a number", tok);
+            return -1;
+        }
+        if (pi->type == P_BOOL && v != 0 && v != 1) {
+            snprintf(err, errlen, "%s: parameter '%s': wrong type: expected true or false", where,
+                     name);
+            return -1;
+        }
+        if (set_checked(s, id, k, v, where, err, errlen) != 0) return -1;
+    }
+    if (k != pi->n) {
+        snprintf(err, errlen, "%s: parameter '%s': expected %d value%s, got %s", where, name,
+                 pi->n, pi->n > 1 ? "s separated by commas" : "", k > pi->n ? "more" : "fewer");
+        return -1;
+    }
+    size_t old = s->set_args ? strlen(s->set_args) : 0;
+    char *nb = realloc(s->set_args, old + strlen(assignment) + 2);
+    if (nb) {
+        sprintf(nb + old, "%s\n", assignment);
+        s->set_args = nb;
+    }
+    return 0;
+}
+
+static double sum(const double *v, int n) {
+    double t = 0;
+    for (int i = 0; i < n; i++) t += v[i];
+    return t;
+}
+
+int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
+    const params_t *p = &s->params;
+    if (p->world_deprivation_min[0] > p->world_deprivation_max[0]) {
+        snprintf(err, errlen,
+                 "parameters 'world.deprivation_min' (%g) and 'world.deprivation_max' (%g): "
+                 "expected min <= max",
+                 p->world_deprivation_min[0], p->world_deprivation_max[0]);
+        return -1;
+    }
+    if (sum(p->world_household_share, 6) <= 0 || sum(p->world_children_share, 3) <= 0) {
+        snprintf(err, errlen, "parameters 'world.household_share' and 'world.children_share': "
+                              "expected shares with a positive sum");
+        return -1;
+    }
+    if (p->world_population[0] < 20 * p->world_neighbourhoods[0]) {
+        snprintf(err, errlen,
+                 "parameters 'world.population' (%g) and 'world.neighbourhoods' (%g): expected "
+                 "at least 20 residents per neighbourhood",
+                 p->world_population[0], p->world_neighbourhoods[0]);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,279 @@
+/* wijksim: command line. Parses arguments, loads and validates the scenario, runs it and
+ * decides exit status: 0 success, 1 runtime failure, 2 usage or configuration error. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "output.h"
+#include "params.h"
+#include "series.h"
+#include "sim.h"
+#include "version.h"
+
+enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+static const char *const usage_main =
+    "usage: wijksim COMMAND [options]\n"
+    "\n"
+    "Simulates residents, their needs and the neighbourhood (wijk)team week by week, and\n"
+    "writes weekly time series to HDF5.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.cfg     run a scenario and write an HDF5 file\n"
+    "  params               list every parameter with its default, range and unit\n"
+    "  series               list every output series with its unit\n"
+    "  help [COMMAND]       this text, or the options of a command\n"
+    "\n"
+    "options:\n"
+    "  --version            print the version and commit\n"
+    "  --help               this text\n"
+    "\n"
+    "Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n";
+
+static const char *const usage_run =
+    "usage: wijksim run SCENARIO.cfg [-o FILE.h5] [--seed N] [--replicates R] [--threads T]\n"
+    "                   [--set name=value]... [--force] [--quiet]\n"
+    "\n"
+    "  -o, --output FILE     HDF5 file to write (default: SCENARIO name + .h5 in the current folder)\n"
+    "  -s, --seed N          base seed (default 1); same seed, same output, for any thread count\n"
+    "  -r, --replicates R    independent replicates (default 1)\n"
+    "  -t, --threads T       OpenMP threads (default: all cores)\n"
+    "      --set name=value  override a parameter, e.g. --set team.fte=6.5 (repeatable)\n"
+    "  -f, --force           overwrite an existing output file\n"
+    "  -q, --quiet           print nothing but errors\n";
+
+static const char *const usage_params =
+    "usage: wijksim params [SCENARIO.cfg] [--set name=value]... [--markdown | --cfg]\n"
+    "\n"
+    "Lists every parameter: name, value, range, unit and description. With a scenario (and\n"
+    "--set) the values are those it resolves to.\n"
+    "  --markdown   the reference table of docs/parameters.md\n"
+    "  --cfg        the resolved values as a complete scenario file\n";
+
+static const char *const usage_series =
+    "usage: wijksim series [--markdown]\n"
+    "\n"
+    "Lists every output series with its dimensions, unit and description.\n"
+    "  --markdown   the reference table of docs/output.md\n";
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg) {
+    fprintf(stderr, "wijksim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'wijksim %s--help'.\n", cmd ? (strcmp(cmd, "run") == 0 ? "run " : "params ") : "");
+    return EXIT_USAGE;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+static void on_signal(int sig) {
+    output_remove_tmp_signal_safe();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static char *default_output(const char *scenario) {
+    const char *base = strrchr(scenario, '/');
+    base = base ? base + 1 : scenario;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".cfg") == 0) n -= 4;
+    char *out = malloc(n + 4);
+    sprintf(out, "%.*s.h5", (int)n, base);
+    return out;
+}
+
+static int cmd_run(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"output", required_argument, 0, 'o'},  {"seed", required_argument, 0, 's'},
+        {"replicates", required_argument, 0, 'r'}, {"threads", required_argument, 0, 't'},
+        {"set", required_argument, 0, 'S'},     {"force", no_argument, 0, 'f'},
+        {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    run_opts_t ro = {.seed = 1, .replicates = 1};
+    const char *outpath = NULL;
+    int force = 0, quiet = 0, c;
+    char **sets = calloc((size_t)argc, sizeof *sets);
+    int nsets = 0;
+    long v;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': outpath = optarg; break;
+        case 's': {
+            char *end;
+            errno = 0;
+            unsigned long long s = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-')
+                return free(sets), usage_error("run", "--seed: expected a non-negative integer, got '%s'", optarg);
+            ro.seed = s;
+            break;
+        }
+        case 'r':
+            if (parse_long(optarg, 1, 100000, &v) != 0)
+                return free(sets), usage_error("run", "--replicates: expected an integer from 1 to 100000, got '%s'", optarg);
+            ro.replicates = (int)v;
+            break;
+        case 't':
+            if (parse_long(optarg, 1, 4096, &v) != 0)
+                return free(sets), usage_error("run", "--threads: expected an integer from 1 to 4096, got '%s'", optarg);
+            ro.threads = (int)v;
+            break;
+        case 'S': sets[nsets++] = optarg; break;
+        case 'f': force = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage_run, stdout); return free(sets), 0;
+        default:
+            return free(sets), usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return free(sets), usage_error("run", "%s", optind >= argc ? "expected one SCENARIO.cfg" : "expected exactly one SCENARIO.cfg");
+    const char *path = argv[optind];
+
+    char err[ERR_LEN];
+    scenario_t sc;
+    scenario_init(&sc);
+    int rc = scenario_load(&sc, path, err, sizeof err);
+    for (int i = 0; i < nsets && rc == 0; i++) rc = scenario_set(&sc, sets[i], err, sizeof err);
+    if (rc == 0) rc = scenario_validate(&sc, err, sizeof err);
+    free(sets);
+    if (rc != 0) {
+        fprintf(stderr, "wijksim: %s\n", err);
+        scenario_free(&sc);
+        return EXIT_USAGE;
+    }
+    char *defout = outpath ? NULL : default_output(path);
+    if (!outpath) outpath = defout;
+    output_t *out;
+    rc = output_open(&out, outpath, force, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "wijksim: %s\n", err);
+        scenario_free(&sc);
+        free(defout);
+        return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    ro.progress = !quiet && isatty(STDERR_FILENO);
+    run_stats_t st;
+    rc = output_begin(out, &sc, &ro, err, sizeof err);
+    if (rc == 0) rc = sim_run(&sc.params, &ro, output_replicate, out, &st, err, sizeof err);
+    output_summary_t sum;
+    output_summary(out, &sum);
+    char cerr[ERR_LEN];
+    if (output_close(out, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
+        snprintf(err, sizeof err, "%s", cerr);
+        rc = -1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "wijksim: %s\n", err);
+    } else if (!quiet) {
+        printf("wijksim %s: %s, seed %llu, %d replicate%s, %.0f residents in %d neighbourhoods, "
+               "%d weeks after %d weeks burn-in\n",
+               WIJKSIM_VERSION, path, (unsigned long long)ro.seed, ro.replicates,
+               ro.replicates > 1 ? "s" : "", sum.residents, (int)sc.params.world_neighbourhoods[0],
+               (int)sc.params.sim_weeks[0], (int)sc.params.sim_burn_in_weeks[0]);
+        printf("Municipality, mean over the last 52 weeks%s:\n",
+               ro.replicates > 1 ? " and all replicates" : "");
+        printf("  residents with a need            %10.0f  (%.1f %%)\n", sum.with_need,
+               100 * sum.with_need / sum.residents);
+        printf("  unmet need (severity >= 2)       %10.0f  residents\n", sum.unmet);
+        printf("  new needs                        %10.0f  per year\n", sum.new_needs_year);
+        printf("  crises                           %10.0f  per year\n", sum.crises_year);
+        printf("  waiting list                     %10.0f  requests\n", sum.waiting_list);
+        printf("  waiting time to intake           %10.1f  weeks\n", sum.waiting_time);
+        printf("  team caseload                    %10.1f  cases per FTE\n", sum.caseload_per_fte);
+        printf("  cost                             %10.0f  euro per year\n", sum.cost_year);
+        printf("Simulated %.3g resident-weeks in %.2f s (%.3g per second).\n", st.resident_weeks,
+               st.seconds, st.resident_weeks / st.seconds);
+        printf("Output: %s\n", outpath);
+    }
+    scenario_free(&sc);
+    free(defout);
+    return rc == 0 ? 0 : EXIT_RUNTIME;
+}
+
+static int cmd_params(int argc, char **argv) {
+    int markdown = 0, cfg = 0;
+    const char *path = NULL;
+    char err[ERR_LEN];
+    scenario_t sc;
+    scenario_init(&sc);
+    for (int i = 1; i < argc; i++) {
+        int rc = 0;
+        if (strcmp(argv[i], "--markdown") == 0) markdown = 1;
+        else if (strcmp(argv[i], "--cfg") == 0) cfg = 1;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return fputs(usage_params, stdout), scenario_free(&sc), 0;
+        else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) rc = scenario_set(&sc, argv[++i], err, sizeof err);
+        else if (strncmp(argv[i], "--set=", 6) == 0) rc = scenario_set(&sc, argv[i] + 6, err, sizeof err);
+        else if (argv[i][0] != '-' && !path) rc = scenario_load(&sc, path = argv[i], err, sizeof err);
+        else return scenario_free(&sc), usage_error("params", "unexpected argument '%s'", argv[i]);
+        if (rc != 0) {
+            fprintf(stderr, "wijksim: %s\n", err);
+            scenario_free(&sc);
+            return EXIT_USAGE;
+        }
+    }
+    if (markdown) params_write_markdown(stdout);
+    else if (cfg) params_write_cfg(stdout, &sc.params);
+    else params_write_table(stdout, &sc.params);
+    scenario_free(&sc);
+    return 0;
+}
+
+static int cmd_series(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--markdown") == 0) {
+        series_write_markdown(stdout);
+        return 0;
+    }
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return fputs(usage_series, stdout), 0;
+    if (argc > 1) return usage_error("series", "unexpected argument '%s'", argv[1]);
+    for (int i = 0; i < N_SERIES; i++)
+        printf("%-24s %-6s %-16s %s\n", series_table[i].name, series_kind_names[series_table[i].kind],
+               series_table[i].unit, series_table[i].description);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("wijksim %s (commit %s)\n", WIJKSIM_VERSION, WIJKSIM_COMMIT);
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        const char *what = argc > 2 ? argv[2] : "";
+        fputs(strcmp(what, "run") == 0      ? usage_run
+              : strcmp(what, "params") == 0 ? usage_params
+              : strcmp(what, "series") == 0 ? usage_series
+                                            : usage_main,
+              stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "params") == 0) return cmd_params(argc - 1, argv + 1);
+    if (strcmp(cmd, "series") == 0) return cmd_series(argc - 1, argv + 1);
+    return usage_error(NULL, "unknown command '%s'", cmd);
+}

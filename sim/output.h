@@ -1,0 +1,41 @@
+/* HDF5 output.
+ *
+ * The file is written to "<target>.tmp.<pid>" next to the target and renamed over it only
+ * when everything is written, so a reader never sees a half-written file and a failed run
+ * leaves nothing behind. An existing target is refused unless `force` is set.
+ *
+ * Layout (docs/output.md): root attributes (version, commit, seed, replicates, creation time,
+ * resolved configuration as libconfig text), /parameters (one dataset per registry entry with
+ * unit, description and source), /neighbourhoods (index, deprivation), and every series of
+ * the series registry as /municipality/NAME [replicate, week, ...] and /neighbourhood/NAME
+ * [replicate, week, neighbourhood, ...], chunked and compressed. */
+#ifndef WIJKSIM_OUTPUT_H
+#define WIJKSIM_OUTPUT_H
+
+#include <stddef.h>
+
+#include "../models/world.h"
+#include "config.h"
+#include "sim.h"
+
+typedef struct output output_t;
+
+/* Refuses an existing target without force, and creates the temporary file. Exit-status
+ * class: returns -2 for a usage error (target exists), -1 for a runtime failure. */
+int output_open(output_t **out, const char *path, int force, char *err, size_t errlen);
+int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *err, size_t errlen);
+/* A replicate_sink_fn; ctx is the output_t. */
+int output_replicate(void *ctx, int replicate, const world_t *w, const double *values, int weeks);
+/* Closes and renames into place (commit) or removes the temporary file. */
+int output_close(output_t *o, int commit, char *err, size_t errlen);
+/* Removes the temporary file of an open output (async-signal-safe). */
+void output_remove_tmp_signal_safe(void);
+
+/* Municipality means of a few series over the last 52 recorded weeks of all replicates. */
+typedef struct {
+    double residents, with_need, unmet, waiting_list, waiting_time, caseload_per_fte;
+    double cost_year, new_needs_year, crises_year;
+} output_summary_t;
+void output_summary(const output_t *o, output_summary_t *s);
+
+#endif

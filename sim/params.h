@@ -1,0 +1,66 @@
+/* The parameter registry.
+ *
+ * models/params.def is the one list of parameters. From it this header builds params_t (one
+ * double array per parameter, so models read p->team_fte[0]) and param_table (name, type,
+ * bounds, unit, description, source) that drives loading, validation, `wijksim params`,
+ * docs/parameters.md and the HDF5 attributes. Integers and booleans are stored as doubles and
+ * validated as whole numbers. */
+#ifndef WIJKSIM_PARAMS_H
+#define WIJKSIM_PARAMS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../models/domain.h"
+
+typedef enum { P_REAL, P_INT, P_BOOL } param_type_t;
+
+#define V(...) {__VA_ARGS__}
+
+typedef struct {
+#define PARAM(id, name, type, n, defaults, min, max, unit, sched, desc, source) double id[n];
+#include "../models/params.def"
+#undef PARAM
+} params_t;
+
+typedef enum {
+#define PARAM(id, name, type, n, defaults, min, max, unit, sched, desc, source) PID_##id,
+#include "../models/params.def"
+#undef PARAM
+    N_PARAMS
+} param_id_t;
+
+typedef struct {
+    const char *name;
+    param_type_t type;
+    int n;
+    const double *defaults;
+    double min, max;
+    const char *unit;
+    int schedulable;
+    const char *description;
+    const char *source;
+    size_t offset; /* of the first value in params_t */
+} param_info_t;
+
+extern const param_info_t param_table[N_PARAMS];
+extern const char *const param_type_names[];
+
+void params_defaults(params_t *p);
+/* Index of the parameter with this dotted name, or -1. */
+int params_find(const char *name);
+/* The known name closest to `name` (edit distance), for "did you mean" messages. */
+const char *params_closest(const char *name);
+double *params_values(params_t *p, int id);
+const double *params_cvalues(const params_t *p, int id);
+/* Checks one value against type and range; on failure writes what was expected into msg. */
+int params_check_value(int id, double v, char *msg, size_t msglen);
+
+/* The resolved parameters as a libconfig scenario (loadable again). */
+void params_write_cfg(FILE *f, const params_t *p);
+/* docs/parameters.md. */
+void params_write_markdown(FILE *f);
+/* One line per parameter for `wijksim params`. */
+void params_write_table(FILE *f, const params_t *p);
+
+#endif
