@@ -1,0 +1,75 @@
+/* Random streams: deterministic per key, distinct and uncorrelated across keys, and the
+ * right distribution for the helpers the models use. */
+#include <gsl/gsl_rng.h>
+
+#include "../../sim/rng.h"
+#include "check.h"
+
+#define N 200000
+
+static int same_sequence(gsl_rng *a, gsl_rng *b, int n) {
+    for (int i = 0; i < n; i++)
+        if (gsl_rng_get(a) != gsl_rng_get(b)) return 0;
+    return 1;
+}
+
+static void test_same_key_same_stream(void) {
+    gsl_rng *a = rng_stream_new(42, 3, 7), *b = rng_stream_new(42, 3, 7);
+    CHECK(same_sequence(a, b, 10000), "same_key_gives_same_stream", "sequences differ");
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
+static void test_keys_give_distinct_streams(void) {
+    const uint64_t keys[][3] = {{42, 3, 7}, {43, 3, 7}, {42, 4, 7}, {42, 3, 8}, {42, 3, RNG_STREAM_RUN},
+                                {0, 0, 0}, {0, 0, 1}, {0, 1, 0}, {1, 0, 0}};
+    int nk = sizeof keys / sizeof keys[0], clashes = 0;
+    for (int i = 0; i < nk; i++)
+        for (int j = 0; j < i; j++) {
+            gsl_rng *a = rng_stream_new(keys[i][0], keys[i][1], keys[i][2]);
+            gsl_rng *b = rng_stream_new(keys[j][0], keys[j][1], keys[j][2]);
+            int equal = 0;
+            for (int k = 0; k < 1000; k++) equal += gsl_rng_get(a) == gsl_rng_get(b);
+            clashes += equal > 5;
+            gsl_rng_free(a);
+            gsl_rng_free(b);
+        }
+    CHECK(clashes == 0, "different_seed_replicate_or_stream_give_different_streams", "%d clashes", clashes);
+}
+
+/* Neighbouring streams must not be correlated: Pearson r of paired uniforms ~ N(0, 1/n). */
+static void test_neighbour_streams_uncorrelated(void) {
+    int bad = 0;
+    for (uint64_t s = 0; s < 8; s++) {
+        gsl_rng *a = rng_stream_new(1, 0, s), *b = rng_stream_new(1, 0, s + 1);
+        double sx = 0, sy = 0, sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < N; i++) {
+            double x = gsl_rng_uniform(a), y = gsl_rng_uniform(b);
+            sx += x, sy += y, sxy += x * y, sxx += x * x, syy += y * y;
+        }
+        double r = (sxy - sx * sy / N) / sqrt((sxx - sx * sx / N) * (syy - sy * sy / N));
+        bad += fabs(r) * sqrt(N) > 4.5;
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+    CHECK(bad == 0, "neighbouring_streams_uncorrelated", "%d of 8 pairs |r| > 4.5/sqrt(n)", bad);
+}
+
+static void test_distributions(void) {
+    gsl_rng *r = rng_stream_new(7, 0, 0);
+    double s = 0, hits = 0, rate = 0.3;
+    for (int i = 0; i < N; i++) s += rng_exp(r, rate);
+    double mean = s / N, se = (1 / rate) / sqrt(N);
+    CHECK(fabs(mean - 1 / rate) < 4 * se, "exponential_mean_is_one_over_rate", "mean %g expected %g", mean, 1 / rate);
+    for (int i = 0; i < N; i++) hits += rng_bern(r, 0.137);
+    check_binomial("bernoulli_frequency_matches_p", hits, N, 0.137, 4, 10000);
+    gsl_rng_free(r);
+}
+
+int main(void) {
+    test_same_key_same_stream();
+    test_keys_give_distinct_streams();
+    test_neighbour_streams_uncorrelated();
+    test_distributions();
+    return check_exit();
+}
