@@ -37,6 +37,20 @@ static inline void check_binomial(const char *name, double x, double n, double p
           p, z, k);
 }
 
+/* A count that is a sum of independent events with known mean and variance (a
+ * Poisson-binomial count), within k standard errors. */
+static inline void check_count(const char *name, double x, double mean, double var, double k,
+                               double min_mean) {
+    if (mean < min_mean) {
+        printf("FAIL %s: expected count too small for a test (%g < %g)\n", name, mean, min_mean);
+        check_failures++;
+        return;
+    }
+    double z = (x - mean) / sqrt(var);
+    CHECK(fabs(z) <= k, name, "observed %g, expected %g (sd %.3g), z=%.2f > %g", x, mean,
+          sqrt(var), z, k);
+}
+
 static inline int check_exit(void) { return check_failures ? 1 : 0; }
 
 #endif

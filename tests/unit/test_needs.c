@@ -1,0 +1,192 @@
+/* Need dynamics against their parameters: onset timing by age band (calendar draws), the
+ * domain and severity of new needs, competing escalation and improvement, crisis
+ * stabilisation, comorbidity, and a zero-hazard world. Each estimate is compared with its
+ * expectation computed from the parameters, within K standard errors. */
+#include "check.h"
+#include "world_fixture.h"
+
+#define K 4.5
+
+static void no_dynamics(params_t *p) {
+    for (int s = 0; s < 3; s++) p->needs_escalation_rate[s] = p->needs_improvement_rate[s] = 0;
+    for (int s = 0; s < 4; s++) p->seek_rate[s] = 0;
+}
+
+/* Residents with nothing going on get their first onset from the calendar: by week W the
+ * share of an age band that has had one is 1 - exp(-H W), H the band's weekly total rate. */
+static void test_onset_timing_by_age_band(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 60000 : 200000);
+    no_dynamics(&p);
+    world_t *w = fixture_world(&p, 1);
+    nbh_t *n = &w->nbh[0];
+    const int W = 12;
+    for (int week = 0; week < W; week++) needs_week(w, n, week);
+    double at_risk[N_AGE_BANDS] = {0}, hit[N_AGE_BANDS] = {0};
+    for (uint32_t i = 0; i < n->nres; i++) {
+        at_risk[n->res[i].age_band] += 1;
+        hit[n->res[i].age_band] += n->res[i].active != 0;
+    }
+    for (int a = 0; a < N_AGE_BANDS; a++) {
+        char name[64];
+        snprintf(name, sizeof name, "onset_by_week_%d_age_%s", W, age_band_names[a]);
+        check_binomial(name, hit[a], at_risk[a], -expm1(-n->onset_total[a] * W), K, 2000);
+    }
+    world_free(w);
+}
+
+/* The first week's onsets all come from the calendar: domain d with probability
+ * rate[a][d] / H[a], moderate with probability needs.onset_moderate_share. */
+static void test_onset_domain_and_severity(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 100000 : 400000);
+    no_dynamics(&p);
+    p.needs_onset_moderate_share[0] = 0.3;
+    world_t *w = fixture_world(&p, 2);
+    nbh_t *n = &w->nbh[0];
+    double band[N_AGE_BANDS] = {0};
+    for (uint32_t i = 0; i < n->nres; i++) band[n->res[i].age_band] += 1;
+    needs_week(w, n, 0);
+    double total = 0;
+    for (int d = 0; d < N_DOMAINS; d++) {
+        double mean = 0, var = 0;
+        for (int a = 0; a < N_AGE_BANDS; a++) {
+            double q = -expm1(-n->onset_total[a]) * n->onset_rate[a][d] / n->onset_total[a];
+            mean += band[a] * q;
+            var += band[a] * q * (1 - q);
+        }
+        char name[64];
+        snprintf(name, sizeof name, "onset_domain_split_%s", domain_names[d]);
+        check_count(name, n->m[OFF_new_needs + d], mean, var, K, 50);
+        total += n->m[OFF_new_needs + d];
+    }
+    double moderate = 0;
+    for (int d = 0; d < N_DOMAINS; d++) moderate += (double)n->sev_count[d][SEV_MODERATE];
+    check_binomial("onset_moderate_share", moderate, total, 0.3, K, 500);
+    world_free(w);
+}
+
+/* One week of an existing need: escalate with rate e, improve with rate i (self-reliance
+ * effect off), as competing hazards. */
+static void test_escalation_and_improvement(void) {
+    for (int s = SEV_LIGHT; s <= SEV_CRISIS; s++) {
+        params_t p;
+        fixture_params(&p, quick() ? 30000 : 100000);
+        no_dynamics(&p);
+        for (int a = 0; a < 4; a++)
+            for (int d = 0; d < N_DOMAINS; d++)
+                p.needs_onset_0_17[d] = p.needs_onset_18_64[d] = p.needs_onset_65_79[d] =
+                    p.needs_onset_80plus[d] = 0;
+        p.needs_self_reliance_effect[0] = 0;
+        p.needs_escalation_rate[0] = 6, p.needs_escalation_rate[1] = 4, p.needs_escalation_rate[2] = 3;
+        p.needs_improvement_rate[0] = 10, p.needs_improvement_rate[1] = 5, p.needs_improvement_rate[2] = 2;
+        p.needs_crisis_weeks[0] = 3;
+        world_t *w = fixture_world(&p, 3 + (uint64_t)s);
+        nbh_t *n = &w->nbh[0];
+        fixture_all_with_need(n, DOM_MENTAL, s);
+        needs_week(w, n, 1);
+        double N = n->nres, pe, pi;
+        if (s == SEV_CRISIS) {
+            pe = 0, pi = -expm1(-1.0 / 3);
+        } else {
+            double e = p.needs_escalation_rate[s - 1] / 52, i = p.needs_improvement_rate[s - 1] / 52;
+            double any = -expm1(-(e + i));
+            pe = any * e / (e + i), pi = any * i / (e + i);
+        }
+        char name[64];
+        if (s < SEV_CRISIS) {
+            snprintf(name, sizeof name, "escalation_from_severity_%d", s);
+            check_binomial(name, n->m[OFF_escalations + DOM_MENTAL], N, pe, K, 1000);
+        } else {
+            CHECK(n->m[OFF_escalations + DOM_MENTAL] == 0, "crisis_does_not_escalate", "%g",
+                  n->m[OFF_escalations + DOM_MENTAL]);
+        }
+        snprintf(name, sizeof name, "improvement_from_severity_%d", s);
+        check_binomial(name, n->m[OFF_improvements + DOM_MENTAL], N, pi, K, 1000);
+        if (s == SEV_LIGHT)
+            CHECK(n->m[OFF_resolutions + DOM_MENTAL] == n->m[OFF_improvements + DOM_MENTAL],
+                  "improving_a_light_need_resolves_it", "%g vs %g", n->m[OFF_resolutions + DOM_MENTAL],
+                  n->m[OFF_improvements + DOM_MENTAL]);
+        world_free(w);
+    }
+}
+
+/* Self-reliance speeds improvement: expected count from each resident's own rate. */
+static void test_self_reliance_effect(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 30000 : 100000);
+    no_dynamics(&p);
+    p.needs_improvement_rate[1] = 8;
+    p.needs_self_reliance_effect[0] = 1.5;
+    world_t *w = fixture_world(&p, 9);
+    nbh_t *n = &w->nbh[0];
+    for (int a = 0; a < N_AGE_BANDS; a++)
+        for (int d = 0; d < N_DOMAINS; d++) n->onset_rate[a][d] = 0;
+    fixture_all_with_need(n, DOM_FINANCES, SEV_MODERATE);
+    needs_week(w, n, 1);
+    double mean = 0, var = 0, mean_flat = -expm1(-8.0 / 52) * n->nres;
+    for (uint32_t i = 0; i < n->nres; i++) {
+        double sr = n->res[i].self_reliance / 255.0;
+        double q = -expm1(-8.0 / 52 * (1 + 1.5 * (sr - 0.5)));
+        mean += q, var += q * (1 - q);
+    }
+    check_count("improvement_follows_self_reliance", n->m[OFF_improvements + DOM_FINANCES], mean, var, K, 500);
+    /* The flat expectation (no self-reliance effect) must be rejected, or the test is blind. */
+    double z_flat = (n->m[OFF_improvements + DOM_FINANCES] - mean_flat) / sqrt(var);
+    CHECK(fabs(z_flat) > K, "self_reliance_effect_is_detectable", "z against flat %.2f", z_flat);
+    world_free(w);
+}
+
+/* A resident with needs in two domains gets new needs in the others at rate x rr^2. */
+static void test_comorbidity(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 30000 : 100000);
+    no_dynamics(&p);
+    p.needs_comorbidity_rr[0] = 2.5;
+    world_t *w = fixture_world(&p, 5);
+    nbh_t *n = &w->nbh[0];
+    for (uint32_t i = 0; i < n->nres; i++) {
+        resident_activate(n, i);
+        need_set(n, i, DOM_FINANCES, SEV_LIGHT, 0);
+        need_set(n, i, DOM_HOUSING, SEV_LIGHT, 0);
+    }
+    memset(n->m, 0, sizeof n->m);
+    needs_week(w, n, 1);
+    double mean = 0, var = 0;
+    for (uint32_t i = 0; i < n->nres; i++)
+        for (int d = DOM_MENTAL; d <= DOM_LONELINESS; d++) {
+            double q = -expm1(-n->onset_rate[n->res[i].age_band][d] * 2.5 * 2.5);
+            mean += q, var += q * (1 - q);
+        }
+    double got = 0;
+    for (int d = DOM_MENTAL; d <= DOM_LONELINESS; d++) got += n->m[OFF_new_needs + d];
+    check_count("comorbidity_multiplies_onset", got, mean, var, K, 100);
+    world_free(w);
+}
+
+/* Degenerate: zero onset hazard in every band gives no needs over a whole run. */
+static void test_zero_onset_gives_no_needs(void) {
+    params_t p;
+    fixture_params(&p, 20000);
+    p.world_neighbourhoods[0] = 3;
+    p.sim_weeks[0] = 104;
+    for (int d = 0; d < N_DOMAINS; d++)
+        p.needs_onset_0_17[d] = p.needs_onset_18_64[d] = p.needs_onset_65_79[d] = p.needs_onset_80plus[d] = 0;
+    totals_t t;
+    fixture_run(&p, 2, &t);
+    CHECK(domain_sum(t.total, OFF_new_needs) == 0 && t.total[OFF_residents_with_need] == 0 &&
+              t.total[OFF_help_requests] == 0,
+          "zero_onset_hazard_gives_no_needs", "new needs %g, with need %g", domain_sum(t.total, OFF_new_needs),
+          t.total[OFF_residents_with_need]);
+    CHECK(t.total[OFF_residents] > 0, "zero_onset_world_has_residents", "none");
+}
+
+int main(void) {
+    test_onset_timing_by_age_band();
+    test_onset_domain_and_severity();
+    test_escalation_and_improvement();
+    test_self_reliance_effect();
+    test_comorbidity();
+    test_zero_onset_gives_no_needs();
+    return check_exit();
+}
