@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The generated reference docs are up to date: docs/parameters.md is `wijksim params
+# --markdown` and docs/output.md is `wijksim series --markdown`.
+set -u
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_binary docs
+
+D=$(scratch docs)
+
+# fresh NAME DOC COMMAND...: DOC equals the command's output.
+fresh() {
+    local name=$1 doc=$REPO_DIR/$2 gen=$D/$(basename "$2")
+    shift 2
+    if ! "$WIJKSIM" "$@" > "$gen" 2> "$D/err"; then
+        fail "$name" "'wijksim $*' failed: $(head -2 "$D/err" | tr '\n' ' ')"
+    elif [ ! -f "$doc" ]; then
+        fail "$name" "$2 is missing; run make docs"
+    elif ! diff -q "$doc" "$gen" >/dev/null; then
+        fail "$name" "$2 differs from 'wijksim $*' ($(diff "$doc" "$gen" | grep -c '^[<>]') lines); run make docs"
+    else
+        pass "$name"
+    fi
+}
+
+fresh "docs: docs/parameters.md is up to date" docs/parameters.md params --markdown
+fresh "docs: docs/output.md is up to date" docs/output.md series --markdown
+
+finish
