@@ -4,22 +4,25 @@
 
 CC      ?= gcc
 PKGS    := gsl libconfig hdf5
-CFLAGS  ?= -O2
-CFLAGS  += -std=c11 -Wall -Wextra -Werror -fopenmp -D_GNU_SOURCE -Ibuild \
+OPT     ?= -O2
+SAN     ?=
+BUILD   ?= build
+BIN     ?= bin
+CFLAGS  := $(OPT) $(SAN) -std=c11 -Wall -Wextra -Werror -fopenmp -D_GNU_SOURCE -I$(BUILD) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhdf5_hl -lm
-LDFLAGS += -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhdf5_hl -lm
+LDFLAGS := $(SAN) -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 
 # Debian 12 packages the build, tests and benchmarks need.
 DEB_PACKAGES := gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools
 
-BUILD   ?= build
-BIN     ?= bin
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC  := $(wildcard models/*.c)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODEL_SRC))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
 HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
+
+.SECONDARY:
 
 .PHONY: all deps run test unit-tests asan bench docs check-docs format clean FORCE
 
@@ -54,6 +57,7 @@ $(BIN)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BIN)/bench: $(BUILD)/tests/bench/bench.o $(LIB_OBJ)
+	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 unit-tests: $(UNIT_TESTS)
@@ -69,9 +73,8 @@ test: deps
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite (separate build tree).
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan \
-	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" all unit-tests
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit-tests
 	@ASAN_OPTIONS=detect_leaks=1 BIN=bin-asan WIJKSIM_QUICK=1 tests/run_tests.sh
 
 bench: deps

@@ -261,7 +261,7 @@ int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen
     int k = 0;
     for (char *tok = strtok(body, ","); tok; tok = strtok(NULL, ","), k++) {
         double v;
-        if (k >= pi->n) break;
+        if (k >= pi->n) continue; /* counted, reported below */
         if (parse_number(tok, &v) != 0) {
             snprintf(err, errlen, "%s: parameter '%s': wrong type: expected %s, got '%s'", where,
                      name, pi->type == P_BOOL ? "true or false" : "a number", tok);

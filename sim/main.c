@@ -65,7 +65,7 @@ static const char *const usage_series =
 static int usage_error(const char *cmd, const char *fmt, const char *arg) {
     fprintf(stderr, "wijksim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'wijksim %s--help'.\n", cmd ? (strcmp(cmd, "run") == 0 ? "run " : "params ") : "");
+    fprintf(stderr, "\nTry 'wijksim %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return EXIT_USAGE;
 }
 

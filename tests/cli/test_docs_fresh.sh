@@ -9,14 +9,14 @@ D=$(scratch docs)
 
 # fresh NAME DOC COMMAND...: DOC equals the command's output.
 fresh() {
-    local name=$1 doc=$REPO_DIR/$2 gen=$D/$(basename "$2")
+    local name=$1 rel=$2 doc=$REPO_DIR/$2 gen=$D/$(basename "$2")
     shift 2
     if ! "$WIJKSIM" "$@" > "$gen" 2> "$D/err"; then
         fail "$name" "'wijksim $*' failed: $(head -2 "$D/err" | tr '\n' ' ')"
     elif [ ! -f "$doc" ]; then
-        fail "$name" "$2 is missing; run make docs"
+        fail "$name" "$rel is missing; run make docs"
     elif ! diff -q "$doc" "$gen" >/dev/null; then
-        fail "$name" "$2 differs from 'wijksim $*' ($(diff "$doc" "$gen" | grep -c '^[<>]') lines); run make docs"
+        fail "$name" "$rel differs from 'wijksim $*' ($(diff "$doc" "$gen" | grep -c '^[<>]') lines); run make docs"
     else
         pass "$name"
     fi

@@ -39,7 +39,7 @@ static void test_onset_timing_by_age_band(void) {
  * rate[a][d] / H[a], moderate with probability needs.onset_moderate_share. */
 static void test_onset_domain_and_severity(void) {
     params_t p;
-    fixture_params(&p, quick() ? 100000 : 400000);
+    fixture_params(&p, 400000);
     no_dynamics(&p);
     p.needs_onset_moderate_share[0] = 0.3;
     world_t *w = fixture_world(&p, 2);

@@ -21,7 +21,7 @@ static void test_care_avoider_share(void) {
 static void test_help_seeking_rate(void) {
     for (int s = SEV_LIGHT; s <= SEV_SEVERE; s += 2) {
         params_t p;
-        fixture_params(&p, quick() ? 30000 : 100000);
+        fixture_params(&p, 100000);
         p.access_barrier[0] = 0.35;
         world_t *w = fixture_world(&p, 22 + (uint64_t)s);
         nbh_t *n = &w->nbh[0];

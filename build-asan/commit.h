@@ -1,0 +1,1 @@
+#define WIJKSIM_COMMIT "13c6d56-dirty"
