@@ -116,7 +116,7 @@ static int cmd_run(int argc, char **argv) {
             char *end;
             errno = 0;
             unsigned long long s = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || optarg[0] == '-')
+            if (errno || end == optarg || *end || strspn(optarg, "0123456789") != strlen(optarg))
                 return free(sets), usage_error("run", "--seed: expected a non-negative integer, got '%s'", optarg);
             ro.seed = s;
             break;
@@ -227,6 +227,11 @@ static int cmd_params(int argc, char **argv) {
             scenario_free(&sc);
             return EXIT_USAGE;
         }
+    }
+    if (!markdown && scenario_validate(&sc, err, sizeof err) != 0) {
+        fprintf(stderr, "wijksim: %s\n", err);
+        scenario_free(&sc);
+        return EXIT_USAGE;
     }
     if (markdown) params_write_markdown(stdout);
     else if (cfg) params_write_cfg(stdout, &sc.params);

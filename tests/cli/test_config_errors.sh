@@ -206,6 +206,13 @@ expect_err "usage --seed abc: message names the option" "--seed" "'abc'"
 wj run "$BASELINE" --seed -1
 expect_rc "usage --seed -1: exit status 2" 2
 
+wj run "$BASELINE" --seed " -1"
+expect_rc "usage --seed ' -1' (leading space): exit status 2" 2
+
+wj params --set world.deprivation_min=0.9 --cfg
+expect_rc "params runs the cross-parameter checks: exit status 2" 2
+expect_err "params cross-parameter check names both parameters" "world.deprivation_min" "world.deprivation_max"
+
 wj run "$BASELINE" --threads 0
 expect_rc "usage --threads 0: exit status 2" 2
 expect_err "usage --threads 0: message names the option" "--threads"
