@@ -72,10 +72,12 @@ int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week) {
     return u32vec_push(&n->calendar[(int)at], ri);
 }
 
-static void nbh_free(nbh_t *n) {
+static void nbh_free(nbh_t *n, int weeks) {
     free(n->res);
     free(n->hh_first);
     free(n->active);
+    if (n->calendar)
+        for (int k = 0; k < weeks; k++) free(n->calendar[k].v);
     free(n->calendar);
     free(n->team.queue);
     free(n->team.cases);
@@ -84,14 +86,7 @@ static void nbh_free(nbh_t *n) {
 
 void world_free(world_t *w) {
     if (!w) return;
-    for (int i = 0; i < w->nnbh; i++) {
-        nbh_t *n = &w->nbh[i];
-        if (n->calendar)
-            for (int k = 0; k < w->weeks_total; k++) free(n->calendar[k].v);
-        free(n->calendar);
-        n->calendar = NULL;
-        nbh_free(n);
-    }
+    for (int i = 0; w->nbh && i < w->nnbh; i++) nbh_free(&w->nbh[i], w->weeks_total);
     free(w->nbh);
     if (w->rng) gsl_rng_free(w->rng);
     free(w);

@@ -23,32 +23,31 @@ static int check_failures;
         }                                                                                          \
     } while (0)
 
-/* Observed count `x` of `n` trials against probability p within k standard errors. */
-static inline void check_binomial(const char *name, double x, double n, double p, double k,
-                                  double min_n) {
-    if (n < min_n) {
-        printf("FAIL %s: sample too small (%g < %g)\n", name, n, min_n);
+/* A count that is a sum of independent events with known mean and variance (a
+ * Poisson-binomial count), within k standard errors; `size` must reach `min_size` (trials
+ * or expected events, as the caller states) or the check fails as too small to judge. */
+static inline void check_count_guarded(const char *name, double x, double mean, double var,
+                                       double k, double size, double min_size) {
+    if (size < min_size) {
+        printf("FAIL %s: sample too small for a test (%g < %g)\n", name, size, min_size);
         check_failures++;
         return;
     }
-    double se = sqrt(n * p * (1 - p));
-    double z = se > 0 ? (x - n * p) / se : (x == n * p ? 0 : INFINITY);
-    CHECK(fabs(z) <= k, name, "observed %g of %g, expected %g (p=%g), z=%.2f > %g", x, n, n * p,
-          p, z, k);
+    double sd = sqrt(var);
+    double z = sd > 0 ? (x - mean) / sd : (x == mean ? 0 : INFINITY);
+    CHECK(fabs(z) <= k, name, "observed %g, expected %g (sd %.3g), z=%.2f > %g", x, mean, sd, z, k);
 }
 
-/* A count that is a sum of independent events with known mean and variance (a
- * Poisson-binomial count), within k standard errors. */
+/* Observed count `x` of `n` trials with probability p; at least min_n trials. */
+static inline void check_binomial(const char *name, double x, double n, double p, double k,
+                                  double min_n) {
+    check_count_guarded(name, x, n * p, n * p * (1 - p), k, n, min_n);
+}
+
+/* Poisson-binomial count with at least min_mean expected events. */
 static inline void check_count(const char *name, double x, double mean, double var, double k,
                                double min_mean) {
-    if (mean < min_mean) {
-        printf("FAIL %s: expected count too small for a test (%g < %g)\n", name, mean, min_mean);
-        check_failures++;
-        return;
-    }
-    double z = (x - mean) / sqrt(var);
-    CHECK(fabs(z) <= k, name, "observed %g, expected %g (sd %.3g), z=%.2f > %g", x, mean,
-          sqrt(var), z, k);
+    check_count_guarded(name, x, mean, var, k, mean, min_mean);
 }
 
 static inline int check_exit(void) { return check_failures ? 1 : 0; }
