@@ -33,7 +33,8 @@ int access_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
     team_t *t = &n->team;
     double client = team_client_hours(p, t);
-    double budget = client * p->team_intake_share[0] + t->intake_carry;
+    double carried = t->intake_carry;
+    double budget = client * p->team_intake_share[0] + carried;
     double per = p->team_intake_hours[0], used = 0;
     n->m[OFF_hours_client] += client;
     while (t->qlen > 0) {
@@ -64,6 +65,7 @@ int access_week(world_t *w, nbh_t *n, int week) {
     /* Unused intake hours carry over only while people wait (at most one intake's worth). */
     t->intake_carry = t->qlen > 0 ? fmin(budget - used, per) : 0;
     n->m[OFF_hours_intake] += used;
-    t->hours_left = client - used;
+    /* Hours carried in were not this week's; hours carried out are kept for next week. */
+    t->hours_left = fmax(0, client + carried - used - t->intake_carry);
     return 0;
 }

@@ -2,7 +2,9 @@
  *
  * Every open case needs team.case_hours a week for full effect; when the hours left after
  * intake fall short, all cases get the same share (coverage), which scales their effect.
- * A case adds team.case_effect to the need's improvement rate; it closes when the need is
+ * After the needs phase, a case improves its need by one level with weekly probability
+ * 1 - exp(-team.case_effect x coverage / 52), a draw of its own (so a need can improve
+ * spontaneously and through casework in the same week); it closes when the need is
  * resolved, or at the duration cap team.case_max_weeks (seed 002 L1068-1071) with the need
  * handed back to the resident. Last week's coverage also damps escalation (needs.c). */
 #include "../sim/rng.h"

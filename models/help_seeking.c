@@ -33,7 +33,7 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
         uint32_t ri = n->active[i].resident;
         resident_t *r = &n->res[ri];
         if (r->propensity == 0) continue;
-        double scale = r->propensity / 64.0 * through / 52.0;
+        double scale = r->propensity / PROPENSITY_SCALE * through / 52.0;
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d);
             if (s == SEV_NONE || sup_get(r, d) != SUP_NONE) continue;

@@ -21,7 +21,7 @@ static int onset_severity(const params_t *p, nbh_t *n) {
 static void evolve_need(const params_t *p, nbh_t *n, uint32_t ri, int d, int s, int week) {
     resident_t *r = &n->res[ri];
     if (s == SEV_CRISIS) {
-        if (rng_bern(n->rng, rate_to_p(1.0 / p->needs_crisis_weeks[0])))
+        if (rng_bern(n->rng, 1.0 / p->needs_crisis_weeks[0])) /* geometric, mean crisis_weeks */
             need_set(n, ri, d, SEV_SEVERE, week);
         return;
     }

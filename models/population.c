@@ -99,7 +99,7 @@ int population_init(const world_t *w, nbh_t *n, int index) {
                 r->propensity = 0;
             } else {
                 double pr = gsl_ran_gamma(n->rng, shape, 1.0 / shape);
-                r->propensity = (uint8_t)fmax(1, fmin(255, lround(pr * 64)));
+                r->propensity = (uint16_t)fmax(1, fmin(65535, lround(pr * PROPENSITY_SCALE)));
             }
         }
         n->nhh++;

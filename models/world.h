@@ -19,6 +19,7 @@
 
 #define NO_WEEK 0xFFFFu
 #define MAX_WEEKS 0xFFF0u
+#define PROPENSITY_SCALE 1024.0
 
 typedef struct {
     uint32_t household;  /* index into the neighbourhood's households */
@@ -28,10 +29,11 @@ typedef struct {
     uint16_t next_onset; /* week of the scheduled onset while inactive; NO_WEEK otherwise */
     uint8_t age_band;
     uint8_t self_reliance; /* 0..255 for 0..1 */
-    uint8_t propensity;    /* help-seeking propensity x 64; 0 = care avoider */
     uint8_t flags;
-    uint8_t pad[2];
+    uint16_t propensity; /* help-seeking propensity x PROPENSITY_SCALE; 0 = care avoider */
 } resident_t;
+
+_Static_assert(sizeof(resident_t) == 24, "resident_t is meant to stay compact");
 
 typedef struct {
     uint32_t resident;

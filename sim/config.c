@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_INCLUDE_DEPTH 16
 
@@ -22,6 +23,11 @@ void scenario_free(scenario_t *s) {
 }
 
 static char *read_text(const char *path, char *err, size_t errlen) {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: cannot read scenario file: not a regular file", path);
+        return NULL;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot read scenario file: %s", path, strerror(errno));
@@ -37,6 +43,10 @@ static char *read_text(const char *path, char *err, size_t errlen) {
             if (!nb) free(buf);
             buf = nb;
         }
+    }
+    if (ferror(f)) {
+        free(buf);
+        buf = NULL;
     }
     fclose(f);
     if (!buf) {
@@ -155,18 +165,21 @@ static int take_includes(char *text, const char *file, char **incs, int *ninc, c
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", file);
     char *d = dirname(dir);
-    int line = 1;
+    int line = 1, in_comment = 0;
     for (char *p = text; *p;) {
         char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char *q = p;
         while (q < p + len && (*q == ' ' || *q == '\t')) q++;
-        if ((size_t)(p + len - q) >= 8 && strncmp(q, "@include", 8) == 0) {
+        if (!in_comment && (size_t)(p + len - q) >= 8 && strncmp(q, "@include", 8) == 0) {
             char *a = memchr(q, '"', (size_t)(p + len - q));
             char *b = a ? memchr(a + 1, '"', (size_t)(p + len - a - 1)) : NULL;
-            if (!b) {
-                snprintf(err, errlen, "%s:%d: syntax error: expected @include \"file.cfg\"", file,
-                         line);
+            char *rest = b ? b + 1 : NULL;
+            while (rest && rest < p + len && (*rest == ' ' || *rest == '\t' || *rest == '\r')) rest++;
+            if (!b || (rest < p + len && *rest != '#' && strncmp(rest, "//", 2) != 0)) {
+                snprintf(err, errlen,
+                         "%s:%d: syntax error: expected @include \"file.cfg\" alone on its line",
+                         file, line);
                 return -1;
             }
             if (*ninc == MAX_SOURCE_FILES) {
@@ -175,12 +188,21 @@ static int take_includes(char *text, const char *file, char **incs, int *ninc, c
             }
             size_t plen = (size_t)(b - a - 1);
             char *inc = malloc(strlen(d) + plen + 2);
+            if (!inc) {
+                snprintf(err, errlen, "%s: out of memory", file);
+                return -1;
+            }
             if (a[1] == '/')
                 snprintf(inc, plen + 1, "%s", a + 1);
             else
                 sprintf(inc, "%s/%.*s", d, (int)plen, a + 1);
             incs[(*ninc)++] = inc;
             memset(p, ' ', len);
+        }
+        /* Track block comments so a commented-out @include stays out. */
+        for (char *c = p; c + 1 < p + len; c++) {
+            if (!in_comment && c[0] == '/' && c[1] == '*') in_comment = 1, c++;
+            else if (in_comment && c[0] == '*' && c[1] == '/') in_comment = 0, c++;
         }
         if (!eol) break;
         p = eol + 1;
@@ -217,7 +239,16 @@ static int load_file(scenario_t *s, const char *path, int depth, char *err, size
     }
     config_destroy(&cfg);
     free(text);
-    if (rc == 0 && s->nfiles < MAX_SOURCE_FILES) s->files[s->nfiles++] = strdup(path);
+    if (rc == 0) {
+        if (s->nfiles == MAX_SOURCE_FILES) {
+            snprintf(err, errlen, "%s: more than %d scenario files in one run", path, MAX_SOURCE_FILES);
+            return -1;
+        }
+        if (!(s->files[s->nfiles++] = strdup(path))) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            return -1;
+        }
+    }
     return rc;
 }
 
@@ -259,7 +290,7 @@ int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen
     size_t vl = strlen(body);
     if (body[0] == '[' && vl > 1 && body[vl - 1] == ']') body[vl - 1] = '\0', body++;
     int k = 0;
-    for (char *tok = strtok(body, ","); tok; tok = strtok(NULL, ","), k++) {
+    for (char *next = body, *tok; (tok = strsep(&next, ",")) != NULL; k++) {
         double v;
         if (k >= pi->n) continue; /* counted, reported below */
         if (parse_number(tok, &v) != 0) {

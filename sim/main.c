@@ -90,7 +90,7 @@ static char *default_output(const char *scenario) {
     size_t n = strlen(base);
     if (n > 4 && strcmp(base + n - 4, ".cfg") == 0) n -= 4;
     char *out = malloc(n + 4);
-    sprintf(out, "%.*s.h5", (int)n, base);
+    if (out) sprintf(out, "%.*s.h5", (int)n, base);
     return out;
 }
 
@@ -106,6 +106,7 @@ static int cmd_run(int argc, char **argv) {
     int force = 0, quiet = 0, c;
     char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
+    if (!sets) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     long v;
     optind = 1;
     opterr = 0;
@@ -156,6 +157,7 @@ static int cmd_run(int argc, char **argv) {
         return EXIT_USAGE;
     }
     char *defout = outpath ? NULL : default_output(path);
+    if (!outpath && !defout) return scenario_free(&sc), fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     if (!outpath) outpath = defout;
     output_t *out;
     rc = output_open(&out, outpath, force, err, sizeof err);

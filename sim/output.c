@@ -35,14 +35,21 @@ void output_remove_tmp_signal_safe(void) {
 int output_open(output_t **out, const char *path, int force, char *err, size_t errlen) {
     struct stat st;
     *out = NULL;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: exists and is not a regular file; expected an output file name", path);
+        return -2;
+    }
     if (stat(path, &st) == 0 && !force) {
         snprintf(err, errlen, "%s: output file exists; use --force to overwrite it", path);
         return -2;
     }
     output_t *o = calloc(1, sizeof *o);
-    if (!o) return snprintf(err, errlen, "out of memory"), -1;
-    o->path = strdup(path);
-    o->tmp = malloc(strlen(path) + 32);
+    if (o) o->path = strdup(path), o->tmp = malloc(strlen(path) + 32);
+    if (!o || !o->path || !o->tmp) {
+        if (o) free(o->path), free(o->tmp), free(o);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     sprintf(o->tmp, "%s.tmp.%ld", path, (long)getpid());
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -141,11 +148,15 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
     const char *sde = getenv("SOURCE_DATE_EPOCH"); /* reproducible files on request */
     time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    char *cfg = config_text(s);
-    char files[8192] = "";
-    for (int i = 0; i < s->nfiles; i++) {
-        strncat(files, s->files[i], sizeof files - strlen(files) - 2);
-        strncat(files, "\n", sizeof files - strlen(files) - 1);
+    char *cfg = config_text(s), *files = NULL;
+    size_t files_len = 0;
+    FILE *ff = open_memstream(&files, &files_len);
+    for (int i = 0; ff && i < s->nfiles; i++) fprintf(ff, "%s\n", s->files[i]);
+    if (ff) fclose(ff);
+    if (!cfg || !files) {
+        free(cfg), free(files);
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     char names[512];
     rc |= attr_str(f, "/", "wijksim_version", WIJKSIM_VERSION);
@@ -159,6 +170,7 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
     joined(names, sizeof names, severity_names, N_SEVERITIES);
     rc |= attr_str(f, "/", "severity_names", names);
     free(cfg);
+    free(files);
     unsigned long long seed = ro->seed;
     rc |= H5LTset_attribute_ulong(f, "/", "seed", &(unsigned long){(unsigned long)seed}, 1) < 0;
     rc |= H5LTset_attribute_int(f, "/", "replicates", &ro->replicates, 1) < 0;
@@ -223,7 +235,9 @@ int output_replicate(void *ctx, int rep, const world_t *w, const double *values,
     output_t *o = ctx;
     int nn = o->nnbh, rc = 0;
     if (rep == 0) {
-        double *idx = malloc(sizeof(double) * (size_t)nn * 2), *dep = idx + nn;
+        double *idx = malloc(sizeof(double) * (size_t)nn * 2);
+        if (!idx) return -1;
+        double *dep = idx + nn;
         hid_t g = group(o->file, "neighbourhoods");
         for (int i = 0; i < nn; i++) idx[i] = i, dep[i] = w->nbh[i].deprivation;
         rc |= g < 0 || small_dataset(g, "index", nn, idx) || small_dataset(g, "deprivation", nn, dep);

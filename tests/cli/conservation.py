@@ -72,10 +72,25 @@ def main():
                close(d["cost_total"], d["cost_team_staff"]),
                f"max |diff| {max_abs(d['cost_total'] - d['cost_team_staff'])}")
 
-        over = d["hours_intake"] + d["hours_casework"] - d["hours_client"]
-        report(f"conservation: {level} hours_intake + hours_casework <= hours_client",
-               bool(np.all(over <= 1e-9 * np.maximum(1.0, d["hours_client"]))),
+        # Intake hours not used in a week may be carried to the next (a partial intake, at
+        # most one intake's worth per team), so hours spent never exceed hours available up
+        # to any week plus what was carried in from before the first recorded week.
+        teams = 1 if level == "neighbourhood" else n["residents"].shape[2]
+        carried_in = teams * float(f["parameters/team.intake_hours"][0])
+        spent = np.cumsum(d["hours_intake"] + d["hours_casework"], axis=1)
+        avail = np.cumsum(d["hours_client"], axis=1) + carried_in
+        over = spent - avail
+        report(f"conservation: {level} hours spent <= hours available (cumulative)",
+               bool(np.all(over <= 1e-9 * np.maximum(1.0, avail))),
                f"exceeded by up to {float(np.max(over))} hours")
+        report(f"conservation: {level} hours are never negative",
+               bool(np.all(d["hours_intake"] >= 0) and np.all(d["hours_casework"] >= 0)),
+               f"min casework {float(np.min(d['hours_casework']))}")
+        cov = d["casework_coverage"]
+        cov = cov[~np.isnan(cov)]
+        report(f"conservation: {level} casework coverage within [0, 1]",
+               bool(np.all((cov >= 0) & (cov <= 1 + 1e-12))),
+               f"range {float(np.min(cov))} .. {float(np.max(cov))}")
 
         report(f"conservation: {level} advice + cases_opened = intakes",
                close(d["advice"] + d["cases_opened"], d["intakes"]),

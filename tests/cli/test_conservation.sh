@@ -36,6 +36,8 @@ conserve() {
 
 conserve short
 conserve stretched --set team.fte=1 --set team.intake_hours=10 --set team.case_hours=8
+# An intake longer than a week's client hours is only possible on carried hours.
+conserve carry --set team.fte=1 --set team.intake_hours=30 --set team.case_hours=4
 
 # The stretched run must really have a waiting list and a casework shortfall.
 wl=$(h5_data "$D/stretched.h5" /municipality/waiting_list | sort -g | tail -1)

@@ -87,7 +87,7 @@ static void test_escalation_and_improvement(void) {
         needs_week(w, n, 1);
         double N = n->nres, pe, pi;
         if (s == SEV_CRISIS) {
-            pe = 0, pi = -expm1(-1.0 / 3);
+            pe = 0, pi = 1.0 / 3;
         } else {
             double e = p.needs_escalation_rate[s - 1] / 52, i = p.needs_improvement_rate[s - 1] / 52;
             double any = -expm1(-(e + i));
@@ -98,8 +98,9 @@ static void test_escalation_and_improvement(void) {
             snprintf(name, sizeof name, "escalation_from_severity_%d", s);
             check_binomial(name, n->m[OFF_escalations + DOM_MENTAL], N, pe, K, 1000);
         } else {
-            CHECK(n->m[OFF_escalations + DOM_MENTAL] == 0, "crisis_does_not_escalate", "%g",
-                  n->m[OFF_escalations + DOM_MENTAL]);
+            CHECK((double)n->sev_count[DOM_MENTAL][SEV_SEVERE] == n->m[OFF_improvements + DOM_MENTAL],
+                  "crisis_stabilises_to_severe", "%lld severe vs %g improvements",
+                  (long long)n->sev_count[DOM_MENTAL][SEV_SEVERE], n->m[OFF_improvements + DOM_MENTAL]);
         }
         snprintf(name, sizeof name, "improvement_from_severity_%d", s);
         check_binomial(name, n->m[OFF_improvements + DOM_MENTAL], N, pi, K, 1000);

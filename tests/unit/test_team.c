@@ -29,7 +29,7 @@ static void test_help_seeking_rate(void) {
         help_seeking_week(w, n, 1);
         double mean = 0, var = 0, avoiders_asking = 0;
         for (uint32_t i = 0; i < n->nres; i++) {
-            double q = -expm1(-p.seek_rate[s - 1] * n->res[i].propensity / 64.0 * 0.65 / 52);
+            double q = -expm1(-p.seek_rate[s - 1] * n->res[i].propensity / PROPENSITY_SCALE * 0.65 / 52);
             mean += q, var += q * (1 - q);
             avoiders_asking += n->res[i].propensity == 0 && sup_get(&n->res[i], DOM_LONELINESS) != SUP_NONE;
         }
