@@ -1,1 +1,1 @@
-#define WIJKSIM_COMMIT "13c6d56-dirty"
+#define WIJKSIM_COMMIT "570a849-dirty"

@@ -41,6 +41,27 @@ run_error "config @include without quotes" "$F/include_noquote.cfg"
 expect_err "config @include without quotes: message names file:line and the expected form" \
     "include_noquote.cfg:2:" '@include "file.cfg"'
 
+run_error "config @include with trailing text" "$F/include_trailing.cfg"
+expect_err "config @include with trailing text: message names file:line and the rule" \
+    "include_trailing.cfg:2:" "alone on its line"
+
+wj params "$F/include_in_comment.cfg" --cfg
+expect_rc "config @include inside a block comment is ignored: exit status 0" 0
+check "config @include inside a block comment: the file's own value holds" \
+    test "$(cfg_value "$OUT" team.fte)" = "5.5"
+
+run_error "config scenario is a folder" "$F"
+expect_err "config scenario is a folder: message says so" "not a regular file"
+
+run_error "--set empty vector element" "$BASELINE" --set needs.escalation_rate=0.1,,0.3
+expect_err "--set empty vector element: message names the parameter" "needs.escalation_rate" "expected a number"
+
+D_OUT=$(scratch outdir)
+mkdir -p "$D_OUT/target.h5"
+wj run "$BASELINE" -o "$D_OUT/target.h5" --force
+expect_rc "output target is a folder, even with --force: exit status 2" 2
+expect_err "output target is a folder: message says so" "not a regular file"
+
 run_error "config unknown key" "$F/unknown_key.cfg"
 expect_err "config unknown key: message names file:3, the key and the suggestion" \
     "unknown_key.cfg:3:" "'access.team_treshold'" "did you mean 'access.team_threshold'"

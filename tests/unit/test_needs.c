@@ -168,6 +168,33 @@ static void test_comorbidity(void) {
     world_free(w);
 }
 
+/* Residents whose needs pass leave the active pool and get their next onset from the
+ * calendar: among them, the share with a new onset within W weeks is 1 - exp(-H W). */
+static void test_onset_after_leaving_the_pool(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 60000 : 150000);
+    no_dynamics(&p);
+    world_t *w = fixture_world(&p, 8);
+    nbh_t *n = &w->nbh[0];
+    fixture_all_with_need(n, DOM_LONELINESS, SEV_LIGHT);
+    for (uint32_t i = 0; i < n->nres; i++) need_set(n, i, DOM_LONELINESS, SEV_NONE, 2);
+    accounting_week(w, n, 2); /* everybody leaves the pool and is rescheduled after week 2 */
+    CHECK(n->nactive == 0, "resolved_residents_leave_the_active_pool", "%u still active", n->nactive);
+    const int W = 15;
+    for (int week = 3; week < 3 + W; week++) needs_week(w, n, week);
+    double at_risk[N_AGE_BANDS] = {0}, hit[N_AGE_BANDS] = {0};
+    for (uint32_t i = 0; i < n->nres; i++) {
+        at_risk[n->res[i].age_band] += 1;
+        hit[n->res[i].age_band] += n->res[i].active != 0;
+    }
+    for (int a = AGE_18_64; a <= AGE_80PLUS; a++) {
+        char name[64];
+        snprintf(name, sizeof name, "onset_after_leaving_pool_age_%s", age_band_names[a]);
+        check_binomial(name, hit[a], at_risk[a], -expm1(-n->onset_total[a] * W), K, 2000);
+    }
+    world_free(w);
+}
+
 /* Degenerate: zero onset hazard in every band gives no needs over a whole run. */
 static void test_zero_onset_gives_no_needs(void) {
     params_t p;
@@ -191,6 +218,7 @@ int main(void) {
     test_escalation_and_improvement();
     test_self_reliance_effect();
     test_comorbidity();
+    test_onset_after_leaving_the_pool();
     test_zero_onset_gives_no_needs();
     return check_exit();
 }

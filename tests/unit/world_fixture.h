@@ -41,6 +41,7 @@ static inline void fixture_all_with_need(nbh_t *n, int d, int sev) {
 /* Sums of every value over weeks, replicates and neighbourhoods, plus the last week. */
 typedef struct {
     double total[N_VALUES];
+    double first[N_VALUES];
     double last[N_VALUES];
 } totals_t;
 
@@ -52,6 +53,7 @@ static inline int totals_sink(void *ctx, int rep, const world_t *w, const double
             for (int j = 0; j < N_VALUES; j++) {
                 double x = v[((size_t)k * w->nnbh + i) * N_VALUES + j];
                 t->total[j] += x;
+                if (k == 0) t->first[j] += x;
                 if (k == weeks - 1) t->last[j] += x;
             }
     return 0;
