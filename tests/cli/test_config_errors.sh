@@ -56,11 +56,6 @@ expect_err "config scenario is a folder: message says so" "not a regular file"
 run_error "--set empty vector element" "$BASELINE" --set needs.escalation_rate=0.1,,0.3
 expect_err "--set empty vector element: message names the parameter" "needs.escalation_rate" "expected a number"
 
-D_OUT=$(scratch outdir)
-mkdir -p "$D_OUT/target.h5"
-wj run "$BASELINE" -o "$D_OUT/target.h5" --force
-expect_rc "output target is a folder, even with --force: exit status 2" 2
-expect_err "output target is a folder: message says so" "not a regular file"
 
 run_error "config unknown key" "$F/unknown_key.cfg"
 expect_err "config unknown key: message names file:3, the key and the suggestion" \

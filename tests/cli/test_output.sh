@@ -130,8 +130,8 @@ expect_empty_dir "output to a missing folder: nothing written" "$E"
 E=$(scratch output-isdir)
 mkdir "$E/d.h5"
 wj "${RUN[@]}" -o "$E/d.h5" --force -q
-expect_rc "output over a folder with --force: exit status 1 (runtime failure)" 1
-expect_err "output over a folder with --force: message names the target" "d.h5" "cannot move"
+expect_rc "output over a folder with --force: refused before running, exit status 2" 2
+expect_err "output over a folder with --force: message names the target" "d.h5" "not a regular file"
 check "output over a folder with --force: folder kept, nothing else written" \
     [ -d "$E/d.h5" -a "$(ls -A "$E")" = "d.h5" ]
 
