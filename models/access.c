@@ -18,13 +18,8 @@ double team_client_hours(const params_t *p, const team_t *t) {
 }
 
 static int open_case(team_t *t, uint32_t ri, int d, int week) {
-    if (t->ncases == t->capcases) {
-        uint32_t nc = t->capcases ? t->capcases * 2 : 256;
-        case_t *ncs = realloc(t->cases, nc * sizeof *ncs);
-        if (!ncs) return -1;
-        t->cases = ncs;
-        t->capcases = nc;
-    }
+    if (array_reserve((void **)&t->cases, t->ncases, &t->capcases, sizeof *t->cases, 256) != 0)
+        return -1;
     t->cases[t->ncases++] = (case_t){.resident = ri, .opened = (uint16_t)week, .domain = (uint8_t)d};
     return 0;
 }

@@ -8,14 +8,18 @@
 #include "../sim/rng.h"
 #include "models.h"
 
+int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first) {
+    if (len < *cap) return 0;
+    uint32_t nc = *cap ? *cap * 2 : first;
+    void *nv = realloc(*items, (size_t)nc * size);
+    if (!nv) return -1;
+    *items = nv;
+    *cap = nc;
+    return 0;
+}
+
 int u32vec_push(u32vec_t *v, uint32_t x) {
-    if (v->len == v->cap) {
-        uint32_t nc = v->cap ? v->cap * 2 : 16;
-        uint32_t *nv = realloc(v->v, nc * sizeof *nv);
-        if (!nv) return -1;
-        v->v = nv;
-        v->cap = nc;
-    }
+    if (array_reserve((void **)&v->v, v->len, &v->cap, sizeof *v->v, 16) != 0) return -1;
     v->v[v->len++] = x;
     return 0;
 }
@@ -42,13 +46,8 @@ void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
 int resident_activate(nbh_t *n, uint32_t ri) {
     resident_t *r = &n->res[ri];
     if (r->active) return 0;
-    if (n->nactive == n->capactive) {
-        uint32_t nc = n->capactive ? n->capactive * 2 : 1024;
-        active_t *na = realloc(n->active, nc * sizeof *na);
-        if (!na) return -1;
-        n->active = na;
-        n->capactive = nc;
-    }
+    if (array_reserve((void **)&n->active, n->nactive, &n->capactive, sizeof *n->active, 1024) != 0)
+        return -1;
     active_t *a = &n->active[n->nactive++];
     memset(a, 0, sizeof *a);
     a->resident = ri;

@@ -119,5 +119,7 @@ int resident_activate(nbh_t *n, uint32_t ri);
 int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week);
 
 int u32vec_push(u32vec_t *v, uint32_t x);
+/* Makes room for one more element in a growable array (doubling, starting at `first`). */
+int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first);
 
 #endif

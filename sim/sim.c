@@ -49,6 +49,7 @@ int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void
         return -1;
     }
     run_stats_t st = {0};
+    err[0] = '\0'; /* a sink may leave its own message here */
     int rc = 0;
     for (int rep = 0; rep < o->replicates && rc == 0; rep++) {
         double t0 = omp_get_wtime();
@@ -78,7 +79,7 @@ int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void
         st.resident_weeks += (double)residents * w->weeks_total;
         st.world_bytes = world_bytes(w);
         if (rc == 0 && sink && sink(ctx, rep, w, values, weeks) != 0) {
-            snprintf(err, errlen, "could not write the results of replicate %d", rep);
+            if (!err[0]) snprintf(err, errlen, "could not write the results of replicate %d", rep);
             rc = -1;
         }
         world_free(w);
