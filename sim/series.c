@@ -9,7 +9,7 @@ const series_info_t series_table[N_SERIES] = {
 #undef SERIES
 };
 
-const char *const series_kind_names[] = {"flow", "stock", "ratio"};
+const char *const series_kind_names[] = {"flow", "stock", "ratio", "cost", "cost total"};
 
 void series_fill_ratios(double *v) {
     for (int i = 0; i < N_SERIES; i++) {
@@ -20,6 +20,15 @@ void series_fill_ratios(double *v) {
             v[s->offset + k] = den != 0 ? v[series_table[s->num].offset + k] / den : NAN;
         }
     }
+}
+
+void series_sum_costs(double *v) {
+    double total = 0;
+    for (int i = 0; i < N_SERIES; i++)
+        if (series_table[i].kind == K_COST)
+            for (int k = 0; k < series_table[i].width; k++) total += v[series_table[i].offset + k];
+    for (int i = 0; i < N_SERIES; i++)
+        if (series_table[i].kind == K_COST_TOTAL) v[series_table[i].offset] = total;
 }
 
 static const char *shape_dims(series_shape_t sh) {
@@ -34,7 +43,7 @@ void series_write_markdown(FILE *f) {
           "(replicate, week[, domain[, severity]]) and `/neighbourhood/NAME` with dimensions "
           "(replicate, week, neighbourhood[, domain[, severity]]). Each dataset carries `unit`, "
           "`description`, `kind` and `dims` attributes. Weeks count from the end of the burn-in. "
-          "Flows are summed over the week, stocks are measured at its end, and ratios are "
+          "Flows (and costs) are summed over the week, stocks are measured at its end, and ratios are "
           "computed from the summed numerator and denominator (NaN when the denominator is 0). "
           "Domains: finances, mental_health, daily_living, parenting, loneliness, housing; "
           "severities 0 (none) to 4 (crisis).\n\n"

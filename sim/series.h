@@ -11,7 +11,8 @@
 
 #include "../models/domain.h"
 
-typedef enum { K_FLOW, K_STOCK, K_RATIO } series_kind_t;
+/* K_COST is a flow in euros that counts towards cost_total; K_COST_TOTAL is their sum. */
+typedef enum { K_FLOW, K_STOCK, K_RATIO, K_COST, K_COST_TOTAL } series_kind_t;
 typedef enum { S1, SD, SDS } series_shape_t;
 
 #define WIDTH_S1 1
@@ -49,6 +50,8 @@ extern const char *const series_kind_names[];
 
 /* Fills ratio series in a value vector whose other series are already summed. */
 void series_fill_ratios(double *values);
+/* Sets every K_COST_TOTAL series to the sum of all K_COST values. */
+void series_sum_costs(double *values);
 /* docs/output.md. */
 void series_write_markdown(FILE *f);
 
