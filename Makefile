@@ -15,7 +15,7 @@ LDFLAGS := $(SAN) -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 
 # Debian 12 packages the build, tests and benchmarks need.
 DEB_PACKAGES := gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools \
-                python3-numpy python3-h5py
+                python3-numpy python3-h5py python3-pytest
 
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC  := $(wildcard models/*.c)
@@ -25,7 +25,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests asan bench docs check-docs format clean FORCE
+.PHONY: all deps run test unit-tests asan bench docs check-docs calibration format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -85,6 +85,24 @@ bench: deps
 docs: all
 	$(BIN)/wijksim params --markdown > docs/parameters.md
 	$(BIN)/wijksim series --markdown > docs/output.md
+
+# Calibration against the real figures of MODEL_BRIEF s7: the baseline and its demand-led twin
+# (same seed, so replicate r of each can be paired for the Breda front-end comparison), then
+# docs/calibration.md, written by analysis/calibration.py from the two files and nothing else.
+CAL_REPLICATES ?= 20
+CAL_SEED       ?= 1
+CAL_DIR        ?= out/calibration
+PYTHON3        := /usr/bin/python3
+
+calibration: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(CAL_DIR)
+	$(BIN)/wijksim run scenarios/baseline.cfg -o $(CAL_DIR)/baseline.h5 \
+	  --replicates $(CAL_REPLICATES) --seed $(CAL_SEED) --force
+	$(BIN)/wijksim run scenarios/baseline.cfg --set access.demand_led=1 -o $(CAL_DIR)/demand_led.h5 \
+	  --replicates $(CAL_REPLICATES) --seed $(CAL_SEED) --force
+	$(PYTHON3) analysis/calibration.py $(CAL_DIR)/baseline.h5 --demand-led $(CAL_DIR)/demand_led.h5 \
+	  -o docs/calibration.md
 
 format:
 	clang-format -i sim/*.c sim/*.h models/*.c models/*.h tests/unit/*.c tests/unit/*.h tests/bench/*.c

@@ -1,66 +1,152 @@
-/* Access and triage: intake from the waiting list (MODEL_BRIEF s4.5).
+/* Access and triage: intake from the team's waiting list (MODEL_BRIEF s4.5).
  *
- * The team reserves team.intake_share of its client hours for intake; each intake (the
- * kitchen-table conversation, seed 002 L946-1134) costs team.intake_hours, and requests are
- * taken first come, first served. Hours for a fractional intake carry over while people
- * wait. A request whose need has passed while waiting leaves the list without intake. After
- * intake a need below access.team_threshold gets advice, which lowers it one level with
- * probability team.advice_effect (seed 004 L257: most questions are simple); a heavier need
- * becomes a team case. */
+ * Every request made this week (self-referral, signal) enters the team's first-come,
+ * first-served waiting list from the neighbourhoods' inboxes, in neighbourhood order; outreach
+ * adds to it directly (prevention.c). A request whose need has passed while waiting leaves
+ * the list without intake, and so does one whose status changed meanwhile (an emergency
+ * referral after a crisis); both count as waiting_exits.
+ *
+ * Time. When outreach and prevention are protected (team.prevention_protected), their share of
+ * the client hours is set aside first. Of the rest, team.intake_share is for intake; each
+ * intake costs team.intake_hours by severity (a light question at the front desk, the
+ * kitchen-table conversation for heavier ones, seed 002 L946-1134), and hours for a
+ * fractional intake carry over while people wait. What intake leaves goes to
+ * paperwork, coordination and casework (casework.c).
+ *
+ * Triage after intake:
+ *   below access.team_threshold: advice, which lowers the need one level with probability
+ *     team.advice_effect (seed 004 L257: most questions are simple); if it remains, in a
+ *     volunteer domain, a share is also referred to a volunteer (volunteers.c);
+ *   network first (access.network_first): a need below the referral threshold whose informal
+ *     hours are at least half met is sent back to the network;
+ *   otherwise a team case (casework.c), referred on at access.refer_threshold or above.
+ * A referral (team_refer) is first assessed jointly when access.demand_led is on, which keeps
+ * it with the team with probability access.demand_led_solve (Breda: 18 of 28, seed 001
+ * L271-273). Without a mandate (access.mandate) it waits for a municipal decision: weeks
+ * (access.decision_weeks) and paperwork (access.decision_hours, cost.decision). Then it joins
+ * the specialist service's waiting list while the team holds the case (seed 002 L724-725). */
 #include <math.h>
 #include <stdlib.h>
 
 #include "../sim/rng.h"
 #include "models.h"
 
-double team_client_hours(const params_t *p, const team_t *t) {
-    return t->fte * p->team_hours_per_fte[0] * p->team_client_share[0];
+int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
+    const params_t *p = &w->p;
+    if (p->access_demand_led[0] && !(c->flags & CF_ASSESSED)) {
+        t->assess_due += p->access_assessment_hours[0];
+        n->m[OFF_assessments] += 1;
+        c->flags |= CF_ASSESSED;
+        if (rng_bern(t->rng, p->access_demand_led_solve[0])) {
+            n->m[OFF_assessments_kept] += 1;
+            return 0;
+        }
+    }
+    if (!p->access_mandate[0]) {
+        t->admin_due += p->access_decision_hours[0];
+        n->m[OFF_decisions] += 1;
+        n->m[OFF_cost_admin] += p->cost_decision[0];
+        double weeks = p->access_decision_weeks[0] > 0 ? ceil(rng_exp(t->rng, 1 / p->access_decision_weeks[0])) : 0;
+        c->until = (uint16_t)fmin(week + weeks, MAX_WEEKS);
+        sup_change(n, c->resident, c->domain, SUP_DECISION, week);
+        return 0;
+    }
+    sup_change(n, c->resident, c->domain, SUP_SPEC_WAIT, week);
+    return queue_push(&t->outbox, (request_t){c->resident, (uint16_t)n->index, (uint16_t)week,
+                                              c->domain, 0});
 }
 
-static int open_case(team_t *t, uint32_t ri, int d, int week) {
-    if (array_reserve((void **)&t->cases, t->ncases, &t->capcases, sizeof *t->cases, 256) != 0)
-        return -1;
-    t->cases[t->ncases++] = (case_t){.resident = ri, .opened = (uint16_t)week, .domain = (uint8_t)d};
+/* The outcome of an intake for need d of resident ri at severity s. */
+static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int s, int week) {
+    const params_t *p = &w->p;
+    if (s < p->access_team_threshold[0]) {
+        sup_change(n, ri, d, SUP_NONE, week);
+        n->m[OFF_advice] += 1;
+        if (rng_bern(t->rng, p->team_advice_effect[0])) need_set(n, ri, d, --s, week);
+        if (s > 0 && p->vol_domains[d] && rng_bern(t->rng, p->access_volunteer_referral[0])) {
+            sup_change(n, ri, d, SUP_VOL_WAIT, week);
+            n->m[OFF_volunteer_referrals] += 1;
+            return queue_push(&n->vol_queue, (request_t){ri, (uint16_t)n->index, (uint16_t)week,
+                                                         (uint8_t)d, 0});
+        }
+        return 0;
+    }
+    if (p->access_network_first[0] && s < p->access_refer_threshold[d] &&
+        active_of(n, ri)->informal_cover >= 0.5f) {
+        sup_change(n, ri, d, SUP_NONE, week);
+        n->m[OFF_network_referrals] += 1;
+        return 0;
+    }
+    if (case_open(w, t, n, ri, d, CASE_ACTIVE, week) != 0) return -1;
+    if (s >= p->access_refer_threshold[d]) return team_refer(w, t, n, &t->cases[t->ncases - 1], week);
     return 0;
 }
 
-int access_week(world_t *w, nbh_t *n, int week) {
+double team_client_hours(const params_t *p, const team_t *t) {
+    double fte = 0;
+    for (int k = 0; k < t->nstaff; k++)
+        if (t->staff[k].state == STAFF_WORKING) fte += t->staff[k].fte;
+    return fte * p->team_hours_per_fte[0] * p->team_client_share[0];
+}
+
+int access_week(world_t *w, team_t *t, int week) {
     const params_t *p = &w->p;
-    team_t *t = &n->team;
-    double client = team_client_hours(p, t);
+    double arriving = 0; /* intake hours of the requests that came in */
+    for (int k = 0; k < t->nnbh; k++) {
+        nbh_t *n = &w->nbh[t->first_nbh + k];
+        queue_t *in = &n->inbox;
+        for (uint32_t j = 0; j < in->len; j++) {
+            request_t *q = queue_at(in, j);
+            int s = sev_get(&n->res[q->resident], q->domain);
+            arriving += s > 0 ? p->team_intake_hours[s - 1] : 0;
+            if (queue_push(&t->queue, *q) != 0) return -1;
+        }
+        in->head = in->len = 0;
+    }
+    t->hours = team_client_hours(p, t);
+    t->reserved = p->team_prevention_protected[0] ? t->hours * p->team_prevention_share[0] : 0;
     double carried = t->intake_carry;
-    double budget = client * p->team_intake_share[0] + carried;
-    double per = p->team_intake_hours[0], used = 0;
-    n->m[OFF_hours_client] += client;
-    while (t->qlen > 0) {
-        request_t q = t->queue[t->qhead];
-        resident_t *r = &n->res[q.resident];
-        int s = sev_get(r, q.domain);
-        if (s != SEV_NONE && budget - used < per) break;
-        t->qhead = (t->qhead + 1) % t->qcap;
-        t->qlen--;
-        if (s == SEV_NONE) {
-            sup_set(r, q.domain, SUP_NONE);
+    double budget = (t->hours - t->reserved) * p->team_intake_share[0] + carried;
+    double used = 0, waited = 0, per = 0;
+    int intakes = 0;
+    while (t->queue.len > 0) {
+        request_t q = *queue_front(&t->queue);
+        nbh_t *n = &w->nbh[q.nbh];
+        if (!request_live(n, &q, SUP_WAITING)) {
+            queue_pop(&t->queue);
             n->m[OFF_waiting_exits] += 1;
             continue;
         }
+        int s = sev_get(&n->res[q.resident], q.domain);
+        if (s == SEV_NONE) {
+            queue_pop(&t->queue);
+            sup_change(n, q.resident, q.domain, SUP_NONE, week);
+            n->m[OFF_waiting_exits] += 1;
+            continue;
+        }
+        per = p->team_intake_hours[s - 1];
+        if (budget - used < per) break;
+        queue_pop(&t->queue);
         used += per;
+        intakes++;
+        waited += week - q.since;
         n->m[OFF_intakes] += 1;
         n->m[OFF_intake_wait_total] += week - q.since;
-        if (s < p->access_team_threshold[0]) {
-            sup_set(r, q.domain, SUP_NONE);
-            n->m[OFF_advice] += 1;
-            if (rng_bern(n->rng, p->team_advice_effect[0])) need_set(n, q.resident, q.domain, s - 1, week);
-        } else {
-            if (open_case(t, q.resident, q.domain, week) != 0) return -1;
-            sup_set(r, q.domain, SUP_TEAM);
-            n->m[OFF_cases_opened] += 1;
-        }
+        n->m[OFF_hours_intake] += per;
+        if (triage(w, t, n, q.resident, q.domain, s, week) != 0) return -1;
     }
-    /* Unused intake hours carry over only while people wait (at most one intake's worth). */
-    t->intake_carry = t->qlen > 0 ? fmin(budget - used, per) : 0;
-    n->m[OFF_hours_intake] += used;
+    /* Unused intake hours carry over only while people wait (at most the intake at the head). */
+    t->intake_carry = t->queue.len > 0 ? fmin(budget - used, per) : 0;
     /* Hours carried in were not this week's; hours carried out are kept for next week. */
-    t->hours_left = fmax(0, client + carried - used - t->intake_carry);
+    t->hours_left = fmax(0, t->hours - t->reserved + carried - used - t->intake_carry);
+    /* Trust follows the wait: this week's mean, or the age of the oldest request if nobody
+     * got an intake. */
+    double wait = intakes ? waited / intakes : t->queue.len ? week - queue_front(&t->queue)->since : 0;
+    for (int k = 0; k < t->nnbh; k++) {
+        nbh_t *n = &w->nbh[t->first_nbh + k];
+        n->last_wait = wait;
+        n->m[OFF_hours_client] += t->hours * n->nres / t->residents;
+    }
+    t->demand = arriving;
     return 0;
 }

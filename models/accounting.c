@@ -1,43 +1,81 @@
-/* Accounting (MODEL_BRIEF s4.11): end-of-week stocks, costs, and settling the active pool.
+/* Accounting (MODEL_BRIEF s4.11): end-of-week stocks, quality of life, the cost total, and
+ * settling the active pool.
  *
- * Residents whose needs have all passed and who have no request or case left leave the
- * active pool here, and get the week of their next onset drawn (world.c), so from then on
- * they cost nothing per week. */
+ * Residents whose needs have all passed, who have no request, case or aftercare left, carry no
+ * carer burden and are past their relapse window leave the active pool here and get the week
+ * of their next onset drawn (world.c), so from then on they cost nothing per week.
+ *
+ * Quality of life: a resident's index is 1 minus qol.loss for each need by severity, minus
+ * qol.overload_loss for an overloaded carer, at least 0; qol_sum adds it up over residents.
+ * Youth care counts residents aged 0-17 in specialist youth care or with a team case in
+ * parenting; youth_care_year remembers them until the next year starts (52 weeks from the end
+ * of the burn-in). */
+#include <string.h>
+
 #include "models.h"
+
+/* Statuses under which the team holds a need. */
+static int team_holds(const active_t *a, int d, int st) {
+    return st == SUP_TEAM || ((st == SUP_DECISION || st == SUP_SPEC_WAIT) && a->quality[d] > 0);
+}
 
 int accounting_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
-    double with_need = 0, unmet = 0;
+    if ((week - (int)p->sim_burn_in_weeks[0]) % 52 == 0) { /* a new year for youth_care_year */
+        for (uint32_t i = 0; i < n->nres; i++) n->res[i].flags &= (uint8_t)~RF_YOUTH_CARE_YEAR;
+        n->youth_care_year = 0;
+    }
+    double with_need = 0, unmet = 0, loss_sum = 0, youth_care = 0, youth_team = 0;
     for (uint32_t i = n->nactive; i-- > 0;) {
-        uint32_t ri = n->active[i].resident;
+        active_t *a = &n->active[i];
+        uint32_t ri = a->resident;
         resident_t *r = &n->res[ri];
-        if (r->severity == 0 && r->support == 0) {
+        if (r->severity == 0 && r->support == 0 && a->burden <= 0 && a->given <= 0 &&
+            week >= a->watch_until && !(r->flags & RF_OVERLOADED)) {
             n->active[i] = n->active[--n->nactive];
-            n->res[n->active[i].resident].active = i + 1;
+            if (i < n->nactive) n->res[n->active[i].resident].active = i + 1;
             r->active = 0;
             if (resident_schedule_onset(w, n, ri, week) != 0) return -1;
             continue;
         }
         int any = 0, unmet_here = 0;
+        double loss = r->flags & RF_OVERLOADED ? p->qol_overload_loss[0] : 0;
         for (int d = 0; d < N_DOMAINS; d++) {
-            int s = sev_get(r, d), sup = sup_get(r, d);
+            int s = sev_get(r, d), st = sup_get(r, d);
+            if (s > 0) loss += p->qol_loss[s - 1];
             any |= s > 0;
-            unmet_here |= s >= SEV_MODERATE && (sup == SUP_NONE || sup == SUP_WAITING);
+            int supported = st == SUP_VOLUNTEER || st == SUP_SPECIALIST || st == SUP_AFTERCARE ||
+                            team_holds(a, d, st);
+            unmet_here |= s >= SEV_MODERATE && !supported;
         }
+        if (r->age_band == AGE_0_17) {
+            int st = sup_get(r, DOM_PARENTING), team = team_holds(a, DOM_PARENTING, st);
+            if (st == SUP_SPECIALIST || team) {
+                youth_care += 1;
+                youth_team += team;
+                if (!(r->flags & RF_YOUTH_CARE_YEAR)) {
+                    r->flags |= RF_YOUTH_CARE_YEAR;
+                    n->youth_care_year++;
+                }
+            }
+        }
+        loss_sum += loss < 1 ? loss : 1;
         with_need += any;
         unmet += unmet_here;
     }
     double *m = n->m;
     m[OFF_residents] = n->nres;
+    m[OFF_youth] = n->age_count[AGE_0_17];
+    m[OFF_adults] = n->nres - n->age_count[AGE_0_17];
     for (int d = 0; d < N_DOMAINS; d++)
         for (int s = 0; s < N_SEVERITIES; s++)
             m[OFF_residents_by_severity + d * N_SEVERITIES + s] = (double)n->sev_count[d][s];
     m[OFF_residents_with_need] = with_need;
     m[OFF_unmet_need] = unmet;
-    m[OFF_waiting_list] = n->team.qlen;
-    m[OFF_team_cases] = n->team.ncases;
-    m[OFF_team_fte] = n->team.fte;
-    m[OFF_cost_team_staff] = n->team.fte * p->cost_team_fte_year[0] / 52.0;
-    m[OFF_cost_total] = m[OFF_cost_team_staff];
+    m[OFF_qol_sum] = n->nres - loss_sum;
+    m[OFF_youth_care_clients] = youth_care;
+    m[OFF_youth_care_team] = youth_team;
+    m[OFF_youth_care_year] = n->youth_care_year;
+    series_sum_costs(m);
     return 0;
 }

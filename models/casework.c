@@ -1,44 +1,267 @@
 /* Team casework (MODEL_BRIEF s4.6).
  *
- * Every open case needs team.case_hours a week for full effect; when the hours left after
- * intake fall short, all cases get the same share (coverage), which scales their effect.
- * After the needs phase, a case improves its need by one level with weekly probability
- * 1 - exp(-team.case_effect x coverage / 52), a draw of its own (so a need can improve
- * spontaneously and through casework in the same week); it closes when the need is
- * resolved, or at the duration cap team.case_max_weeks (seed 002 L1068-1071) with the need
- * handed back to the resident. Last week's coverage also damps escalation (needs.c). */
+ * Assignment. A new case goes to a professional already working with the household when
+ * their effectiveness in the domain is at least team.reuse_match (one family, one plan, seed
+ * 004 L570-648); otherwise to the most effective professional for the domain, the least
+ * loaded among near equals. Effectiveness depends on profile and domain (a specialist in
+ * their own domain 1, a generalist team.generalist_match, a specialist elsewhere
+ * team.specialist_off, a T-shaped professional growing from there to the generalist level
+ * with experience) and on experience (workforce.c).
+ *
+ * Time, in order of priority, from the hours intake left (access.c):
+ *   1. paperwork for municipal decisions and demand-led assessments owed;
+ *   2. coordination: a household with k professionals (team and specialist services) costs
+ *      team.coordination_hours per pair, k(k-1)/2 pairs, or k-1 with a case director
+ *      (seed 004 L570-648, L201);
+ *   3. crisis cases, then the other cases, each class sharing what is left in proportion to
+ *      its needs (team.case_hours by severity): crises crowd out the rest (seed 003 L298,
+ *      seed 002 L743-766);
+ *   4. aftercare contacts;
+ *   5. unless protected, outreach and prevention get what is left, up to their share.
+ * A case's support quality this week is its class coverage times its professional's
+ * effectiveness; it acts on the need next week (needs.c).
+ *
+ * Closing. A case closes when its need is resolved (then aftercare for aftercare.weeks and a
+ * raised relapse risk, needs.c), when a specialist service admits it, or at the duration cap
+ * team.case_max_weeks (seed 002 L1068-1071) with the need handed back. Cases held for a
+ * municipal decision or a specialist place are not capped: the team keeps heavy cases while
+ * specialist services have waiting lists (seed 002 L724-725, L1825). A need that reaches the
+ * referral threshold under casework is referred. A relapse during aftercare reopens the case
+ * without a new intake. A resolved former client may become a volunteer (reciprocity). */
+#include <stdlib.h>
+
 #include "../sim/rng.h"
 #include "models.h"
 
-static void close_case(nbh_t *n, uint32_t k) {
-    team_t *t = &n->team;
-    sup_set(&n->res[t->cases[k].resident], t->cases[k].domain, SUP_NONE);
-    t->cases[k] = t->cases[--t->ncases];
-    n->m[OFF_cases_closed] += 1;
+/* The professional for a new case of need d in household h of neighbourhood n. */
+static int assign(const world_t *w, const team_t *t, const nbh_t *n, uint32_t h, int d, int week) {
+    const params_t *p = &w->p;
+    for (uint32_t k = 0; k < t->ncases; k++) {
+        const case_t *c = &t->cases[k];
+        if (c->kind != CASE_ACTIVE || c->nbh != n->index || n->res[c->resident].household != h) continue;
+        const prof_t *s = &t->staff[c->prof];
+        if (s->state != STAFF_VACANT && prof_effectiveness(p, s, d, week) >= p->team_reuse_match[0])
+            return c->prof;
+    }
+    double top = -1;
+    for (int k = 0; k < t->nstaff; k++)
+        if (t->staff[k].state != STAFF_VACANT) {
+            double e = prof_effectiveness(p, &t->staff[k], d, week);
+            if (e > top) top = e;
+        }
+    int best = -1;
+    for (int k = 0; k < t->nstaff; k++) {
+        const prof_t *s = &t->staff[k];
+        if (s->state == STAFF_VACANT || prof_effectiveness(p, s, d, week) < top - 0.05) continue;
+        if (best < 0 || s->caseload < t->staff[best].caseload) best = k;
+    }
+    return best < 0 ? 0 : best;
 }
 
-int casework_week(world_t *w, nbh_t *n, int week) {
+int case_open(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int kind, int week) {
+    if (array_reserve((void **)&t->cases, t->ncases, &t->capcases, sizeof *t->cases, 256) != 0)
+        return -1;
+    int prof = t->nstaff ? assign(w, t, n, n->res[ri].household, d, week) : 0;
+    case_t c = {.resident = ri, .nbh = (uint16_t)n->index, .opened = (uint16_t)week,
+                .domain = (uint8_t)d, .kind = (uint8_t)kind, .prof = (uint16_t)prof};
+    if (kind == CASE_AFTERCARE) {
+        c.until = (uint16_t)(week + w->p.aftercare_weeks[0]);
+        sup_change(n, ri, d, SUP_AFTERCARE, week);
+    } else {
+        sup_change(n, ri, d, SUP_TEAM, week);
+        n->m[OFF_cases_opened] += 1;
+        if (t->nstaff) t->staff[prof].caseload++;
+    }
+    t->cases[t->ncases++] = c;
+    return 0;
+}
+
+void cases_hand_over(const world_t *w, team_t *t, int prof, int week) {
+    t->staff[prof].caseload = 0;
+    for (uint32_t k = 0; k < t->ncases; k++) {
+        case_t *c = &t->cases[k];
+        if (c->prof != prof) continue;
+        const nbh_t *n = &w->nbh[c->nbh];
+        c->prof = (uint16_t)assign(w, t, n, n->res[c->resident].household, c->domain, week);
+        if (c->kind == CASE_ACTIVE) t->staff[c->prof].caseload++;
+    }
+}
+
+static double share(double given, double needed) { return needed > 0 ? given / needed : 1; }
+
+static int by_household(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Coordination around the households with team cases: the hours they need, and the share
+ * `avail` allows, attributed to their neighbourhoods. */
+static int coordination(const world_t *w, team_t *t, double avail, double *needed, double *given) {
     const params_t *p = &w->p;
-    team_t *t = &n->team;
-    double needed = t->ncases * p->team_case_hours[0];
-    double given = needed < t->hours_left ? needed : t->hours_left;
-    double coverage = needed > 0 ? given / needed : 1;
-    double p_improve = rate_to_p(p->team_case_effect[0] / 52.0 * coverage);
+    uint64_t *key = malloc(((size_t)t->ncases + 1) * sizeof *key);
+    if (!key) return -1;
+    uint32_t nk = 0;
+    /* key: neighbourhood (16 bits) | household (32 bits) | professional (16 bits) */
+    for (uint32_t k = 0; k < t->ncases; k++) {
+        const case_t *c = &t->cases[k];
+        if (c->kind != CASE_ACTIVE) continue;
+        uint64_t h = w->nbh[c->nbh].res[c->resident].household;
+        key[nk++] = (uint64_t)c->nbh << 48 | h << 16 | c->prof;
+    }
+    qsort(key, nk, sizeof *key, by_household);
+    *needed = *given = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        double f = pass == 0 ? 0 : share(*given = *needed < avail ? *needed : avail, *needed);
+        for (uint32_t a = 0; a < nk;) {
+            uint32_t b = a, profs = 0;
+            while (b < nk && key[b] >> 16 == key[a] >> 16) {
+                if (b == a || key[b] != key[b - 1]) profs++;
+                b++;
+            }
+            nbh_t *n = &w->nbh[key[a] >> 48];
+            uint32_t h = (uint32_t)(key[a] >> 16 & 0xFFFFFFFFu);
+            int services = 0;
+            for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1]; j++)
+                for (int d = 0; d < N_DOMAINS; d++) services += sup_get(&n->res[j], d) == SUP_SPECIALIST;
+            double k = profs + services;
+            double hours = p->team_coordination_hours[0] * (p->team_case_director[0] ? k - 1 : k * (k - 1) / 2);
+            if (pass == 0) {
+                *needed += hours;
+            } else {
+                n->m[OFF_hours_coordination] += hours * f;
+                n->m[OFF_professionals_per_household] += k;
+                n->m[OFF_households_in_care] += 1;
+            }
+            a = b;
+        }
+    }
+    free(key);
+    return 0;
+}
+
+static void close_case(team_t *t, uint32_t k) {
+    if (t->cases[k].kind == CASE_ACTIVE && t->nstaff && t->staff[t->cases[k].prof].caseload > 0)
+        t->staff[t->cases[k].prof].caseload--;
+    t->cases[k] = t->cases[--t->ncases];
+}
+
+/* The need of an active case is resolved: aftercare, relapse watch, reciprocity. */
+static int resolved(const world_t *w, team_t *t, nbh_t *n, uint32_t k, int status, int week) {
+    const params_t *p = &w->p;
+    case_t c = t->cases[k];
+    close_case(t, k);
+    n->m[OFF_cases_closed] += 1;
+    active_t *a = active_of(n, c.resident);
+    a->relapse_mask |= (uint8_t)(1u << c.domain);
+    a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
+    if (status == SUP_TEAM && p->aftercare_weeks[0] > 0) {
+        if (case_open(w, t, n, c.resident, c.domain, CASE_AFTERCARE, week) != 0) return -1;
+    } else {
+        sup_change(n, c.resident, c.domain, SUP_NONE, week);
+    }
+    if (rng_bern(t->rng, p->vol_reciprocity[0])) return volunteer_join(p, n, c.resident);
+    return 0;
+}
+
+int casework_week(world_t *w, team_t *t, int week) {
+    const params_t *p = &w->p;
+    double left = t->hours_left;
+    /* 1. paperwork */
+    double owed = t->admin_due + t->assess_due, paid = owed < left ? owed : left;
+    double fa = share(paid, owed);
+    for (int k = 0; k < t->nnbh; k++) {
+        nbh_t *n = &w->nbh[t->first_nbh + k];
+        n->m[OFF_hours_admin] += t->admin_due * fa * n->nres / t->residents;
+        n->m[OFF_hours_intake] += t->assess_due * fa * n->nres / t->residents;
+    }
+    t->demand += owed;
+    t->admin_due *= 1 - fa;
+    t->assess_due *= 1 - fa;
+    left -= paid;
+    /* 2. coordination */
+    double coord, coord_given;
+    if (coordination(w, t, left, &coord, &coord_given) != 0) return -1;
+    left -= coord_given;
+    t->demand += coord;
+    /* 3. casework needs by class */
+    double need_crisis = 0, need_other = 0, need_after = 0;
+    for (uint32_t k = 0; k < t->ncases; k++) {
+        const case_t *c = &t->cases[k];
+        int s = sev_get(&w->nbh[c->nbh].res[c->resident], c->domain);
+        if (c->kind == CASE_AFTERCARE)
+            need_after += p->aftercare_hours[0];
+        else if (s == SEV_CRISIS)
+            need_crisis += p->team_case_hours[3];
+        else if (s > 0)
+            need_other += p->team_case_hours[s - 1];
+    }
+    double give_crisis = need_crisis < left ? need_crisis : left;
+    left -= give_crisis;
+    double give_other = need_other < left ? need_other : left;
+    left -= give_other;
+    double give_after = need_after < left ? need_after : left;
+    left -= give_after;
+    double cov_crisis = share(give_crisis, need_crisis), cov_other = share(give_other, need_other);
+    double cov_after = share(give_after, need_after);
+    t->demand += need_crisis + need_other + need_after + t->hours * p->team_prevention_share[0];
+    /* 5. outreach and prevention */
+    if (p->team_prevention_protected[0]) {
+        t->prevention_hours = t->reserved;
+    } else {
+        double want = t->hours * p->team_prevention_share[0];
+        t->prevention_hours = want < left ? want : left;
+    }
+    /* The cases, backwards so a swap-remove only moves cases already visited. */
     int cap = (int)p->team_case_max_weeks[0];
-    n->m[OFF_hours_casework] += given;
-    n->m[OFF_hours_casework_needed] += needed;
-    /* Backwards, so a swap-remove only moves cases already visited. */
     for (uint32_t k = t->ncases; k-- > 0;) {
-        case_t c = t->cases[k];
-        int s = sev_get(&n->res[c.resident], c.domain);
-        if (s != SEV_NONE && rng_bern(n->rng, p_improve)) need_set(n, c.resident, c.domain, --s, week);
+        case_t *c = &t->cases[k];
+        nbh_t *n = &w->nbh[c->nbh];
+        uint32_t ri = c->resident;
+        int d = c->domain, s = sev_get(&n->res[ri], d), st = sup_get(&n->res[ri], d);
+        if (c->kind == CASE_AFTERCARE) {
+            n->m[OFF_hours_aftercare] += p->aftercare_hours[0] * cov_after;
+            if (st != SUP_AFTERCARE) {
+                close_case(t, k);
+            } else if (s > SEV_NONE) { /* a relapse noticed in aftercare: reopen */
+                c->kind = CASE_ACTIVE;
+                c->opened = (uint16_t)week;
+                sup_change(n, ri, d, SUP_TEAM, week);
+                n->m[OFF_cases_opened] += 1;
+                n->m[OFF_help_requests] += 1;
+                n->m[OFF_requests_aftercare] += 1;
+                if (t->nstaff) t->staff[c->prof].caseload++;
+            } else if (week >= c->until) {
+                sup_change(n, ri, d, SUP_NONE, week);
+                close_case(t, k);
+            }
+            continue;
+        }
+        if (st != SUP_TEAM && st != SUP_DECISION && st != SUP_SPEC_WAIT) { /* admitted */
+            close_case(t, k);
+            n->m[OFF_cases_closed] += 1;
+            continue;
+        }
         if (s == SEV_NONE) {
-            close_case(n, k);
-        } else if (week - c.opened + 1 >= cap) {
-            close_case(n, k);
+            if (resolved(w, t, n, k, st, week) != 0) return -1;
+            continue;
+        }
+        double hours = p->team_case_hours[s - 1], cov = s == SEV_CRISIS ? cov_crisis : cov_other;
+        n->m[OFF_hours_casework] += hours * cov;
+        n->m[OFF_hours_casework_needed] += hours;
+        double q = t->nstaff ? cov * prof_effectiveness(p, &t->staff[c->prof], d, week) : 0;
+        active_of(n, ri)->quality[d] = (uint8_t)(q * 255 + 0.5);
+        if (st == SUP_DECISION && week >= c->until) {
+            sup_change(n, ri, d, SUP_SPEC_WAIT, week);
+            if (queue_push(&t->outbox, (request_t){ri, c->nbh, (uint16_t)week, (uint8_t)d, 0}) != 0)
+                return -1;
+        } else if (st == SUP_TEAM && s >= p->access_refer_threshold[d] && !(c->flags & CF_ASSESSED)) {
+            if (team_refer(w, t, n, c, week) != 0) return -1;
+        } else if (st == SUP_TEAM && week - c->opened + 1 >= cap) {
+            sup_change(n, ri, d, SUP_NONE, week);
+            close_case(t, k);
+            n->m[OFF_cases_closed] += 1;
             n->m[OFF_cases_capped] += 1;
         }
     }
-    t->coverage = coverage;
     return 0;
 }

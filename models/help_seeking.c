@@ -1,47 +1,80 @@
-/* Help seeking: self-referral to the team (MODEL_BRIEF s4.4).
+/* Help seeking and signalling (MODEL_BRIEF s4.4).
  *
- * A resident with a need and no support asks for help with a weekly rate that rises with
- * severity (seeking.rate), scaled by their own propensity (gamma, mean 1; care avoiders 0,
- * seed 002 L714) and by the share of attempts that get through the channel (1 -
- * access.barrier: office hours, digital or written-only applications, seed 004 L183-185,
- * seed 002 L1062). A request joins the team's waiting list. */
+ * Self-referral. A resident with a need and no support asks the team for help with a weekly
+ * rate that rises with severity (seeking.rate), scaled by their propensity (gamma, mean 1;
+ * care avoiders 0, seed 002 L714), by the share of attempts that get through the channel and
+ * by trust. The channel loses access.barrier of attempts (office hours, digital or
+ * written-only, seed 004 L183-185, seed 002 L1062), and access.distance_barrier more for
+ * residents of a neighbourhood other than the team's base (nearby teams are asked more, seed
+ * 002 L1963-1979). Trust follows the team's recent waiting times: it moves towards
+ * exp(-wait / seeking.trust_wait) with time constant seeking.trust_weeks.
+ *
+ * Signals. Partners who see a need of severity 2 or more that has no support signal it to
+ * the team, whether or not the resident would ask (seed 002 L1331-1381): the GP, the school
+ * (children only), the housing corporation and energy firms, each with a rate per domain.
+ * For a need at the referral threshold the GP may refer directly to the specialist service (signals.gp_direct;
+ * GPs make 31-42 % of referrals to youth care, seed 002 L1026-1029).
+ *
+ * Requests go to the neighbourhood's inbox, which the team's intake takes in (access.c);
+ * direct referrals go to its outbox, which the specialist services take in (specialist.c). */
+#include <math.h>
 #include <stdlib.h>
 
 #include "../sim/rng.h"
 #include "models.h"
 
-static int enqueue(team_t *t, uint32_t ri, int d, int week) {
-    if (t->qlen == t->qcap) {
-        uint32_t nc = t->qcap ? t->qcap * 2 : 256;
-        request_t *nq = malloc(nc * sizeof *nq);
-        if (!nq) return -1;
-        for (uint32_t k = 0; k < t->qlen; k++) nq[k] = t->queue[(t->qhead + k) % t->qcap];
-        free(t->queue);
-        t->queue = nq;
-        t->qcap = nc;
-        t->qhead = 0;
-    }
-    t->queue[(t->qhead + t->qlen++) % t->qcap] =
-        (request_t){.resident = ri, .since = (uint16_t)week, .domain = (uint8_t)d};
+static int request(nbh_t *n, uint32_t ri, int d, int src, int week) {
+    if (queue_push(&n->inbox, (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
+                                          (uint8_t)src}) != 0)
+        return -1;
+    sup_change(n, ri, d, SUP_WAITING, week);
+    n->m[OFF_help_requests] += 1;
+    if (src == SRC_SIGNAL) n->m[OFF_requests_signal] += 1;
     return 0;
+}
+
+/* A partner's signal of need d: to the team, or from the GP straight to specialist care. */
+static int partner_signal(const params_t *p, nbh_t *n, uint32_t ri, int d, int s, double gp_rate,
+                  double total, int week) {
+    int gp = gsl_rng_uniform(n->rng) * total < gp_rate;
+    if (gp && s >= p->access_refer_threshold[d] && rng_bern(n->rng, p->signal_gp_direct[d])) {
+        if (queue_push(&n->outbox, (request_t){ri, (uint16_t)n->index, (uint16_t)week,
+                                               (uint8_t)d, REF_GP}) != 0)
+            return -1;
+        sup_change(n, ri, d, SUP_SPEC_WAIT, week);
+        return 0;
+    }
+    return request(n, ri, d, SRC_SIGNAL, week);
 }
 
 int help_seeking_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
+    const team_t *t = team_of(w, n);
     double through = 1 - p->access_barrier[0];
+    if (n->index != t->first_nbh) through *= 1 - p->access_distance_barrier[0];
+    n->trust += (exp(-n->last_wait / p->seek_trust_wait[0]) - n->trust) / p->seek_trust_weeks[0];
+    double scale = through * n->trust / 52.0;
     for (uint32_t i = 0; i < n->nactive; i++) {
         uint32_t ri = n->active[i].resident;
         resident_t *r = &n->res[ri];
-        if (r->propensity == 0) continue;
-        double scale = r->propensity / PROPENSITY_SCALE * through / 52.0;
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d);
             if (s == SEV_NONE || sup_get(r, d) != SUP_NONE) continue;
-            if (!rng_bern(n->rng, rate_to_p(p->seek_rate[s - 1] * scale))) continue;
-            if (enqueue(&n->team, ri, d, week) != 0) return -1;
-            sup_set(r, d, SUP_WAITING);
-            n->m[OFF_help_requests] += 1;
+            double self = p->seek_rate[s - 1] * r->propensity / PROPENSITY_SCALE * scale;
+            double gp = 0, other = 0;
+            if (s >= SEV_MODERATE) {
+                gp = p->signal_gp[d] / 52.0;
+                other = (p->signal_housing[d] + p->signal_energy[d] +
+                         (r->age_band == AGE_0_17 ? p->signal_school[d] : 0)) / 52.0;
+            }
+            /* Competing: the resident asks, or a partner signals first. */
+            double total = self + gp + other, u = gsl_rng_uniform(n->rng), pany = rate_to_p(total);
+            if (u >= pany) continue;
+            int rc = u < pany * self / total ? request(n, ri, d, SRC_SELF, week)
+                                             : partner_signal(p, n, ri, d, s, gp, gp + other, week);
+            if (rc != 0) return -1;
         }
     }
+    n->m[OFF_trust] = n->trust * n->nres;
     return 0;
 }

@@ -1,9 +1,11 @@
 /* The model's weekly schedule and the functions behind it.
  *
- * model_phases lists the phases of a week in the order of MODEL_BRIEF section 4. A phase is
- * either per neighbourhood (run for all neighbourhoods in parallel, each with its own stream
- * and accumulators) or serial (resolves what neighbourhoods share, e.g. municipality-wide
- * services, in a fixed order on the run's stream). Phases return 0, or -1 when out of memory. */
+ * model_phases lists the phases of a week in the order of MODEL_BRIEF section 4 (docs/ODD.md
+ * explains the few places where the order differs). A phase runs
+ *   per neighbourhood: for all neighbourhoods in parallel, each with its own stream;
+ *   per team: for all teams in parallel, each touching only its own neighbourhoods;
+ *   serially: for what all neighbourhoods share (specialist services), on the run's stream.
+ * Phases return 0, or -1 when out of memory. */
 #ifndef WIJKSIM_MODELS_H
 #define WIJKSIM_MODELS_H
 
@@ -12,29 +14,56 @@
 #include "world.h"
 
 typedef int (*nbh_phase_fn)(world_t *w, nbh_t *n, int week);
+typedef int (*team_phase_fn)(world_t *w, team_t *t, int week);
 typedef int (*serial_phase_fn)(world_t *w, int week);
 
 typedef struct {
     const char *name;
     nbh_phase_fn nbh;       /* per neighbourhood, or NULL */
+    team_phase_fn team;     /* per team, or NULL */
     serial_phase_fn serial; /* serial, or NULL */
 } phase_t;
 
 extern const phase_t model_phases[];
 extern const int n_model_phases;
 
-/* access.c: client hours of a team per week */
-double team_client_hours(const params_t *p, const team_t *t);
-
-/* population.c */
+/* population.c: households, residents, onset rates */
 int population_init(const world_t *w, nbh_t *n, int index);
 void needs_rates_update(const params_t *p, nbh_t *n);
+/* informal.c: the tie network of one neighbourhood */
+int informal_ties_build(const params_t *p, nbh_t *n);
+/* volunteers.c: the starting pool, and a resident joining it */
+int volunteers_init(const params_t *p, nbh_t *n);
+int volunteer_join(const params_t *p, nbh_t *n, uint32_t ri);
+/* workforce.c: the team's posts and starting staff */
+int team_init(const world_t *w, team_t *t, int index);
+double team_client_hours(const params_t *p, const team_t *t);
+double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int week);
+/* specialist.c */
+void services_update_places(world_t *w);
+/* casework.c: opening a case (used by access and specialist aftercare), and handing over
+ * the cases of a professional who left */
+int case_open(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int kind, int week);
+void cases_hand_over(const world_t *w, team_t *t, int prof, int week);
+/* access.c: refer a need to its specialist service (with or without a decision first) */
+int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week);
+/* prevention.c */
+void prevention_init(const params_t *p, nbh_t *n);
+/* the team of a neighbourhood */
+static inline team_t *team_of(world_t *w, const nbh_t *n) { return &w->teams[n->team]; }
 
 /* the phases, one file each */
 int needs_week(world_t *w, nbh_t *n, int week);
+int informal_week(world_t *w, nbh_t *n, int week);
 int help_seeking_week(world_t *w, nbh_t *n, int week);
-int access_week(world_t *w, nbh_t *n, int week);
-int casework_week(world_t *w, nbh_t *n, int week);
+int access_week(world_t *w, team_t *t, int week);
+int casework_week(world_t *w, team_t *t, int week);
+int prevention_team_week(world_t *w, team_t *t, int week);
+int volunteers_week(world_t *w, nbh_t *n, int week);
+int crisis_week(world_t *w, nbh_t *n, int week);
+int specialist_week(world_t *w, int week);
+int workforce_week(world_t *w, team_t *t, int week);
+int prevention_week(world_t *w, nbh_t *n, int week);
 int accounting_week(world_t *w, nbh_t *n, int week);
 
 /* Weekly probability of an event with the given weekly rate. */

@@ -1,14 +1,26 @@
 /* Needs: onset, escalation and improvement in the six life domains (MODEL_BRIEF s4.2).
  *
- * Residents in the active pool are visited every week. A new need arises in one of the
- * domains without one, with competing hazards: the onset rates of their age band and
- * neighbourhood, multiplied by needs.comorbidity_rr for every domain in which they already
- * have a need (one draw for all domains, at most one onset a week). An existing need
- * worsens or improves by one level with competing weekly hazards: escalation is damped by
- * self-reliance and by team casework (at last week's casework coverage), improvement is
- * helped by self-reliance; a crisis is stabilised to severe after needs.crisis_weeks on
- * average. Residents not in the pool get their onset from the calendar, drawn when they
- * left it (world.c). */
+ * Onset. A resident gets a new need in a domain without one with the onset rate of their age
+ * band and neighbourhood deprivation (population.c), times the prevention multiplier
+ * (prevention.c), times needs.comorbidity_rr for every domain in which they already have a
+ * need, times needs.overload_rr when they are an overloaded carer, times needs.relapse_rr in a
+ * domain where a supported need was resolved recently (less under aftercare). Residents in
+ * the active pool draw once a week for all domains (competing hazards, at most one onset a
+ * week). Residents outside it have their onset week filed in the calendar, drawn at the rate
+ * before prevention; when it comes, the domain is drawn and the onset kept with probability
+ * prevention_mult[d] (thinning, exact for a rate that only falls), else the next week is
+ * drawn.
+ *
+ * Evolution. An existing need below crisis worsens or improves by one level with competing
+ * weekly hazards. Escalation is damped by self-reliance and by support, improvement is
+ * helped by both (and scaled per domain by needs.domain_improvement: daily living is mostly
+ * chronic): team casework at last week's coverage x effectiveness, a matched volunteer,
+ * a specialist service, and informal help in proportion to the share of informal hours met.
+ * Crises are handled in crisis.c.
+ *
+ * Spill-over. When a finances or housing need becomes severe, each other household member may
+ * develop a need of their own: mental health for adults, parenting for children (debt stress,
+ * seed 002 L1857-1871). */
 #include <stdlib.h>
 
 #include "../sim/rng.h"
@@ -18,23 +30,89 @@ static int onset_severity(const params_t *p, nbh_t *n) {
     return rng_bern(n->rng, p->needs_onset_moderate_share[0]) ? SEV_MODERATE : SEV_LIGHT;
 }
 
-static void evolve_need(const params_t *p, nbh_t *n, uint32_t ri, int d, int s, int week) {
-    resident_t *r = &n->res[ri];
-    if (s == SEV_CRISIS) {
-        if (rng_bern(n->rng, 1.0 / p->needs_crisis_weeks[0])) /* geometric, mean crisis_weeks */
-            need_set(n, ri, d, SEV_SEVERE, week);
-        return;
+/* Extra weekly improvement rate from support, and the factor on escalation. */
+static double support_effect(const params_t *p, const active_t *a, int d, int status, double *esc) {
+    double imp = 0, m = 1;
+    switch (status) {
+    case SUP_TEAM:
+    case SUP_DECISION:
+    case SUP_SPEC_WAIT: {
+        double q = a->quality[d] / 255.0; /* 0 unless a team case holds it */
+        imp += p->team_case_effect[0] / 52.0 * q;
+        m *= 1 - p->team_case_protection[0] * q;
+        break;
     }
-    double sr = r->self_reliance / 255.0, e = p->needs_self_reliance_effect[0];
+    case SUP_VOLUNTEER:
+        imp += p->vol_effect[0] / 52.0;
+        m *= 1 - p->vol_protection[0];
+        break;
+    case SUP_SPECIALIST:
+        imp += p->spec_effect[d] / 52.0;
+        m *= 1 - p->spec_protection[d];
+        break;
+    default: break;
+    }
+    double c = a->informal_cover * p->informal_domain_weight[d];
+    imp += p->informal_effect[0] / 52.0 * c;
+    m *= 1 - p->informal_protection[0] * c;
+    *esc = m;
+    return imp;
+}
+
+/* Each other household member may get a need of their own (mental health for adults,
+ * parenting for children). */
+static int spill_over(const params_t *p, nbh_t *n, uint32_t ri, int week) {
+    uint32_t h = n->res[ri].household;
+    for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1]; j++) {
+        if (j == ri) continue;
+        int d = n->res[j].age_band == AGE_0_17 ? DOM_PARENTING : DOM_MENTAL;
+        if (sev_get(&n->res[j], d) != SEV_NONE || !rng_bern(n->rng, p->needs_spillover[0])) continue;
+        if (resident_activate(n, j) != 0) return -1;
+        need_set(n, j, d, onset_severity(p, n), week);
+        n->m[OFF_spillovers] += 1;
+    }
+    return 0;
+}
+
+static int evolve_need(const params_t *p, nbh_t *n, uint32_t slot, int d, int s, int week) {
+    active_t *a = &n->active[slot];
+    uint32_t ri = a->resident;
+    resident_t *r = &n->res[ri];
+    double sr = r->self_reliance / 255.0, e = p->needs_self_reliance_effect[0], esc_mult;
     double esc = p->needs_escalation_rate[s - 1] / 52.0 * (1 + e * (0.5 - sr));
     double imp = p->needs_improvement_rate[s - 1] / 52.0 * (1 + e * (sr - 0.5));
-    if (sup_get(r, d) == SUP_TEAM) esc *= 1 - p->team_case_protection[0] * n->team.coverage;
+    imp += support_effect(p, a, d, sup_get(r, d), &esc_mult);
+    imp *= p->needs_domain_improvement[d];
+    esc *= esc_mult;
     double total = esc + imp;
-    if (total <= 0) return;
-    double u = gsl_rng_uniform(n->rng);
-    double pe = rate_to_p(total);
-    if (u >= pe) return;
-    need_set(n, ri, d, u < pe * esc / total ? s + 1 : s - 1, week);
+    if (total <= 0) return 0;
+    double u = gsl_rng_uniform(n->rng), pe = rate_to_p(total);
+    if (u >= pe) return 0;
+    if (u >= pe * esc / total) {
+        need_set(n, ri, d, s - 1, week);
+        return 0;
+    }
+    need_set(n, ri, d, s + 1, week);
+    if (s + 1 == SEV_CRISIS && u32vec_push(&n->new_crises, ri << 3 | (uint32_t)d) != 0) return -1;
+    if (s + 1 == SEV_SEVERE && (d == DOM_FINANCES || d == DOM_HOUSING)) return spill_over(p, n, ri, week);
+    return 0;
+}
+
+/* Onset rate multiplier of domain d for an active resident, apart from comorbidity. */
+static double onset_mult(const params_t *p, const nbh_t *n, const active_t *a, const resident_t *r,
+                         int d, int week) {
+    double m = n->prevention_mult[d];
+    if (r->flags & RF_OVERLOADED) m *= p->needs_overload_rr[d];
+    if ((a->relapse_mask >> d & 1) && week < a->watch_until) {
+        double extra = p->needs_relapse_rr[0] - 1;
+        if (sup_get(r, d) == SUP_AFTERCARE) extra *= 1 - p->aftercare_effect[0];
+        m *= 1 + extra;
+    }
+    return m;
+}
+
+static void note_relapse(nbh_t *n, const active_t *a, int d, int week) {
+    if ((a->relapse_mask >> d & 1) && week < a->watch_until) n->m[OFF_relapses] += 1;
 }
 
 int needs_week(world_t *w, nbh_t *n, int week) {
@@ -45,29 +123,35 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         uint32_t ri = n->active[i].resident;
         resident_t *r = &n->res[ri];
         int sev[N_DOMAINS];
-        double mult = 1, free_rate = 0;
+        double mult = 1, rate[N_DOMAINS], free_rate = 0;
         for (int d = 0; d < N_DOMAINS; d++)
             if ((sev[d] = sev_get(r, d)) > 0) mult *= comorb;
         for (int d = 0; d < N_DOMAINS; d++) {
-            if (sev[d] == SEV_NONE)
-                free_rate += n->onset_rate[r->age_band][d];
-            else
-                evolve_need(p, n, ri, d, sev[d], week);
+            rate[d] = 0;
+            if (sev[d] == SEV_NONE) {
+                rate[d] = n->onset_rate[r->age_band][d] * onset_mult(p, n, &n->active[i], r, d, week);
+                free_rate += rate[d];
+            } else if (sev[d] < SEV_CRISIS && evolve_need(p, n, i, d, sev[d], week) != 0) {
+                return -1;
+            }
         }
         /* New needs in the domains without one: competing hazards, one draw for all. */
-        double total = free_rate * mult, u = gsl_rng_uniform(n->rng), pany = rate_to_p(total);
+        double u = gsl_rng_uniform(n->rng), pany = rate_to_p(free_rate * mult);
         if (u >= pany) continue;
         u *= free_rate / pany;
         int d = 0;
-        while (d < N_DOMAINS - 1 && (sev[d] != SEV_NONE || (u -= n->onset_rate[r->age_band][d]) >= 0)) d++;
-        while (sev[d] != SEV_NONE || n->onset_rate[r->age_band][d] <= 0) d--; /* rounding */
+        while (d < N_DOMAINS - 1 && (rate[d] <= 0 || (u -= rate[d]) >= 0)) d++;
+        while (rate[d] <= 0) d--; /* rounding at the top end */
+        note_relapse(n, &n->active[i], d, week);
         need_set(n, ri, d, onset_severity(p, n), week);
     }
     /* Onsets of residents with nothing going on, filed in this week's calendar bucket.
      * Entries made stale by a later re-draw are skipped. */
-    u32vec_t *due = &n->calendar[week];
-    for (uint32_t k = 0; k < due->len; k++) {
-        uint32_t ri = due->v[k];
+    u32vec_t due = n->calendar[week];
+    n->calendar[week] = (u32vec_t){0};
+    int rc = 0;
+    for (uint32_t k = 0; k < due.len && rc == 0; k++) {
+        uint32_t ri = due.v[k];
         resident_t *r = &n->res[ri];
         if (r->next_onset != week || r->active) continue;
         const double *rate = n->onset_rate[r->age_band];
@@ -75,10 +159,13 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         int d = 0;
         while (d < N_DOMAINS - 1 && (u -= rate[d]) >= 0) d++;
         while (rate[d] <= 0 && d > 0) d--; /* rounding at the top end */
-        if (resident_activate(n, ri) != 0) return -1;
-        need_set(n, ri, d, onset_severity(p, n), week);
+        if (!rng_bern(n->rng, n->prevention_mult[d])) { /* prevented: wait for the next one */
+            rc = resident_schedule_onset(w, n, ri, week);
+            continue;
+        }
+        rc = resident_activate(n, ri);
+        if (rc == 0) need_set(n, ri, d, onset_severity(p, n), week);
     }
-    free(due->v);
-    *due = (u32vec_t){0};
-    return 0;
+    free(due.v);
+    return rc;
 }

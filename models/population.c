@@ -1,5 +1,7 @@
 /* Initialisation: households and residents of one neighbourhood, their self-reliance and
- * help-seeking propensity, the team, and the first onset week of every resident.
+ * help-seeking propensity, their informal ties and volunteers, and the first onset week of
+ * every resident. Deprivation rises and cohesion falls evenly from the first neighbourhood
+ * to the last.
  *
  * Households are drawn by type (CBS shares, world.household_share) until the
  * neighbourhood's population is reached; members of a household are stored next to each
@@ -71,7 +73,9 @@ int population_init(const world_t *w, nbh_t *n, int index) {
     uint32_t target = total / nn + ((uint32_t)index < total % nn ? 1 : 0);
     n->index = index;
     double dmin = p->world_deprivation_min[0], dmax = p->world_deprivation_max[0];
-    n->deprivation = nn > 1 ? dmin + (dmax - dmin) * index / (nn - 1) : 0.5 * (dmin + dmax);
+    double pos = nn > 1 ? (double)index / (nn - 1) : 0.5; /* 0 least, 1 most deprived */
+    n->deprivation = dmin + (dmax - dmin) * pos;
+    n->cohesion = p->world_cohesion_max[0] - (p->world_cohesion_max[0] - p->world_cohesion_min[0]) * pos;
     n->rng = rng_stream_new(w->seed, (uint64_t)w->replicate, (uint64_t)index);
     /* A household adds at most 5 members beyond the target. */
     n->res = calloc(target + 8, sizeof *n->res);
@@ -92,6 +96,7 @@ int population_init(const world_t *w, nbh_t *n, int index) {
             resident_t *r = &n->res[n->nres++];
             r->household = n->nhh;
             r->age_band = ages[k];
+            n->age_count[ages[k]]++;
             r->next_onset = NO_WEEK;
             double sr = gsl_ran_beta(n->rng, srm * conc, (1 - srm) * conc);
             r->self_reliance = (uint8_t)lround(sr * 255);
@@ -107,8 +112,9 @@ int population_init(const world_t *w, nbh_t *n, int index) {
     n->hh_first[n->nhh] = n->nres;
     for (int d = 0; d < N_DOMAINS; d++) n->sev_count[d][SEV_NONE] = n->nres;
     needs_rates_update(p, n);
-    n->team.fte = p->team_fte[0];
-    n->team.coverage = 1;
+    prevention_init(p, n);
+    n->trust = 1;
+    if (informal_ties_build(p, n) != 0 || volunteers_init(p, n) != 0) return -1;
     for (uint32_t i = 0; i < n->nres; i++)
         if (resident_schedule_onset(w, n, i, -1) != 0) return -1;
     return 0;

@@ -1,12 +1,18 @@
-/* The simulated world: a municipality of neighbourhoods, each with its residents, households,
- * team, random stream and weekly metric accumulator.
+/* The simulated world: a municipality of neighbourhoods, teams and specialist services.
  *
- * Memory follows events, not heads. A resident is a 24-byte record; the details of residents
- * with something going on (a need, a request, a case) live in a per-neighbourhood active pool
- * sized by what is active. Residents with nothing going on are not visited at all: the week
- * of their next need onset is drawn once (competing exponential hazards) and filed in a
- * per-week calendar bucket. Everything a neighbourhood touches in a week is its own, so
- * neighbourhoods run on separate threads without locks. */
+ * Memory follows events, not heads. A resident is a 24-byte record; informal ties are one
+ * compressed adjacency array (CSR) per neighbourhood, built once. The details of residents
+ * with something going on (a need, a request, a case, a carer's burden) live in a
+ * per-neighbourhood active pool sized by what is active. Residents with nothing going on are
+ * not visited at all: the week of their next need onset is drawn once (competing exponential
+ * hazards) and filed in a per-week calendar bucket.
+ *
+ * Ownership decides what runs in parallel. A neighbourhood owns its residents, pool, calendar,
+ * volunteers and stream; a team owns its queue, cases, staff and stream and serves a range of
+ * consecutive neighbourhoods that no other team touches; the specialist services are shared
+ * and run in serial phases. Requests and referrals cross these lines through per-owner
+ * inboxes and outboxes that the receiving phase merges in a fixed order, so any thread count
+ * gives the same bits. */
 #ifndef WIJKSIM_WORLD_H
 #define WIJKSIM_WORLD_H
 
@@ -20,12 +26,20 @@
 #define NO_WEEK 0xFFFFu
 #define MAX_WEEKS 0xFFF0u
 #define PROPENSITY_SCALE 1024.0
+#define MAX_VOL_CLIENTS 4
+
+/* Resident flags. */
+enum {
+    RF_VOLUNTEER = 1,       /* in the neighbourhood's volunteer pool */
+    RF_OVERLOADED = 2,      /* an overloaded carer */
+    RF_YOUTH_CARE_YEAR = 4, /* a youth who received youth care this year */
+};
 
 typedef struct {
     uint32_t household;  /* index into the neighbourhood's households */
     uint32_t active;     /* 1 + slot in the active pool; 0 when nothing is going on */
     uint32_t severity;   /* 3 bits per domain: severity_t */
-    uint32_t support;    /* 3 bits per domain: support_t */
+    uint32_t support;    /* 4 bits per domain: support_t */
     uint16_t next_onset; /* week of the scheduled onset while inactive; NO_WEEK otherwise */
     uint8_t age_band;
     uint8_t self_reliance; /* 0..255 for 0..1 */
@@ -35,22 +49,64 @@ typedef struct {
 
 _Static_assert(sizeof(resident_t) == 24, "resident_t is meant to stay compact");
 
+/* What a resident in the active pool carries besides the resident record. */
 typedef struct {
     uint32_t resident;
     uint16_t need_since[N_DOMAINS]; /* week the current need in each domain arose */
+    uint16_t sup_since[N_DOMAINS];  /* week the current support status began */
+    uint8_t quality[N_DOMAINS];     /* last week's team support: coverage x effectiveness, /255 */
+    uint8_t relapse_mask;           /* domains with raised relapse risk until watch_until */
+    uint16_t watch_until;           /* end of the relapse window */
+    float informal_cover;           /* share of the informal hours asked that were given */
+    float burden;                   /* as a carer: moving average of hours given per week */
+    float given;                    /* as a carer: hours given this week */
 } active_t;
 
+/* Where a request to the team came from. */
+typedef enum { SRC_SELF, SRC_SIGNAL, SRC_OUTREACH, SRC_AFTERCARE, N_SOURCES } source_t;
+
+/* A request (team intake, volunteer match) or a referral (specialist waiting list). */
 typedef struct {
     uint32_t resident;
-    uint16_t since;
+    uint16_t nbh;   /* index of the resident's neighbourhood */
+    uint16_t since; /* week it was made; it is void once the status it set has changed */
     uint8_t domain;
+    uint8_t source; /* source_t for requests; REF_* flags for referrals */
 } request_t;
+
+enum { REF_GP = 1, REF_EMERGENCY = 2 };
+
+/* A first-in first-out queue of requests, growable, that can also push at the front. */
+typedef struct {
+    request_t *v;
+    uint32_t head, len, cap;
+} queue_t;
+
+typedef enum { CASE_ACTIVE, CASE_AFTERCARE } case_kind_t;
 
 typedef struct {
     uint32_t resident;
+    uint16_t nbh;
     uint16_t opened;
+    uint16_t until; /* end of a pending municipal decision, or of aftercare */
     uint8_t domain;
+    uint8_t kind;  /* case_kind_t */
+    uint8_t flags; /* CF_* */
+    uint16_t prof; /* index into the team's staff */
 } case_t;
+
+enum { CF_ASSESSED = 1 }; /* a demand-led assessment kept it with the team */
+
+typedef enum { STAFF_WORKING, STAFF_SICK, STAFF_VACANT } staff_state_t;
+
+/* One professional post of a team. */
+typedef struct {
+    double fte;
+    int started; /* week the current holder started (negative for starting staff) */
+    int until;   /* end of sick leave */
+    uint32_t caseload;
+    uint8_t profile, domain, state;
+} prof_t;
 
 typedef struct {
     uint32_t *v;
@@ -58,41 +114,84 @@ typedef struct {
 } u32vec_t;
 
 typedef struct {
-    double fte;
+    int index;
+    int first_nbh, nnbh; /* the neighbourhoods it serves; based in the first */
+    double residents;
+    prof_t *staff;
+    int nstaff, capstaff;
     double intake_carry; /* intake hours carried to the next week (fractional intakes) */
-    double coverage;     /* share of needed casework hours given last week */
-    double hours_left;   /* client hours left for casework this week, after intake */
-    request_t *queue;    /* FIFO ring of requests waiting for intake */
-    uint32_t qhead, qlen, qcap;
+    double admin_due;    /* paperwork hours owed for municipal decisions */
+    double strain;       /* moving average of workload (hours asked / hours available) */
+    double hours;            /* client hours of staff at work this week */
+    double reserved;         /* of which protected for outreach and prevention */
+    double hours_left;       /* after intake, for paperwork, coordination and casework */
+    double assess_due;       /* demand-led assessment hours owed */
+    double demand;           /* hours the week's work asked for */
+    double prevention_hours; /* this week's outreach and prevention hours */
+    queue_t queue;           /* waiting for intake */
     case_t *cases;
     uint32_t ncases, capcases;
+    queue_t outbox; /* referrals to specialist services made this week */
+    gsl_rng *rng;
 } team_t;
 
+/* A volunteer and the clients they help. */
 typedef struct {
-    int index;
-    double deprivation;
+    uint32_t resident;
+    uint8_t nclients;
+    uint8_t cdomain[MAX_VOL_CLIENTS];
+    uint16_t csince[MAX_VOL_CLIENTS];
+    uint32_t client[MAX_VOL_CLIENTS];
+} volunteer_t;
+
+typedef struct {
+    int index, team;
+    double deprivation, cohesion;
     uint32_t nres, nhh;
+    uint32_t age_count[N_AGE_BANDS];
     resident_t *res;
-    uint32_t *hh_first; /* first resident of each household, plus a final sentinel */
+    uint32_t *hh_first;  /* first resident of each household, plus a final sentinel */
+    uint32_t *tie_first; /* CSR: ties of resident i are ties[tie_first[i] .. tie_first[i+1]) */
+    uint32_t *ties;      /* (resident << 2) | closeness 1-3, sorted by closeness */
     active_t *active;
     uint32_t nactive, capactive;
     u32vec_t *calendar; /* per week: residents whose onset is scheduled then */
-    team_t team;
+    queue_t inbox;      /* requests to the team made this week */
+    queue_t outbox;     /* direct referrals to specialist services made this week */
+    queue_t vol_queue;  /* needs waiting for a volunteer match */
+    volunteer_t *vols;
+    uint32_t nvols, capvols;
+    u32vec_t new_crises; /* (resident << 3 | domain) of needs that reached crisis this week */
     gsl_rng *rng;
-    double onset_rate[N_AGE_BANDS][N_DOMAINS]; /* per week */
+    double onset_rate[N_AGE_BANDS][N_DOMAINS]; /* per week, before prevention */
     double onset_total[N_AGE_BANDS];           /* per week, summed over domains */
+    double prevention_mult[N_DOMAINS];         /* onset rate multiplier from prevention (<= 1) */
+    double prevention_level;                   /* 0..1 */
+    double trust;                              /* 0..1, follows recent waiting times */
+    double last_wait;                          /* mean intake wait of the team last week */
     int64_t sev_count[N_DOMAINS][N_SEVERITIES];
+    uint32_t youth_care_year;
     double m[N_VALUES]; /* this week's metrics */
-    int failed;         /* out of memory inside a parallel phase */
 } nbh_t;
+
+/* A municipality-wide specialist service (one per domain). */
+typedef struct {
+    int places;
+    queue_t waiting;
+    request_t *clients; /* .since = week admitted */
+    uint32_t nclients, capclients;
+} service_t;
 
 typedef struct {
     params_t p;
     uint64_t seed;
     int replicate;
     int weeks_total; /* burn-in + output weeks */
-    int nnbh;
+    int nnbh, nteams;
     nbh_t *nbh;
+    team_t *teams;
+    service_t services[N_DOMAINS];
+    uint64_t population;
     gsl_rng *rng; /* the run's own stream, for serial phases */
 } world_t;
 
@@ -103,17 +202,20 @@ void world_free(world_t *w);
 /* Bytes held by the world (for benchmarks). */
 size_t world_bytes(const world_t *w);
 
-/* Severity and support are packed 3 bits per domain. */
+/* Severity is packed 3 bits per domain, support 4 bits. */
 static inline int sev_get(const resident_t *r, int d) { return (r->severity >> (3 * d)) & 7; }
-static inline int sup_get(const resident_t *r, int d) { return (r->support >> (3 * d)) & 7; }
-static inline void sup_set(resident_t *r, int d, int s) {
-    r->support = (r->support & ~(7u << (3 * d))) | ((uint32_t)s << (3 * d));
-}
+static inline int sup_get(const resident_t *r, int d) { return (r->support >> (4 * d)) & 15; }
+static inline active_t *active_of(nbh_t *n, uint32_t ri) { return &n->active[n->res[ri].active - 1]; }
 
 /* Changes one need's severity, keeping the severity counts and the flow metrics
  * (new needs, escalations, improvements, resolutions, crises) in step. */
 void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week);
-/* Puts a resident in the active pool (no-op when already there). */
+/* Changes one need's support status and notes the week (the resident must be active). */
+void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week);
+/* True while a request or referral made at `since` still stands. */
+int request_live(nbh_t *n, const request_t *q, int status);
+/* Puts a resident in the active pool (no-op when already there). Invalidates active_t
+ * pointers. */
 int resident_activate(nbh_t *n, uint32_t ri);
 /* Draws and files the week of the resident's next onset after `week`. */
 int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week);
@@ -121,5 +223,13 @@ int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week);
 int u32vec_push(u32vec_t *v, uint32_t x);
 /* Makes room for one more element in a growable array (doubling, starting at `first`). */
 int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first);
+int queue_push(queue_t *q, request_t r);
+int queue_push_front(queue_t *q, request_t r);
+static inline request_t *queue_front(queue_t *q) { return &q->v[q->head]; }
+static inline void queue_pop(queue_t *q) {
+    q->head = (q->head + 1) % q->cap;
+    q->len--;
+}
+static inline request_t *queue_at(queue_t *q, uint32_t k) { return &q->v[(q->head + k) % q->cap]; }
 
 #endif

@@ -2,7 +2,7 @@
  *
  * Every stream is a GSL Mersenne Twister whose whole 19937-bit state is filled from a
  * splitmix64 sequence keyed by (seed, replicate, stream). Streams belong to neighbourhoods
- * (stream = neighbourhood index) or to the run (RNG_STREAM_RUN), never to threads, so any
+ * (stream = neighbourhood index), to teams (RNG_STREAM_TEAM) or to the run (RNG_STREAM_RUN), never to threads, so any
  * thread count draws the same numbers. Seeding the full state (rather than gsl_rng_set's 32
  * bits) keeps distinct keys from colliding even across millions of streams in a sweep. */
 #ifndef WIJKSIM_RNG_H
@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #define RNG_STREAM_RUN 0xFFFFFFFFull
+/* Teams have streams of their own, keyed apart from neighbourhoods. */
+#define RNG_STREAM_TEAM(t) (0x100000000ull + (uint64_t)(t))
 
 uint64_t rng_key(uint64_t seed, uint64_t replicate, uint64_t stream);
 /* A new generator for the stream, or NULL when out of memory. */

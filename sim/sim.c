@@ -20,17 +20,30 @@ static int run_nbh_phases(world_t *w, int from, int to, int week, int first) {
     return failed ? -1 : 0;
 }
 
+/* Runs phases [from, to) (all per team) for every team in parallel. */
+static int run_team_phases(world_t *w, int from, int to, int week) {
+    int failed = 0;
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
+    for (int i = 0; i < w->nteams; i++)
+        for (int ph = from; ph < to && !failed; ph++) failed |= model_phases[ph].team(w, &w->teams[i], week) != 0;
+    return failed ? -1 : 0;
+}
+
+/* Consecutive phases of the same kind run together in one parallel loop. Metrics are reset
+ * before the first phase, which must run per neighbourhood. */
 static int run_week(world_t *w, int week) {
     int ph = 0, first = 1;
     while (ph < n_model_phases) {
-        if (model_phases[ph].serial) {
-            if (model_phases[ph].serial(w, week) != 0) return -1;
+        const phase_t *f = &model_phases[ph];
+        if (f->serial) {
+            if (f->serial(w, week) != 0) return -1;
             ph++;
             continue;
         }
         int end = ph;
-        while (end < n_model_phases && model_phases[end].nbh) end++;
-        if (run_nbh_phases(w, ph, end, week, first) != 0) return -1;
+        while (end < n_model_phases && !!model_phases[end].nbh == !!f->nbh && !model_phases[end].serial) end++;
+        int rc = f->nbh ? run_nbh_phases(w, ph, end, week, first) : run_team_phases(w, ph, end, week);
+        if (rc != 0) return -1;
         first = 0;
         ph = end;
     }

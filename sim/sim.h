@@ -2,7 +2,8 @@
  *
  * For each replicate the world is built from (seed, replicate), then every week runs the
  * model's phases in order: consecutive per-neighbourhood phases together in one OpenMP loop
- * over neighbourhoods, serial phases in between. After the burn-in, each neighbourhood's week
+ * over neighbourhoods, consecutive per-team phases in one loop over teams, serial phases in
+ * between. After the burn-in, each neighbourhood's week
  * of metrics is copied into a [week][neighbourhood][value] buffer that is handed to a sink
  * (the HDF5 writer, a test, a benchmark) when the replicate ends. */
 #ifndef WIJKSIM_SIM_H

@@ -10,6 +10,7 @@
 static void no_dynamics(params_t *p) {
     for (int s = 0; s < 3; s++) p->needs_escalation_rate[s] = p->needs_improvement_rate[s] = 0;
     for (int s = 0; s < 4; s++) p->seek_rate[s] = 0;
+    p->prev_budget[0] = 0; /* onset rates exactly as drawn */
 }
 
 /* Residents with nothing going on get their first onset from the calendar: by week W the
@@ -80,11 +81,14 @@ static void test_escalation_and_improvement(void) {
         p.needs_self_reliance_effect[0] = 0;
         p.needs_escalation_rate[0] = 6, p.needs_escalation_rate[1] = 4, p.needs_escalation_rate[2] = 3;
         p.needs_improvement_rate[0] = 10, p.needs_improvement_rate[1] = 5, p.needs_improvement_rate[2] = 2;
-        p.needs_crisis_weeks[0] = 3;
+        p.crisis_weeks[0] = 3;
         world_t *w = fixture_world(&p, 3 + (uint64_t)s);
         nbh_t *n = &w->nbh[0];
         fixture_all_with_need(n, DOM_MENTAL, s);
-        needs_week(w, n, 1);
+        if (s == SEV_CRISIS) /* crisis intervention stabilises crises (crisis.c) */
+            crisis_week(w, n, 1);
+        else
+            needs_week(w, n, 1);
         double N = n->nres, pe, pi;
         if (s == SEV_CRISIS) {
             pe = 0, pi = 1.0 / 3;

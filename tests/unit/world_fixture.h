@@ -15,6 +15,7 @@ static inline void fixture_params(params_t *p, double population) {
     params_defaults(p);
     p->world_population[0] = population;
     p->world_neighbourhoods[0] = 1;
+    p->world_teams[0] = 1;
     p->sim_burn_in_weeks[0] = 0;
     p->sim_weeks[0] = 52;
 }

@@ -1,0 +1,571 @@
+"""Calibration report: the simulated baseline against the real Dutch figures of
+MODEL_BRIEF section 7, written as a markdown table (docs/calibration.md).
+
+usage: /usr/bin/python3 analysis/calibration.py BASELINE.h5 [--demand-led DEMAND_LED.h5]
+                                                [-o docs/calibration.md]
+
+BASELINE.h5 comes from `wijksim run scenarios/baseline.cfg --replicates R --seed S`;
+DEMAND_LED.h5 from the same command with `--set access.demand_led=1`. The Breda front-end
+figures compare replicate r of one file with replicate r of the other (same seed, so the
+same residents and the same random streams until the policies diverge); without the second
+file those rows say so instead of a number.
+
+Every figure is computed per replicate over all full 52-week years of output (years count
+from the end of the burn-in, as `youth_care_year` does), then summarised over replicates:
+the mean, a 95 % interval for the mean (mean +- t(0.975, R-1) sd / sqrt(R)) and the spread
+of the replicates themselves (2.5 and 97.5 percentiles). The verdict compares the mean to
+the target range. TARGETS below is the one place where the real figures live.
+
+Nothing here depends on the clock or the machine, so the same HDF5 files give the same
+markdown byte for byte. Needs numpy and h5py only (Debian's /usr/bin/python3 has both).
+"""
+import argparse
+import math
+import os
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+WEEKS_PER_YEAR = 52
+DOMAINS = ("finances", "mental_health", "daily_living", "parenting", "loneliness", "housing")
+# How far outside the target range a mean may lie and still be "near": a share of the value
+# of the nearer edge (so 12-13 % allows 9-16.25 %, 7,000-31,000 allows 5,250-38,750).
+NEAR_SHARE = 0.25
+# A target given only as an approximate figure ("~15 %") gets this range around it. The
+# sources give no range, so this is the report's assumption, said so in the output.
+APPROX_TOLERANCE = 0.10
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+
+class CalibrationError(Exception):
+    """A problem with the input files, reported as one line and exit status 1."""
+
+
+# ---- reading a run -------------------------------------------------------------------------
+
+def _text(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray) and value.size == 1:
+        return _text(value.reshape(-1)[0])
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class Run:
+    """One wijksim HDF5 file, cut to its full years of output.
+
+    Series come back as float arrays [replicate, week, ...] of the municipality totals; the
+    helpers reduce them to one value per replicate so that every measure below is a
+    per-replicate array."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        try:
+            self.f = h5py.File(self.path, "r")
+        except OSError as e:
+            raise CalibrationError(f"{self.path}: cannot open as HDF5 ({e})") from None
+        self.attrs = {k: _text(v) for k, v in self.f.attrs.items()}
+        for key in ("weeks", "replicates", "seed"):
+            if key not in self.attrs:
+                raise CalibrationError(f"{self.path}: root attribute '{key}' is missing")
+        self.replicates = int(self.attrs["replicates"])
+        weeks = int(self.attrs["weeks"])
+        self.years = weeks // WEEKS_PER_YEAR
+        if self.years < 1:
+            raise CalibrationError(f"{self.path}: {weeks} weeks of output, a full year "
+                                   f"({WEEKS_PER_YEAR} weeks) is needed")
+        # A trailing partial year is left out: year boundaries follow the output's week 0.
+        self.weeks = self.years * WEEKS_PER_YEAR
+        names = self.attrs.get("domain_names")
+        if names is not None and tuple(names.split(",")) != DOMAINS:
+            raise CalibrationError(f"{self.path}: domain order '{names}' is not the one this "
+                                   f"script knows ({','.join(DOMAINS)})")
+
+    def close(self):
+        self.f.close()
+
+    def param(self, name, index=0):
+        key = f"parameters/{name}"
+        if key not in self.f:
+            raise CalibrationError(f"{self.path}: parameter '{name}' is missing (/{key})")
+        return float(np.asarray(self.f[key][()]).reshape(-1)[index])
+
+    def parameters(self):
+        """Every parameter as name -> tuple of values (to check that two runs match)."""
+        group = self.f.get("parameters")
+        if group is None:
+            return {}
+        return {k: tuple(np.asarray(group[k][()]).reshape(-1).tolist()) for k in group}
+
+    def series(self, name, domain=None):
+        key = f"municipality/{name}"
+        if key not in self.f:
+            raise CalibrationError(f"{self.path}: series '{name}' is missing (/{key}); "
+                                   f"is it a file of the full model?")
+        ds = self.f[key]
+        dims = _text(ds.attrs.get("dims", "")).split(",")
+        data = np.asarray(ds[()], dtype=float)
+        if data.shape[0] != self.replicates or data.shape[1] < self.weeks:
+            raise CalibrationError(f"{self.path}: /{key} has shape {data.shape}, expected "
+                                   f"({self.replicates}, >= {self.weeks}, ...)")
+        data = data[:, :self.weeks]
+        if domain is not None:
+            if "domain" not in dims:
+                raise CalibrationError(f"{self.path}: /{key} has no domain dimension "
+                                       f"(dims '{','.join(dims)}')")
+            data = np.take(data, DOMAINS.index(domain), axis=dims.index("domain"))
+        elif data.ndim != 2:
+            raise CalibrationError(f"{self.path}: /{key} has dims '{','.join(dims)}'; "
+                                   f"a domain must be chosen")
+        return data
+
+    def total(self, name, domain=None):
+        """Sum over the period (flows: events, hours, euros of the whole period)."""
+        return self.series(name, domain).sum(axis=1)
+
+    def mean(self, name, domain=None):
+        """Mean over the weeks of the period (stocks: the typical level)."""
+        return self.series(name, domain).mean(axis=1)
+
+
+def _ratio(num, den):
+    """Element-wise num / den, NaN where den is 0 (a replicate without the event)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+# ---- the measures: each returns one value per replicate --------------------------------------
+
+def inhabitants_per_team(base, _dl):
+    return base.mean("residents") / base.param("world.teams")
+
+
+def professionals_per_team(base, _dl):
+    # Filled posts, split into people of the mean contract size.
+    people = base.mean("team_fte") / base.param("team.fte_per_person")
+    return people / base.param("world.teams")
+
+
+def wmo_per_1000(base, _dl):
+    return 1000 * _ratio(base.mean("specialist_clients", "daily_living"), base.mean("residents"))
+
+
+def youth_in_care_within_year(base, _dl):
+    # youth_care_year counts youth helped since the start of the 52-week year, so its value
+    # in the last week of each year is that year's count; divided by the year's mean youth.
+    years = base.years
+    reached = base.series("youth_care_year")[:, WEEKS_PER_YEAR - 1::WEEKS_PER_YEAR]
+    youth = base.series("youth").reshape(base.replicates, years, WEEKS_PER_YEAR).mean(axis=2)
+    return _ratio(reached, youth).mean(axis=1)
+
+
+def team_share_of_youth_care(base, _dl):
+    return _ratio(base.total("youth_care_team"), base.total("youth_care_clients"))
+
+
+def gp_share_of_youth_referrals(base, _dl):
+    return _ratio(base.total("referrals_gp", "parenting"), base.total("referrals", "parenting"))
+
+
+def intensive_carer_share(base, _dl):
+    return _ratio(base.mean("intensive_carers"), base.mean("adults"))
+
+
+def intensive_carer_hours(base, _dl):
+    # Both series are weekly, so the ratio of their sums is hours per week per carer.
+    return _ratio(base.total("carer_hours_intensive"), base.total("intensive_carers"))
+
+
+def overloaded_carer_share(base, _dl):
+    return _ratio(base.total("overloaded_carers"), base.total("carers"))
+
+
+def overloaded_carer_hours(base, _dl):
+    return _ratio(base.total("carer_hours_overloaded"), base.total("overloaded_carers"))
+
+
+def simple_request_share(base, _dl):
+    return _ratio(base.total("advice"), base.total("intakes"))
+
+
+def youth_care_cost_per_youth(base, _dl):
+    per_year = base.total("cost_specialist", "parenting") / base.years
+    return _ratio(per_year, base.mean("specialist_clients", "parenting"))
+
+
+def debt_cost_per_trajectory(base, _dl):
+    return _ratio(base.total("cost_specialist", "finances"),
+                  base.total("specialist_discharges", "finances"))
+
+
+def check_pair(base, dl):
+    """The demand-led file must be the baseline with only access.demand_led switched on,
+    the same seed and the same replicates, or the paired differences mean nothing."""
+    for key in ("seed", "replicates", "weeks", "burn_in_weeks"):
+        if str(base.attrs.get(key)) != str(dl.attrs.get(key)):
+            raise CalibrationError(f"{dl.path}: {key} {dl.attrs.get(key)} differs from the "
+                                   f"baseline's {base.attrs.get(key)}")
+    if base.param("access.demand_led") != 0 or dl.param("access.demand_led") != 1:
+        raise CalibrationError(f"access.demand_led must be 0 in {base.path} and 1 in {dl.path}")
+    pb, pd = base.parameters(), dl.parameters()
+    differ = sorted(k for k in set(pb) | set(pd)
+                    if k != "access.demand_led" and pb.get(k) != pd.get(k))
+    if differ:
+        raise CalibrationError(f"{dl.path}: parameters other than access.demand_led differ "
+                               f"from the baseline: {', '.join(differ)}")
+
+
+def front_end(base, dl):
+    """The Breda comparison per replicate (seed 001 L278-284: about 600,000 euro of Wmo and
+    Wlz care saved for about 150,000 euro of cost, mostly social workers' time, over 400
+    cases). The model's team has fixed posts, so the assessments are paid in team time
+    taken from other work: that time is valued at the cost of a client hour (an FTE's
+    yearly cost over its yearly client hours) and counted as the front-end cost, together
+    with any change in the other non-care costs (team staff, volunteers, prevention,
+    administration, respite)."""
+    check_pair(base, dl)
+    hour_cost = dl.param("cost.team_fte_year") / (
+        WEEKS_PER_YEAR * dl.param("team.hours_per_fte") * dl.param("team.client_share"))
+    assessments = dl.total("assessments")
+    assessment_cost = assessments * dl.param("access.assessment_hours") * hour_cost
+
+    def care(run):
+        return sum(run.total("cost_specialist", d) for d in DOMAINS) + run.total("cost_crisis")
+
+    gross_saving = care(base) - care(dl)
+    total_saving = base.total("cost_total") - dl.total("cost_total")
+    other_extra = gross_saving - total_saving   # rise of every non-care cost category
+    cost = assessment_cost + other_extra
+    return {
+        "assessments_per_year": assessments / dl.years,
+        "kept_share": _ratio(dl.total("assessments_kept"), assessments),
+        "cost_per_case": _ratio(cost, assessments),
+        "gross_per_case": _ratio(gross_saving, assessments),
+        "total_saving_per_case": _ratio(total_saving, assessments),
+        "gross_ratio": _ratio(gross_saving, np.where(cost > 0, cost, 0)),
+        "net_per_case": _ratio(gross_saving - cost, assessments),
+    }
+
+
+def front_end_gross_ratio(base, dl):
+    return front_end(base, dl)["gross_ratio"]
+
+
+def front_end_net_per_case(base, dl):
+    return front_end(base, dl)["net_per_case"]
+
+
+# ---- the targets: the single source of the real figures --------------------------------------
+
+def approx(figure, tolerance=APPROX_TOLERANCE):
+    """A target known only as '~figure': the range is the figure +- tolerance."""
+    return {"figure": figure, "lo": figure * (1 - tolerance), "hi": figure * (1 + tolerance),
+            "approx": True}
+
+
+def span(lo, hi, figure=None):
+    """A target the source gives as a range (optionally with a central figure)."""
+    return {"figure": figure, "lo": lo, "hi": hi, "approx": False}
+
+
+# fmt: how values print ("int": 15,000; "pct": fractions shown as 12.3 %; "dec1": 12.3;
+# "euro": 12,000; "ratio": 4.0). measure: function of (baseline Run, demand-led Run or None)
+# returning one value per replicate; pair: needs the demand-led run. how: the definition
+# printed under the table.
+TARGETS = [
+    dict(quantity="inhabitants per team", fmt="int", **span(7_000, 31_000, 15_000),
+         source="seed 002 appendix L2121-2135", measure=inhabitants_per_team,
+         how="mean `residents` / `world.teams`"),
+    dict(quantity="professionals per team", fmt="dec1", **span(5, 25, 10),
+         source="seed 002 L497-502", measure=professionals_per_team,
+         how="mean `team_fte` / `team.fte_per_person` / `world.teams` (filled posts)"),
+    dict(quantity="Wmo maatwerk provisions per 1,000 inhabitants", fmt="dec1", **span(48, 63),
+         source="CBS 83264NED, 2022-2023 (Almere, Alkmaar, Amersfoort)", measure=wmo_per_1000,
+         how="1,000 x mean `specialist_clients[daily_living]` / mean `residents`"),
+    dict(quantity="youth (0-17) receiving youth care within a year", fmt="pct",
+         **span(0.09, 0.12), source="seed 002 L1498 (8.8-10.7 %); CBS 2019 (~1 in 8)",
+         measure=youth_in_care_within_year,
+         how="`youth_care_year` in the last week of each year / that year's mean `youth`, "
+             "averaged over the years"),
+    dict(quantity="share of youth care delivered by the team itself", fmt="pct",
+         **approx(0.15), source="CBS youth care, first half of 2023",
+         measure=team_share_of_youth_care,
+         how="sum `youth_care_team` / sum `youth_care_clients` (youth in care on an average week)"),
+    dict(quantity="GP share of referrals to specialist youth care", fmt="pct",
+         **span(0.31, 0.42), source="seed 002 L1026-1029", measure=gp_share_of_youth_referrals,
+         how="sum `referrals_gp[parenting]` / sum `referrals[parenting]`"),
+    dict(quantity="adults giving intensive informal care", fmt="pct", **span(0.12, 0.13),
+         source="CBS 2021-2022 (adults 16+; the model counts 18+)",
+         measure=intensive_carer_share,
+         how="mean `intensive_carers` / mean `adults` (intensive: burden above "
+             "`informal.intensive_hours`)"),
+    dict(quantity="hours per week of an intensive carer", fmt="dec1", **span(12, 13),
+         source="CBS 2021-2022", measure=intensive_carer_hours,
+         how="sum `carer_hours_intensive` / sum `intensive_carers`"),
+    dict(quantity="carers heavily burdened", fmt="pct", **approx(0.14),
+         source="CBS (1 in 7)", measure=overloaded_carer_share,
+         how="sum `overloaded_carers` / sum `carers`"),
+    dict(quantity="hours per week of a heavily burdened carer", fmt="dec1", **approx(28),
+         source="CBS", measure=overloaded_carer_hours,
+         how="sum `carer_hours_overloaded` / sum `overloaded_carers`"),
+    dict(quantity="requests that are simple", fmt="pct", **approx(0.80),
+         source="seed 004 L257", measure=simple_request_share,
+         how="sum `advice` / sum `intakes`"),
+    dict(quantity="youth care cost per youth in care per year (euro)", fmt="euro",
+         **approx(12_000),
+         source="national spend 5.4-5.6 bn euro for ~443,000 youths (2019)",
+         measure=youth_care_cost_per_youth,
+         how="`cost_specialist[parenting]` per year / mean `specialist_clients[parenting]`"),
+    dict(quantity="debt counselling cost per trajectory (euro)", fmt="euro", **approx(2_400),
+         source="Nijmegen 2015", measure=debt_cost_per_trajectory,
+         how="sum `cost_specialist[finances]` / sum `specialist_discharges[finances]`"),
+    dict(quantity="front-end investment: gross saving per euro of front-end cost",
+         fmt="ratio", **approx(4.0), source="seed 001 L278-284 (Breda, 2018-2019)",
+         measure=front_end_gross_ratio, pair=True,
+         how="specialist and crisis cost avoided by `access.demand_led=1` / front-end cost "
+             "(see below); replicate r of both runs paired"),
+    dict(quantity="front-end investment: net saving per assessed case (euro)", fmt="euro",
+         **approx(1_100), source="seed 001 L278-284 (Breda: ~450,000 euro over 400 cases)",
+         measure=front_end_net_per_case, pair=True,
+         how="(care cost avoided - front-end cost) / `assessments` of the demand-led run"),
+]
+
+# Extra lines on the Breda pair, to see what drives the two front-end rows (no targets).
+FRONT_END_DETAILS = [
+    ("demand-led assessments per year", "int", "assessments_per_year"),
+    ("assessments after which the team kept the need", "pct", "kept_share"),
+    ("front-end cost per assessment (euro)", "euro", "cost_per_case"),
+    ("specialist and crisis cost avoided per assessment (euro)", "euro", "gross_per_case"),
+    ("total cost saved per assessment, assessment time unpriced (euro)", "euro",
+     "total_saving_per_case"),
+]
+
+
+# ---- statistics ------------------------------------------------------------------------------
+
+def t_cdf_abs(t, df):
+    """P(|T| < t) for Student's t with integer df > 0 (Abramowitz and Stegun 26.7.3-4: a
+    finite series in theta = atan(t / sqrt(df)); exact, so no scipy is needed)."""
+    theta = math.atan(t / math.sqrt(df))
+    s, c = math.sin(theta), math.cos(theta)
+    if df % 2 == 1:
+        term, acc = c, (c if df > 1 else 0.0)
+        for k in range(3, df - 1, 2):
+            term *= c * c * (k - 1) / k
+            acc += term
+        return 2 / math.pi * (theta + s * acc)
+    term, acc = 1.0, 1.0
+    for k in range(2, df - 1, 2):
+        term *= c * c * (k - 1) / k
+        acc += term
+    return s * acc
+
+
+def t_quantile(p, df):
+    """The p quantile (p > 0.5) of Student's t with integer df, by bisection on t_cdf_abs."""
+    target, lo, hi = 2 * p - 1, 0.0, 1.0
+    while t_cdf_abs(hi, df) < target:
+        hi *= 2
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if t_cdf_abs(mid, df) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def summarise(values):
+    """Mean, 95 % interval of the mean and 2.5-97.5 % spread of the finite replicate values;
+    replicates where the measure is undefined (no events) are counted, not averaged."""
+    v = np.asarray(values, dtype=float).reshape(-1)
+    ok = v[np.isfinite(v)]
+    s = {"n": int(ok.size), "of": int(v.size), "mean": math.nan,
+         "ci": (math.nan, math.nan), "spread": (math.nan, math.nan)}
+    if ok.size == 0:
+        return s
+    s["mean"] = float(ok.mean())
+    s["spread"] = tuple(float(x) for x in np.percentile(ok, [2.5, 97.5]))
+    if ok.size >= 2:
+        half = t_quantile(0.975, ok.size - 1) * float(ok.std(ddof=1)) / math.sqrt(ok.size)
+        s["ci"] = (s["mean"] - half, s["mean"] + half)
+    return s
+
+
+def verdict(mean, lo, hi, near=NEAR_SHARE):
+    """within the target range; near: outside by at most `near` x the nearer edge's value;
+    off otherwise."""
+    if not math.isfinite(mean):
+        return "no data"
+    if lo <= mean <= hi:
+        return "within"
+    if lo - near * abs(lo) <= mean <= hi + near * abs(hi):
+        return "near"
+    return "off"
+
+
+# ---- markdown --------------------------------------------------------------------------------
+
+def fmt_value(x, fmt):
+    if not math.isfinite(x):
+        return "n/a"
+    if fmt == "pct":
+        return f"{100 * x:.1f} %"
+    if fmt in ("int", "euro"):
+        return f"{x:,.0f}"
+    if fmt == "ratio":
+        return f"{x:.2f}"
+    return f"{x:.1f}"
+
+
+def fmt_range(lo, hi, fmt):
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return "n/a"
+    # "a-b" reads badly with negative numbers; "a to b" does not.
+    sep = "-" if lo >= 0 and hi >= 0 else " to "
+    a, b = fmt_value(lo, fmt), fmt_value(hi, fmt)
+    if fmt == "pct":
+        a = a[:-2]
+    return f"{a}{sep}{b}"
+
+
+def fmt_target(t):
+    rng = fmt_range(t["lo"], t["hi"], t["fmt"])
+    if t["figure"] is None:
+        return rng
+    return f"~{fmt_value(t['figure'], t['fmt'])} ({rng})"
+
+
+def command_of(run):
+    """The wijksim command that made a run, rebuilt from its attributes; scenario paths are
+    given relative to the repository so that the report does not depend on the checkout."""
+    files = [p for p in str(run.attrs.get("scenario_files", "")).splitlines() if p]
+    shown = []
+    for p in files:
+        try:
+            shown.append(str(Path(p).resolve().relative_to(REPO_DIR)))
+        except ValueError:
+            shown.append(p)
+    sets = [s for s in str(run.attrs.get("set_overrides", "")).splitlines() if s]
+    parts = ["bin/wijksim run", *shown, f"--seed {run.attrs['seed']}",
+             f"--replicates {run.replicates}", *[f"--set {s}" for s in sets]]
+    return " ".join(parts)
+
+
+def _cell(x):
+    return str(x).replace("|", "\\|")
+
+
+def render(base, dl):
+    """The whole report as a string. Deterministic: no dates, no absolute paths."""
+    rows, notes = [], []
+    for i, t in enumerate(TARGETS, 1):
+        if t.get("pair") and dl is None:
+            s = summarise([])
+            verdict_text = "not run (needs the demand-led file)"
+        else:
+            s = summarise(t["measure"](base, dl))
+            verdict_text = verdict(s["mean"], t["lo"], t["hi"])
+        mean = fmt_value(s["mean"], t["fmt"])
+        if 0 < s["n"] < s["of"]:
+            mean += f" ({s['n']} of {s['of']} replicates)"
+        rows.append([i, t["quantity"], fmt_target(t), t["source"], mean,
+                     fmt_range(*s["ci"], t["fmt"]), fmt_range(*s["spread"], t["fmt"]),
+                     verdict_text])
+        notes.append(f"{i}. {t['quantity']}: {t['how']}.")
+
+    a = base.attrs
+    burn_in = a.get("burn_in_weeks", "?")
+    out = ["# Calibration", "",
+           "Generated by `make calibration` (`analysis/calibration.py`); do not edit by hand. "
+           "The real figures are those of `MODEL_BRIEF.md` section 7; they live in "
+           "`TARGETS` in the script.", "",
+           f"- wijksim {a.get('wijksim_version', '?')}, commit `{a.get('git_commit', '?')}`",
+           f"- baseline: `{command_of(base)}`"]
+    if dl is not None:
+        out.append(f"- demand-led twin (front-end rows): `{command_of(dl)}`")
+    else:
+        out.append("- demand-led twin: not given, so the front-end rows are empty")
+    out += [f"- {int(base.attrs['weeks'])} weeks of output after {burn_in} weeks of burn-in; "
+            f"{a.get('neighbourhoods', '?')} neighbourhoods",
+            "",
+            f"Each figure is computed per replicate over all {base.years} full 52-week years "
+            "of output (counted from the end of the burn-in), then summarised over the "
+            f"{base.replicates} replicates: the mean, the 95 % interval of that mean "
+            "(mean +- t(0.975, R-1) sd / sqrt(R)) and the spread of the replicates "
+            "themselves (their 2.5 and 97.5 percentiles). Verdict: *within* the target range; "
+            f"*near*: outside it by at most {100 * NEAR_SHARE:.0f} % of the nearer edge's value; "
+            f"*off* otherwise. A target given only as ~figure gets a range of "
+            f"+-{100 * APPROX_TOLERANCE:.0f} % "
+            "around it (this report's assumption, not the source's).",
+            "",
+            "| # | quantity | target | source | simulated mean | 95 % interval | "
+            "replicates 2.5-97.5 % | verdict |",
+            "|---|---|---|---|---|---|---|---|"]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    out += ["", "## How each figure is measured", "",
+            "Series names are those of `docs/output.md` (municipality totals); "
+            "`[domain]` picks one life domain.", ""]
+    out += notes
+
+    out += ["", "## Front-end investment (Breda): the parts", ""]
+    if dl is None:
+        out.append("Not run: give the demand-led file (`make calibration` does).")
+    else:
+        out += ["The demand-led twin holds a joint assessment before every would-be referral. "
+                "The model's team has fixed posts, so the assessments are paid in team time "
+                "taken from other work; that time is valued at the cost of a client hour "
+                "(`cost.team_fte_year` / (52 x `team.hours_per_fte` x `team.client_share`)) and, "
+                "with any rise in the other non-care costs, makes the front-end cost: Breda's "
+                "costs, too, were mostly the social workers' time (seed 001 L278-284). "
+                "Differences are baseline minus demand-led, replicate by replicate.", "",
+                "| quantity | mean | 95 % interval | replicates 2.5-97.5 % |",
+                "|---|---|---|---|"]
+        parts = front_end(base, dl)
+        for label, fmt, key in FRONT_END_DETAILS:
+            s = summarise(parts[key])
+            out.append(f"| {label} | {fmt_value(s['mean'], fmt)} | {fmt_range(*s['ci'], fmt)} | "
+                       f"{fmt_range(*s['spread'], fmt)} |")
+    return "\n".join(out) + "\n"
+
+
+def write_atomically(path, text):
+    """A failed run never leaves a half-written report in place of the last good one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("baseline", help="HDF5 file of the baseline run")
+    ap.add_argument("--demand-led", help="HDF5 file of the baseline with access.demand_led=1")
+    ap.add_argument("-o", "--output", default="docs/calibration.md", help="markdown to write")
+    args = ap.parse_args(argv)
+    runs = []
+    try:
+        runs.append(Run(args.baseline))
+        if args.demand_led:
+            runs.append(Run(args.demand_led))
+        text = render(runs[0], runs[1] if len(runs) > 1 else None)
+    except CalibrationError as e:
+        print(f"calibration: {e}", file=sys.stderr)
+        return 1
+    finally:
+        for r in runs:
+            r.close()
+    write_atomically(args.output, text)
+    print(f"calibration: wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

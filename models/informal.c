@@ -1,0 +1,180 @@
+/* Informal care: family, friends and neighbours (MODEL_BRIEF s3, s4.3).
+ *
+ * Ties. Household members are each other's closest carers (closeness 0) without being stored.
+ * Ties outside the household are built once per neighbourhood into a compressed adjacency
+ * array: family elsewhere in the neighbourhood (closeness 1), friends (2) and neighbours (3).
+ * Each resident starts half of their expected ties (the other half arrive from others), with
+ * means informal.family_ties and informal.friend_ties (the latter proportional to cohesion),
+ * both multiplied by exp(informal.network_effect x (self-reliance - 0.5)): residents with few
+ * resources have thin networks (the Matthew effect, seed 003 L392). Ties stay within the
+ * neighbourhood.
+ *
+ * Weekly care. A need asks for informal.need_hours[severity] x informal.domain_weight[domain]
+ * hours. Going through their household first and then their ties by closeness, a resident's
+ * carers give what they can: the hours of their life situation and closeness (Gostoli and
+ * Silverman: working 16/8/4/0, retired 48/32/16/8), times informal.willingness, less what
+ * they already gave this week, and reduced when overloaded. Children and carers with a
+ * severe need of their own give nothing. The share of the hours met (informal_cover) helps
+ * the need next week (needs.c).
+ *
+ * Burden. A carer's burden is a moving average of the hours they give (time constant
+ * informal.burden_weeks); paid respite (informal.respite) takes over a share of an
+ * overloaded carer's hours. Above informal.overload_hours x (0.5 + self-reliance) a carer is
+ * overloaded: fewer hours to give and a higher onset of their own needs (needs.c). */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/rng.h"
+#include "models.h"
+
+static uint32_t random_other(gsl_rng *r, const nbh_t *n, uint32_t self) {
+    if (n->nres < 2) return self;
+    uint32_t j = (uint32_t)gsl_rng_uniform_int(r, n->nres - 1);
+    return j >= self ? j + 1 : j;
+}
+
+int informal_ties_build(const params_t *p, nbh_t *n) {
+    typedef struct {
+        uint32_t from; /* resident << 2 | closeness */
+        uint32_t to;
+    } edge_t;
+    uint32_t cap = 0, len = 0;
+    edge_t *edge = NULL;
+    n->tie_first = calloc((size_t)n->nres + 1, sizeof *n->tie_first);
+    if (!n->tie_first) return -1;
+    double fam = p->informal_family_ties[0] / 2, fr = p->informal_friend_ties[0] * n->cohesion;
+    for (uint32_t i = 0; i < n->nres && n->nres > 1; i++) {
+        double f = exp(p->informal_network_effect[0] * (n->res[i].self_reliance / 255.0 - 0.5));
+        unsigned k[4] = {0, gsl_ran_poisson(n->rng, fam * f), gsl_ran_poisson(n->rng, fr / 2 * f),
+                         gsl_ran_poisson(n->rng, fr / 2 * f)};
+        for (uint32_t c = 1; c <= 3; c++)
+            for (unsigned t = 0; t < k[c]; t++) {
+                uint32_t j = random_other(n->rng, n, i);
+                if (n->res[j].household == n->res[i].household) continue;
+                if (array_reserve((void **)&edge, len, &cap, sizeof *edge, 1024) != 0) goto oom;
+                edge[len++] = (edge_t){i << 2 | c, j};
+            }
+    }
+    /* Counting sort into CSR, both directions. */
+    for (uint32_t e = 0; e < len; e++) n->tie_first[edge[e].from >> 2]++, n->tie_first[edge[e].to]++;
+    uint32_t run = 0;
+    for (uint32_t i = 0; i <= n->nres; i++) {
+        uint32_t c = i < n->nres ? n->tie_first[i] : 0;
+        n->tie_first[i] = run;
+        run += c;
+    }
+    n->ties = malloc(((size_t)run + 1) * sizeof *n->ties);
+    uint32_t *fill = malloc(((size_t)n->nres + 1) * sizeof *fill);
+    if (!n->ties || !fill) {
+        free(fill);
+        goto oom;
+    }
+    memcpy(fill, n->tie_first, ((size_t)n->nres + 1) * sizeof *fill);
+    for (uint32_t e = 0; e < len; e++) {
+        uint32_t a = edge[e].from >> 2, c = edge[e].from & 3, b = edge[e].to;
+        n->ties[fill[a]++] = b << 2 | c;
+        n->ties[fill[b]++] = a << 2 | c;
+    }
+    free(fill);
+    /* Closest first: an insertion sort per resident (lists are short). */
+    for (uint32_t i = 0; i < n->nres; i++)
+        for (uint32_t x = n->tie_first[i] + 1; x < n->tie_first[i + 1]; x++)
+            for (uint32_t y = x; y > n->tie_first[i] && (n->ties[y] & 3) < (n->ties[y - 1] & 3); y--) {
+                uint32_t t = n->ties[y];
+                n->ties[y] = n->ties[y - 1];
+                n->ties[y - 1] = t;
+            }
+    free(edge);
+    return 0;
+oom:
+    free(edge);
+    return -1;
+}
+
+/* Hours a resident could give someone at this closeness this week, before what they gave. */
+static double carer_hours(const params_t *p, const resident_t *c, int closeness) {
+    const double *h;
+    switch (c->age_band) {
+    case AGE_18_64: h = p->informal_hours_working; break;
+    case AGE_65_79: h = p->informal_hours_retired; break;
+    case AGE_80PLUS: h = p->informal_hours_oldest; break;
+    default: return 0;
+    }
+    for (int d = 0; d < N_DOMAINS; d++)
+        if (sev_get(c, d) >= SEV_SEVERE) return 0;
+    double x = h[closeness] * p->informal_willingness[0];
+    return c->flags & RF_OVERLOADED ? x * p->informal_overload_capacity[0] : x;
+}
+
+/* Carer j gives what they can towards `*left` hours; returns -1 when out of memory. */
+static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double *left) {
+    double cap = carer_hours(p, &n->res[j], closeness);
+    if (cap <= 0) return 0;
+    if (n->res[j].active) cap -= active_of(n, j)->given;
+    if (cap <= 0) return 0;
+    if (resident_activate(n, j) != 0) return -1;
+    double take = cap < *left ? cap : *left;
+    active_of(n, j)->given += (float)take;
+    *left -= take;
+    return 0;
+}
+
+int informal_week(world_t *w, nbh_t *n, int week) {
+    const params_t *p = &w->p;
+    (void)week;
+    for (uint32_t i = 0; i < n->nactive; i++) n->active[i].given = 0;
+    uint32_t nactive = n->nactive;
+    for (uint32_t i = 0; i < nactive; i++) {
+        uint32_t ri = n->active[i].resident;
+        const resident_t *r = &n->res[ri];
+        double need = 0;
+        for (int d = 0; d < N_DOMAINS; d++) {
+            int s = sev_get(r, d);
+            if (s > 0) need += p->informal_need_hours[s - 1] * p->informal_domain_weight[d];
+        }
+        if (need <= 0) {
+            n->active[i].informal_cover = 0;
+            continue;
+        }
+        double left = need;
+        uint32_t h = r->household;
+        for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1] && left > 1e-9; j++)
+            if (j != ri && offer(p, n, j, 0, &left) != 0) return -1;
+        for (uint32_t e = n->tie_first[ri]; e < n->tie_first[ri + 1] && left > 1e-9; e++)
+            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left) != 0) return -1;
+        n->active[i].informal_cover = (float)((need - left) / need);
+        n->m[OFF_informal_hours_needed] += need;
+        n->m[OFF_informal_hours] += need - left;
+    }
+    /* Burden of everyone who gave (or still carries burden). */
+    double tau = p->informal_burden_weeks[0], respite = p->informal_respite[0];
+    for (uint32_t i = 0; i < n->nactive; i++) {
+        active_t *a = &n->active[i];
+        if (a->given <= 0 && a->burden <= 0) continue;
+        resident_t *c = &n->res[a->resident];
+        double load = a->given;
+        if (c->flags & RF_OVERLOADED) {
+            n->m[OFF_respite_hours] += load * respite;
+            load *= 1 - respite;
+        }
+        a->burden += (float)((load - a->burden) / tau);
+        if (a->burden < 0.01f && a->given <= 0) a->burden = 0;
+        double limit = p->informal_overload_hours[0] * (0.5 + c->self_reliance / 255.0);
+        if (a->burden > limit)
+            c->flags |= RF_OVERLOADED;
+        else
+            c->flags &= (uint8_t)~RF_OVERLOADED;
+        if (a->given > 0) n->m[OFF_carers] += 1;
+        if (a->burden > p->informal_intensive_hours[0]) {
+            n->m[OFF_intensive_carers] += 1;
+            n->m[OFF_carer_hours_intensive] += a->given;
+        }
+        if (c->flags & RF_OVERLOADED) {
+            n->m[OFF_overloaded_carers] += 1;
+            n->m[OFF_carer_hours_overloaded] += a->given;
+        }
+    }
+    return 0;
+}

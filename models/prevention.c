@@ -1,0 +1,87 @@
+/* Prevention and outreach (MODEL_BRIEF s4.2, s4.4, s5).
+ *
+ * Collective prevention. Each neighbourhood has a prevention level between 0 and 1 that
+ * follows spending with a lag (time constant prevention.lag_weeks; seed 004 L309: prevention
+ * pays back slowly). Spending is the prevention budget (prevention.budget per 1000 residents)
+ * plus the team's collective prevention hours valued at prevention.hour_value; the level it
+ * tends to is 1 - exp(-spending / prevention.scale), so returns diminish. The onset rate of
+ * domain d is multiplied by 1 - prevention.max_effect[d] x level (needs.c). The level starts
+ * where the budget alone would hold it.
+ *
+ * Team time. The team's outreach and prevention hours (casework.c decides how many: protected,
+ * or what casework leaves) are split by team.outreach_share. Outreach workers meet
+ * team.outreach_contacts residents an hour, at random in the team's neighbourhoods; a resident
+ * with a need that has no support is put on the team's waiting list (vindplaatsgericht
+ * werken, seed 002 L1331-1381), whether or not they would have asked: needs are found earlier,
+ * at lower severity. */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+#include "../sim/rng.h"
+#include "models.h"
+
+static double target_level(const params_t *p, const nbh_t *n, double team_hours) {
+    double per1000 = n->nres / 1000.0;
+    double spend = p->prev_budget[0] + (per1000 > 0 ? p->prev_hour_value[0] * team_hours * 52 / per1000 : 0);
+    return 1 - exp(-spend / p->prev_scale[0]);
+}
+
+static void set_mult(const params_t *p, nbh_t *n) {
+    for (int d = 0; d < N_DOMAINS; d++) n->prevention_mult[d] = 1 - p->prev_max_effect[d] * n->prevention_level;
+}
+
+void prevention_init(const params_t *p, nbh_t *n) {
+    n->prevention_level = target_level(p, n, 0);
+    set_mult(p, n);
+}
+
+int prevention_week(world_t *w, nbh_t *n, int week) {
+    const params_t *p = &w->p;
+    const team_t *t = team_of(w, n);
+    (void)week;
+    double hours = t->residents > 0 ? t->prevention_hours * (1 - p->team_outreach_share[0]) * n->nres / t->residents : 0;
+    n->prevention_level += (target_level(p, n, hours) - n->prevention_level) / p->prev_lag_weeks[0];
+    set_mult(p, n);
+    n->m[OFF_prevention_level] = n->prevention_level * n->nres;
+    n->m[OFF_cost_prevention] += p->prev_budget[0] * n->nres / 1000.0 / 52.0;
+    return 0;
+}
+
+/* The most severe need without support, or -1. */
+static int unsupported_need(const resident_t *r) {
+    int best = -1, bs = 0;
+    for (int d = 0; d < N_DOMAINS; d++) {
+        int s = sev_get(r, d);
+        if (s > bs && sup_get(r, d) == SUP_NONE) best = d, bs = s;
+    }
+    return best;
+}
+
+int prevention_team_week(world_t *w, team_t *t, int week) {
+    const params_t *p = &w->p;
+    double out = t->prevention_hours * p->team_outreach_share[0];
+    for (int k = 0; k < t->nnbh; k++) {
+        nbh_t *n = &w->nbh[t->first_nbh + k];
+        double f = n->nres / t->residents;
+        n->m[OFF_hours_outreach] += out * f;
+        n->m[OFF_hours_prevention] += (t->prevention_hours - out) * f;
+    }
+    unsigned contacts = out > 0 ? gsl_ran_poisson(t->rng, out * p->team_outreach_contacts[0]) : 0;
+    for (unsigned c = 0; c < contacts; c++) {
+        uint32_t x = (uint32_t)gsl_rng_uniform_int(t->rng, (unsigned long)t->residents);
+        int k = 0;
+        while (x >= w->nbh[t->first_nbh + k].nres) x -= w->nbh[t->first_nbh + k++].nres;
+        nbh_t *n = &w->nbh[t->first_nbh + k];
+        const resident_t *r = &n->res[x];
+        int d = r->active ? unsupported_need(r) : -1;
+        if (d < 0) continue;
+        if (queue_push(&t->queue, (request_t){x, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
+                                              SRC_OUTREACH}) != 0)
+            return -1;
+        sup_change(n, x, d, SUP_WAITING, week);
+        n->m[OFF_outreach_found] += 1;
+        n->m[OFF_help_requests] += 1;
+        n->m[OFF_requests_outreach] += 1;
+    }
+    return 0;
+}

@@ -1,0 +1,115 @@
+/* Specialist ("second line") services, one per domain and municipality-wide (MODEL_BRIEF s3,
+ * s4.8): debt counselling, mental health care, Wmo maatwerk, youth care, day activities,
+ * shelter and Veilig Thuis.
+ *
+ * A serial phase, since the services are shared by all neighbourhoods. Referrals of the week
+ * join the waiting lists in a fixed order: the teams' outboxes in team order (referrals after
+ * intake or a municipal decision), then the neighbourhoods' outboxes in neighbourhood order
+ * (GP referrals, emergency admissions after a crisis, which go to the head of the list).
+ * Clients leave when their need is resolved or after a stay of specialist.stay_weeks on
+ * average (geometric), into aftercare with the team when aftercare.weeks > 0 (aftercare notices
+ * a need that remains and the team takes it up, casework.c) and with a raised relapse risk
+ * after a resolution (needs.c). Then free places (specialist.places per 1000 residents) are
+ * filled first come, first served. A referral whose need has passed, or whose status changed
+ * (the team closed the case), leaves the list without admission. Care itself acts on the need
+ * in needs.c (specialist.effect, specialist.protection). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "../sim/rng.h"
+#include "models.h"
+
+void services_update_places(world_t *w) {
+    for (int d = 0; d < N_DOMAINS; d++)
+        w->services[d].places = (int)lround(w->p.spec_places[d] * (double)w->population / 1000.0);
+}
+
+static int take_referrals(world_t *w, queue_t *out) {
+    for (uint32_t k = 0; k < out->len; k++) {
+        request_t q = *queue_at(out, k);
+        service_t *s = &w->services[q.domain];
+        double *m = w->nbh[q.nbh].m;
+        int rc = q.source & REF_EMERGENCY ? queue_push_front(&s->waiting, q) : queue_push(&s->waiting, q);
+        if (rc != 0) return -1;
+        m[OFF_referrals + q.domain] += 1;
+        if (q.source & REF_GP) m[OFF_referrals_gp + q.domain] += 1;
+    }
+    out->head = out->len = 0;
+    return 0;
+}
+
+static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
+    const params_t *p = &w->p;
+    request_t c = s->clients[k];
+    s->clients[k] = s->clients[--s->nclients];
+    nbh_t *n = &w->nbh[c.nbh];
+    n->m[OFF_specialist_discharges + c.domain] += 1;
+    if (sev_get(&n->res[c.resident], c.domain) == SEV_NONE) {
+        active_t *a = active_of(n, c.resident);
+        a->relapse_mask |= (uint8_t)(1u << c.domain);
+        a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
+    }
+    if (p->aftercare_weeks[0] > 0)
+        return case_open(w, team_of(w, n), n, c.resident, c.domain, CASE_AFTERCARE, week);
+    sup_change(n, c.resident, c.domain, SUP_NONE, week);
+    return 0;
+}
+
+int specialist_week(world_t *w, int week) {
+    const params_t *p = &w->p;
+    services_update_places(w);
+    for (int t = 0; t < w->nteams; t++)
+        if (take_referrals(w, &w->teams[t].outbox) != 0) return -1;
+    for (int i = 0; i < w->nnbh; i++)
+        if (take_referrals(w, &w->nbh[i].outbox) != 0) return -1;
+    for (int d = 0; d < N_DOMAINS; d++) {
+        service_t *s = &w->services[d];
+        double p_leave = 1 / p->spec_stay_weeks[d];
+        /* Discharges, in admission order on the run's stream. */
+        for (uint32_t k = 0; k < s->nclients;) {
+            request_t c = s->clients[k];
+            int sev = sev_get(&w->nbh[c.nbh].res[c.resident], d);
+            if (sev == SEV_NONE || rng_bern(w->rng, p_leave)) {
+                if (discharge(w, s, k, week) != 0) return -1;
+            } else {
+                k++;
+            }
+        }
+        /* Admissions. */
+        while (s->waiting.len > 0 && (int)s->nclients < s->places) {
+            request_t q = *queue_front(&s->waiting);
+            nbh_t *n = &w->nbh[q.nbh];
+            queue_pop(&s->waiting);
+            if (!request_live(n, &q, SUP_SPEC_WAIT)) {
+                n->m[OFF_specialist_waiting_exits + d] += 1;
+                continue;
+            }
+            if (sev_get(&n->res[q.resident], d) == SEV_NONE) {
+                sup_change(n, q.resident, d, SUP_NONE, week);
+                n->m[OFF_specialist_waiting_exits + d] += 1;
+                continue;
+            }
+            if (array_reserve((void **)&s->clients, s->nclients, &s->capclients, sizeof *s->clients, 256) != 0)
+                return -1;
+            s->clients[s->nclients++] = (request_t){q.resident, q.nbh, (uint16_t)week, (uint8_t)d, q.source};
+            sup_change(n, q.resident, d, SUP_SPECIALIST, week);
+            n->m[OFF_specialist_admissions + d] += 1;
+            n->m[OFF_specialist_wait_total + d] += week - q.since;
+            if (q.source & REF_EMERGENCY) n->m[OFF_emergency_admissions + d] += 1;
+        }
+    }
+    /* Stocks and costs, attributed to the clients' neighbourhoods. */
+    for (int i = 0; i < w->nnbh; i++)
+        for (int d = 0; d < N_DOMAINS; d++)
+            w->nbh[i].m[OFF_specialist_clients + d] = w->nbh[i].m[OFF_specialist_waiting + d] = 0;
+    for (int d = 0; d < N_DOMAINS; d++) {
+        service_t *s = &w->services[d];
+        for (uint32_t k = 0; k < s->nclients; k++) {
+            double *m = w->nbh[s->clients[k].nbh].m;
+            m[OFF_specialist_clients + d] += 1;
+            m[OFF_cost_specialist + d] += p->cost_specialist_week[d];
+        }
+        for (uint32_t k = 0; k < s->waiting.len; k++) w->nbh[queue_at(&s->waiting, k)->nbh].m[OFF_specialist_waiting + d] += 1;
+    }
+    return 0;
+}
