@@ -227,7 +227,6 @@ int casework_week(world_t *w, team_t *t, int week) {
                 c->opened = (uint16_t)week;
                 sup_change(n, ri, d, SUP_TEAM, week);
                 n->m[OFF_cases_opened] += 1;
-                n->m[OFF_help_requests] += 1;
                 n->m[OFF_requests_aftercare] += 1;
                 if (t->nstaff) t->staff[c->prof].caseload++;
             } else if (week >= c->until) {

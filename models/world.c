@@ -194,7 +194,7 @@ world_t *world_new(const params_t *p, uint64_t seed, int replicate, char *err, s
     w->nbh = calloc((size_t)w->nnbh, sizeof *w->nbh);
     w->rng = rng_stream_new(seed, (uint64_t)replicate, RNG_STREAM_RUN);
     if (!w->nbh || !w->rng) goto oom;
-    w->nteams = (int)p->world_teams[0];
+    w->nteams = p->world_teams[0] > 0 ? (int)p->world_teams[0] : w->nnbh;
     if (w->nteams > w->nnbh) {
         snprintf(err, errlen,
                  "parameter 'world.teams' = %d: expected at most one team per neighbourhood "

@@ -346,5 +346,26 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
                  p->world_population[0], p->world_neighbourhoods[0]);
         return -1;
     }
+    if (p->world_teams[0] > p->world_neighbourhoods[0]) {
+        snprintf(err, errlen,
+                 "parameters 'world.teams' (%g) and 'world.neighbourhoods' (%g): expected at most "
+                 "one team per neighbourhood (0 = one each)",
+                 p->world_teams[0], p->world_neighbourhoods[0]);
+        return -1;
+    }
+    if (p->world_cohesion_min[0] > p->world_cohesion_max[0]) {
+        snprintf(err, errlen,
+                 "parameters 'world.cohesion_min' (%g) and 'world.cohesion_max' (%g): expected "
+                 "min <= max",
+                 p->world_cohesion_min[0], p->world_cohesion_max[0]);
+        return -1;
+    }
+    if (p->vol_preferred_clients[0] > p->vol_max_clients[0]) {
+        snprintf(err, errlen,
+                 "parameters 'volunteers.preferred_clients' (%g) and 'volunteers.max_clients' (%g): "
+                 "expected preferred <= max",
+                 p->vol_preferred_clients[0], p->vol_max_clients[0]);
+        return -1;
+    }
     return 0;
 }
