@@ -10,9 +10,22 @@
  * Youth care counts residents aged 0-17 in specialist youth care or with a team case in
  * parenting; youth_care_year remembers them until the next year starts (52 weeks from the end
  * of the burn-in). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "models.h"
+
+static int by_resident(const void *a, const void *b) {
+    uint32_t x = ((const active_t *)a)->resident, y = ((const active_t *)b)->resident;
+    return x < y ? -1 : x > y;
+}
+
+/* Every few weeks the pool is put back in resident order, so the weekly passes over it walk
+ * the resident array forwards instead of jumping about (memory latency dominates them). */
+static void sort_pool(nbh_t *n) {
+    qsort(n->active, n->nactive, sizeof *n->active, by_resident);
+    for (uint32_t i = 0; i < n->nactive; i++) n->res[n->active[i].resident].active = i + 1;
+}
 
 /* Statuses under which the team holds a need. */
 static int team_holds(const active_t *a, int d, int st) {
@@ -77,5 +90,6 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
     m[OFF_youth_care_team] = youth_team;
     m[OFF_youth_care_year] = n->youth_care_year;
     series_sum_costs(m);
+    if (week % 4 == 0) sort_pool(n);
     return 0;
 }

@@ -13,9 +13,10 @@
 
 int crisis_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
-    for (uint32_t k = 0; k < n->new_crises.len; k++) {
-        uint32_t ri = n->new_crises.v[k] >> 3;
-        int d = (int)(n->new_crises.v[k] & 7), st = sup_get(&n->res[ri], d);
+    /* New crises: cost, and maybe an emergency referral. They join the list of open crises. */
+    for (uint32_t k = n->crisis_open; k < n->crises.len; k++) {
+        uint32_t ri = n->crises.v[k] >> 3;
+        int d = (int)(n->crises.v[k] & 7), st = sup_get(&n->res[ri], d);
         n->m[OFF_cost_crisis] += p->cost_crisis[0];
         if (st == SUP_SPECIALIST || st == SUP_SPEC_WAIT || !rng_bern(n->rng, p->crisis_admit_share[0]))
             continue;
@@ -24,19 +25,20 @@ int crisis_week(world_t *w, nbh_t *n, int week) {
                                                REF_EMERGENCY}) != 0)
             return -1;
     }
-    n->new_crises.len = 0;
-    double in_crisis = 0, p_stable = 1.0 / p->crisis_weeks[0];
-    for (uint32_t i = 0; i < n->nactive; i++) {
-        uint32_t ri = n->active[i].resident;
-        for (int d = 0; d < N_DOMAINS; d++) {
-            if (sev_get(&n->res[ri], d) != SEV_CRISIS) continue;
-            n->m[OFF_cost_crisis] += p->cost_crisis_week[0];
-            if (rng_bern(n->rng, p_stable))
-                need_set(n, ri, d, SEV_SEVERE, week);
-            else
-                in_crisis += 1;
-        }
+    /* Open crises, in the order they arose: a week's cost, then maybe stabilised. */
+    double p_stable = 1.0 / p->crisis_weeks[0];
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < n->crises.len; k++) {
+        uint32_t ri = n->crises.v[k] >> 3;
+        int d = (int)(n->crises.v[k] & 7);
+        if (sev_get(&n->res[ri], d) != SEV_CRISIS) continue; /* stale: resolved otherwise */
+        n->m[OFF_cost_crisis] += p->cost_crisis_week[0];
+        if (rng_bern(n->rng, p_stable))
+            need_set(n, ri, d, SEV_SEVERE, week);
+        else
+            n->crises.v[kept++] = n->crises.v[k];
     }
-    n->m[OFF_crisis_needs] = in_crisis;
+    n->crises.len = n->crisis_open = kept;
+    n->m[OFF_crisis_needs] = kept;
     return 0;
 }

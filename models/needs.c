@@ -93,7 +93,7 @@ static int evolve_need(const params_t *p, nbh_t *n, uint32_t slot, int d, int s,
         return 0;
     }
     need_set(n, ri, d, s + 1, week);
-    if (s + 1 == SEV_CRISIS && u32vec_push(&n->new_crises, ri << 3 | (uint32_t)d) != 0) return -1;
+    if (s + 1 == SEV_CRISIS && u32vec_push(&n->crises, ri << 3 | (uint32_t)d) != 0) return -1;
     if (s + 1 == SEV_SEVERE && (d == DOM_FINANCES || d == DOM_HOUSING)) return spill_over(p, n, ri, week);
     return 0;
 }

@@ -126,7 +126,7 @@ static void nbh_free(nbh_t *n, int weeks) {
     free(n->outbox.v);
     free(n->vol_queue.v);
     free(n->vols);
-    free(n->new_crises.v);
+    free(n->crises.v);
     if (n->rng) gsl_rng_free(n->rng);
 }
 
@@ -162,7 +162,7 @@ size_t world_bytes(const world_t *w) {
         for (int k = 0; k < w->weeks_total; k++) b += (size_t)n->calendar[k].cap * sizeof(uint32_t);
         b += ((size_t)n->nres + 1) * sizeof(uint32_t) + (size_t)n->tie_first[n->nres] * sizeof(uint32_t);
         b += ((size_t)n->inbox.cap + n->outbox.cap + n->vol_queue.cap) * sizeof(request_t);
-        b += (size_t)n->capvols * sizeof(volunteer_t) + (size_t)n->new_crises.cap * sizeof(uint32_t);
+        b += (size_t)n->capvols * sizeof(volunteer_t) + (size_t)n->crises.cap * sizeof(uint32_t);
         b += gsl_rng_size(n->rng);
     }
     for (int i = 0; i < w->nteams; i++) {

@@ -161,7 +161,8 @@ typedef struct {
     queue_t vol_queue;  /* needs waiting for a volunteer match */
     volunteer_t *vols;
     uint32_t nvols, capvols;
-    u32vec_t new_crises; /* (resident << 3 | domain) of needs that reached crisis this week */
+    u32vec_t crises;      /* (resident << 3 | domain) of open crises, oldest first */
+    uint32_t crisis_open; /* crises[0 .. crisis_open) were open before this week */
     gsl_rng *rng;
     double onset_rate[N_AGE_BANDS][N_DOMAINS]; /* per week, before prevention */
     double onset_total[N_AGE_BANDS];           /* per week, summed over domains */

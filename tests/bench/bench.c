@@ -35,7 +35,7 @@ static int bench_one(double population, int nnbh, int threads) {
 int main(int argc, char **argv) {
     static const double defaults[][3] = {{150000, 10, 1}, {150000, 10, 2}, {1000000, 66, 1}, {1000000, 66, 2}};
     int n = argc > 1 ? (argc - 1) / 3 : 4;
-    printf("wijksim bench: one replicate, 520 weeks + 156 burn-in, default parameters, no output file\n");
+    printf("wijksim bench: one replicate, default weeks and burn-in, default parameters, no output file\n");
     printf("%10s %5s %7s %8s %12s %14s %14s\n", "residents", "nbh", "threads", "seconds",
            "res-weeks/s", "state B/res", "peak RSS B/res");
     for (int i = 0; i < n; i++) {

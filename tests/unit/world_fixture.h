@@ -30,11 +30,13 @@ static inline world_t *fixture_world(const params_t *p, uint64_t seed) {
     return w;
 }
 
-/* Activates every resident of the neighbourhood with severity `sev` in domain d. */
+/* Activates every resident of the neighbourhood with severity `sev` in domain d (a crisis also
+ * joins the open-crisis list, as an escalation in needs.c would). */
 static inline void fixture_all_with_need(nbh_t *n, int d, int sev) {
     for (uint32_t i = 0; i < n->nres; i++) {
         resident_activate(n, i);
         need_set(n, i, d, sev, 0);
+        if (sev == SEV_CRISIS) u32vec_push(&n->crises, i << 3 | (uint32_t)d); /* as needs.c does */
     }
     memset(n->m, 0, sizeof n->m);
 }
