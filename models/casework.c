@@ -185,14 +185,17 @@ int casework_week(world_t *w, team_t *t, int week) {
     t->demand += coord;
     /* 3. casework needs by class */
     double need_crisis = 0, need_other = 0, need_after = 0;
-    for (uint32_t k = 0; k < t->ncases; k++) {
+    for (uint32_t k = 0; k < t->ncases; k++) { /* cases that stay open this week */
         const case_t *c = &t->cases[k];
-        int s = sev_get(&w->nbh[c->nbh].res[c->resident], c->domain);
+        const resident_t *r = &w->nbh[c->nbh].res[c->resident];
+        int s = sev_get(r, c->domain), st = sup_get(r, c->domain);
         if (c->kind == CASE_AFTERCARE)
-            need_after += p->aftercare_hours[0];
+            need_after += st == SUP_AFTERCARE ? p->aftercare_hours[0] : 0;
+        else if (s == SEV_NONE || (st != SUP_TEAM && st != SUP_DECISION && st != SUP_SPEC_WAIT))
+            continue;
         else if (s == SEV_CRISIS)
             need_crisis += p->team_case_hours[3];
-        else if (s > 0)
+        else
             need_other += p->team_case_hours[s - 1];
     }
     double give_crisis = need_crisis < left ? need_crisis : left;
@@ -219,10 +222,12 @@ int casework_week(world_t *w, team_t *t, int week) {
         uint32_t ri = c->resident;
         int d = c->domain, s = sev_get(&n->res[ri], d), st = sup_get(&n->res[ri], d);
         if (c->kind == CASE_AFTERCARE) {
-            n->m[OFF_hours_aftercare] += p->aftercare_hours[0] * cov_after;
-            if (st != SUP_AFTERCARE) {
+            if (st != SUP_AFTERCARE) { /* taken over meanwhile (an emergency referral) */
                 close_case(t, k);
-            } else if (s > SEV_NONE) { /* a relapse noticed in aftercare: reopen */
+                continue;
+            }
+            n->m[OFF_hours_aftercare] += p->aftercare_hours[0] * cov_after;
+            if (s > SEV_NONE) { /* a relapse noticed in aftercare: reopen */
                 c->kind = CASE_ACTIVE;
                 c->opened = (uint16_t)week;
                 sup_change(n, ri, d, SUP_TEAM, week);

@@ -124,7 +124,8 @@ int volunteers_week(world_t *w, nbh_t *n, int week) {
             queue_pop(&n->vol_queue);
             continue;
         }
-        if (sev_get(&n->res[q.resident], q.domain) == SEV_NONE) {
+        int s = sev_get(&n->res[q.resident], q.domain);
+        if (s == SEV_NONE || s >= SEV_SEVERE) { /* passed, or beyond a volunteer: back to none */
             queue_pop(&n->vol_queue);
             sup_change(n, q.resident, q.domain, SUP_NONE, week);
             continue;
