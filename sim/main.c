@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,42 @@ static char *default_output(const char *scenario) {
     return out;
 }
 
+/* The headline figures after a run: label, value offset (summed over the domains for
+ * per-domain series), factor (52 turns a weekly flow into a yearly one) and unit. */
+static void print_summary(const double *v) {
+    static const struct {
+        const char *label;
+        int off, width;
+        double factor;
+        const char *unit;
+    } rows[] = {
+        {"residents with a need", OFF_residents_with_need, 1, 1, "residents"},
+        {"unmet need (severity >= 2)", OFF_unmet_need, 1, 1, "residents"},
+        {"new needs", OFF_new_needs, N_DOMAINS, 52, "per year"},
+        {"crises", OFF_crises, 1, 52, "per year"},
+        {"waiting list for intake", OFF_waiting_list, 1, 1, "requests"},
+        {"waiting time to intake", OFF_waiting_time, 1, 1, "weeks"},
+        {"team caseload", OFF_caseload_per_fte, 1, 1, "cases per FTE"},
+        {"team workload", OFF_workload, 1, 1, "hours asked per hour available"},
+        {"vacancies", OFF_vacancies, 1, 1, "FTE"},
+        {"specialist clients", OFF_specialist_clients, N_DOMAINS, 1, "residents"},
+        {"specialist waiting lists", OFF_specialist_waiting, N_DOMAINS, 1, "residents"},
+        {"informal care", OFF_informal_hours, 1, 1, "hours per week"},
+        {"overloaded carers", OFF_overloaded_carers, 1, 1, "residents"},
+        {"volunteers", OFF_volunteers, 1, 1, "volunteers"},
+        {"quality of life", OFF_qol_index, 1, 1, "index 0-1"},
+        {"cost", OFF_cost_total, 1, 52, "euro per year"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double x = 0;
+        for (int k = 0; k < rows[i].width; k++) x += v[rows[i].off + k];
+        x *= rows[i].factor;
+        const char *fmt = fabs(x) >= 100 ? "  %-30s %12.0f  %s\n"
+                          : fabs(x) >= 10 ? "  %-30s %12.1f  %s\n" : "  %-30s %12.3f  %s\n";
+        printf(fmt, rows[i].label, x, rows[i].unit);
+    }
+}
+
 static int cmd_run(int argc, char **argv) {
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'},  {"seed", required_argument, 0, 's'},
@@ -173,8 +210,8 @@ static int cmd_run(int argc, char **argv) {
     run_stats_t st;
     rc = output_begin(out, &sc, &ro, err, sizeof err);
     if (rc == 0) rc = sim_run(&sc.params, &ro, output_replicate, out, &st, err, sizeof err);
-    output_summary_t sum;
-    output_summary(out, &sum);
+    double mean[N_VALUES];
+    output_summary(out, mean);
     char cerr[ERR_LEN];
     if (output_close(out, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
         snprintf(err, sizeof err, "%s", cerr);
@@ -186,19 +223,11 @@ static int cmd_run(int argc, char **argv) {
         printf("wijksim %s: %s, seed %llu, %d replicate%s, %.0f residents in %d neighbourhoods, "
                "%d weeks after %d weeks burn-in\n",
                WIJKSIM_VERSION, path, (unsigned long long)ro.seed, ro.replicates,
-               ro.replicates > 1 ? "s" : "", sum.residents, (int)sc.params.world_neighbourhoods[0],
+               ro.replicates > 1 ? "s" : "", mean[OFF_residents], (int)sc.params.world_neighbourhoods[0],
                (int)sc.params.sim_weeks[0], (int)sc.params.sim_burn_in_weeks[0]);
         printf("Municipality, mean over the last 52 weeks%s:\n",
                ro.replicates > 1 ? " and all replicates" : "");
-        printf("  residents with a need            %10.0f  (%.1f %%)\n", sum.with_need,
-               100 * sum.with_need / sum.residents);
-        printf("  unmet need (severity >= 2)       %10.0f  residents\n", sum.unmet);
-        printf("  new needs                        %10.0f  per year\n", sum.new_needs_year);
-        printf("  crises                           %10.0f  per year\n", sum.crises_year);
-        printf("  waiting list                     %10.0f  requests\n", sum.waiting_list);
-        printf("  waiting time to intake           %10.1f  weeks\n", sum.waiting_time);
-        printf("  team caseload                    %10.1f  cases per FTE\n", sum.caseload_per_fte);
-        printf("  cost                             %10.0f  euro per year\n", sum.cost_year);
+        print_summary(mean);
         printf("Simulated %.3g resident-weeks in %.2f s (%.3g per second).\n", st.resident_weeks,
                st.seconds, st.resident_weeks / st.seconds);
         printf("Output: %s\n", outpath);

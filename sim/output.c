@@ -286,21 +286,10 @@ int output_replicate(void *ctx, int rep, const world_t *w, const double *values,
     return rc ? -1 : 0;
 }
 
-void output_summary(const output_t *o, output_summary_t *s) {
-    double n = o->nsum > 0 ? o->nsum : 1, v[N_VALUES];
+void output_summary(const output_t *o, double v[N_VALUES]) {
+    double n = o->nsum > 0 ? o->nsum : 1;
     for (int k = 0; k < N_VALUES; k++) v[k] = o->sum[k] / n;
     series_fill_ratios(v);
-    double new_needs = 0;
-    for (int d = 0; d < N_DOMAINS; d++) new_needs += v[OFF_new_needs + d];
-    *s = (output_summary_t){.residents = v[OFF_residents],
-                            .with_need = v[OFF_residents_with_need],
-                            .unmet = v[OFF_unmet_need],
-                            .waiting_list = v[OFF_waiting_list],
-                            .waiting_time = v[OFF_waiting_time],
-                            .caseload_per_fte = v[OFF_caseload_per_fte],
-                            .cost_year = v[OFF_cost_total] * 52,
-                            .new_needs_year = new_needs * 52,
-                            .crises_year = v[OFF_crises] * 52};
 }
 
 int output_close(output_t *o, int commit, char *err, size_t errlen) {

@@ -31,11 +31,8 @@ int output_close(output_t *o, int commit, char *err, size_t errlen);
 /* Removes the temporary file of an open output (async-signal-safe). */
 void output_remove_tmp_signal_safe(void);
 
-/* Municipality means of a few series over the last 52 recorded weeks of all replicates. */
-typedef struct {
-    double residents, with_need, unmet, waiting_list, waiting_time, caseload_per_fte;
-    double cost_year, new_needs_year, crises_year;
-} output_summary_t;
-void output_summary(const output_t *o, output_summary_t *s);
+/* Municipality means of every value over the last 52 recorded weeks of all replicates, with
+ * ratios recomputed from the means. */
+void output_summary(const output_t *o, double v[N_VALUES]);
 
 #endif

@@ -1,0 +1,136 @@
+/* Collective prevention (prevention.c) against its parameters: the onset multiplier, the
+ * level following spending with a lag, decay without spending, and the calendar thinning of
+ * onsets (needs.c) under prevention. */
+#include "check.h"
+#include "world_fixture.h"
+
+#define K 4.5
+
+/* The level spending holds: 1 - exp(-spending / scale), spending in euro per 1000 residents a
+ * year from the budget and the team's collective prevention hours at hour_value. */
+static double target(const params_t *p, double residents, double team_hours_week) {
+    double spend = p->prev_budget[0] + p->prev_hour_value[0] * team_hours_week * 52 / (residents / 1000);
+    return 1 - exp(-spend / p->prev_scale[0]);
+}
+
+static double mult_error(const params_t *p, const nbh_t *n) {
+    double err = 0;
+    for (int d = 0; d < N_DOMAINS; d++)
+        err = fmax(err, fabs(n->prevention_mult[d] - (1 - p->prev_max_effect[d] * n->prevention_level)));
+    return err;
+}
+
+/* The level starts where the budget holds it; the multiplier is 1 - max_effect x level. */
+static void test_start_level_and_multiplier(void) {
+    params_t p;
+    fixture_params(&p, 5000);
+    p.prev_budget[0] = 25000;
+    for (int d = 0; d < N_DOMAINS; d++) p.prev_max_effect[d] = 0.1 * (d + 1);
+    world_t *w = fixture_world(&p, 701);
+    nbh_t *n = &w->nbh[0];
+    CHECK(fabs(n->prevention_level - target(&p, n->nres, 0)) < 1e-12, "prevention_starts_at_budget_level", "%g, expected %g",
+          n->prevention_level, target(&p, n->nres, 0));
+    CHECK(mult_error(&p, n) < 1e-12, "prevention_mult_is_one_minus_max_effect_x_level", "error %g", mult_error(&p, n));
+    w->teams[0].prevention_hours = 30;
+    prevention_week(w, n, 1);
+    CHECK(mult_error(&p, n) < 1e-12, "prevention_mult_follows_the_level", "error %g", mult_error(&p, n));
+    world_free(w);
+}
+
+/* The level moves towards its target by 1 / lag_weeks of the gap a week: with a constant
+ * target T from L0, after W weeks T + (L0 - T)(1 - 1/lag)^W. The team's collective hours
+ * (1 - outreach_share of its prevention hours) count at hour_value. */
+static void test_level_follows_spending_with_lag(void) {
+    params_t p;
+    fixture_params(&p, 5000);
+    p.world_neighbourhoods[0] = 2; /* one team for two: hours shared by population */
+    p.prev_lag_weeks[0] = 30;
+    world_t *w = fixture_world(&p, 710);
+    double H = 12, share = 1 - p.team_outreach_share[0];
+    w->p.prev_budget[0] = 60000;
+    const int W = 25;
+    for (int week = 1; week <= W; week++) {
+        w->teams[0].prevention_hours = H;
+        for (int i = 0; i < 2; i++) prevention_week(w, &w->nbh[i], week);
+    }
+    w->p.prev_budget[0] = p.prev_budget[0]; /* for target() below */
+    for (int i = 0; i < 2; i++) {
+        nbh_t *n = &w->nbh[i];
+        params_t q = p;
+        q.prev_budget[0] = 60000;
+        double L0 = target(&p, n->nres, 0), T = target(&q, n->nres, H * share * n->nres / w->teams[0].residents);
+        double want = T + (L0 - T) * pow(1 - 1 / 30.0, W);
+        char name[64];
+        snprintf(name, sizeof name, "prevention_level_lags_spending_nbh_%d", i);
+        CHECK(fabs(n->prevention_level - want) < 1e-12, name, "%g, expected %g", n->prevention_level, want);
+    }
+    world_free(w);
+}
+
+/* Degenerate: no budget and no team hours: the level decays towards 0 by (1 - 1/lag) a week,
+ * and the multipliers towards 1. */
+static void test_level_decays_without_spending(void) {
+    params_t p;
+    fixture_params(&p, 5000);
+    p.prev_budget[0] = 50000;
+    world_t *w = fixture_world(&p, 720);
+    nbh_t *n = &w->nbh[0];
+    double L0 = n->prevention_level;
+    w->p.prev_budget[0] = 0;
+    const int W = 300;
+    int monotone = 1;
+    for (int week = 1; week <= W; week++) {
+        double before = n->prevention_level;
+        w->teams[0].prevention_hours = 0;
+        prevention_week(w, n, week);
+        monotone &= n->prevention_level < before;
+    }
+    double want = L0 * pow(1 - 1 / p.prev_lag_weeks[0], W);
+    CHECK(fabs(n->prevention_level - want) < 1e-12 && monotone, "prevention_decays_without_spending", "%g, expected %g",
+          n->prevention_level, want);
+    CHECK(mult_error(&p, n) < 1e-12 && n->prevention_mult[DOM_LONELINESS] > 1 - 0.1 * p.prev_max_effect[DOM_LONELINESS],
+          "multiplier_returns_towards_one", "%g", n->prevention_mult[DOM_LONELINESS]);
+    CHECK(n->m[OFF_cost_prevention] == 0, "no_budget_costs_nothing", "%g", n->m[OFF_cost_prevention]);
+    world_free(w);
+}
+
+/* Calendar thinning: a resident with nothing going on has an onset drawn at the rate before
+ * prevention and kept with probability prevention_mult of its domain, so within W weeks the
+ * share of an age band with an onset is 1 - exp(-W sum_d rate_d mult_d). */
+static void test_calendar_thinning(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 60000 : 200000);
+    for (int s = 0; s < 3; s++) p.needs_escalation_rate[s] = p.needs_improvement_rate[s] = 0;
+    p.prev_budget[0] = 100000;
+    for (int d = 0; d < N_DOMAINS; d++) p.prev_max_effect[d] = 0.15 * d;
+    p.needs_onset_65_79[DOM_FINANCES] = 200, p.needs_onset_18_64[DOM_PARENTING] = 0;
+    world_t *w = fixture_world(&p, 730);
+    nbh_t *n = &w->nbh[0];
+    const int W = 12;
+    for (int week = 0; week < W; week++) needs_week(w, n, week);
+    double at_risk[N_AGE_BANDS] = {0}, hit[N_AGE_BANDS] = {0};
+    for (uint32_t i = 0; i < n->nres; i++) {
+        at_risk[n->res[i].age_band] += 1;
+        hit[n->res[i].age_band] += n->res[i].active != 0;
+    }
+    for (int a = 0; a < N_AGE_BANDS; a++) {
+        double rate = 0;
+        for (int d = 0; d < N_DOMAINS; d++) rate += n->onset_rate[a][d] * n->prevention_mult[d];
+        char name[64];
+        snprintf(name, sizeof name, "thinned_onsets_by_week_%d_age_%s", W, age_band_names[a]);
+        check_binomial(name, hit[a], at_risk[a], -expm1(-rate * W), K, 2000);
+        /* without thinning the expectation must be rejected (the check is not blind) */
+        double q = -expm1(-n->onset_total[a] * W), z = (hit[a] - at_risk[a] * q) / sqrt(at_risk[a] * q * (1 - q));
+        snprintf(name, sizeof name, "thinning_detectable_age_%s", age_band_names[a]);
+        CHECK(z < -K, name, "z against no prevention %.2f", z);
+    }
+    world_free(w);
+}
+
+int main(void) {
+    test_start_level_and_multiplier();
+    test_level_follows_spending_with_lag();
+    test_level_decays_without_spending();
+    test_calendar_thinning();
+    return check_exit();
+}
