@@ -19,7 +19,9 @@
  *     volunteer domain, a share is also referred to a volunteer (volunteers.c);
  *   network first (access.network_first): a need below the referral threshold whose informal
  *     hours are at least half met is sent back to the network;
- *   otherwise a team case (casework.c), referred on at access.refer_threshold or above.
+ *   otherwise a team case (casework.c), referred on at access.refer_threshold or above; when
+ *     the intake looks at the whole household (access.whole_household), every other need of
+ *     the household at the team threshold that has no support becomes a case as well.
  * A referral (team_refer) is first assessed jointly when access.demand_led is on, which keeps
  * it with the team with probability access.demand_led_solve (Breda: 18 of 28, seed 001
  * L271-273). Without a mandate (access.mandate) it waits for a municipal decision: weeks
@@ -46,14 +48,25 @@ int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
         t->admin_due += p->access_decision_hours[0];
         n->m[OFF_decisions] += 1;
         n->m[OFF_cost_admin] += p->cost_decision[0];
-        double weeks = p->access_decision_weeks[0] > 0 ? ceil(rng_exp(t->rng, 1 / p->access_decision_weeks[0])) : 0;
-        c->until = (uint16_t)fmin(week + weeks, MAX_WEEKS);
+        c->until = (uint16_t)fmin(week + rng_weeks(t->rng, p->access_decision_weeks[0]), MAX_WEEKS);
         sup_change(n, c->resident, c->domain, SUP_DECISION, week);
         return 0;
     }
     sup_change(n, c->resident, c->domain, SUP_SPEC_WAIT, week);
     return queue_push(&t->outbox, (request_t){c->resident, (uint16_t)n->index, (uint16_t)week,
                                               c->domain, 0});
+}
+
+/* Network first: a need below the referral threshold whose informal hours are half met. */
+static int back_to_network(const params_t *p, nbh_t *n, uint32_t ri, int d, int s) {
+    return p->access_network_first[0] && s < p->access_refer_threshold[d] &&
+           active_of(n, ri)->informal_cover >= 0.5f;
+}
+
+static int open_and_refer(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int s, int week) {
+    if (case_open(w, t, n, ri, d, CASE_ACTIVE, week) != 0) return -1;
+    if (s >= w->p.access_refer_threshold[d]) return team_refer(w, t, n, &t->cases[t->ncases - 1], week);
+    return 0;
 }
 
 /* The outcome of an intake for need d of resident ri at severity s. */
@@ -71,14 +84,23 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
         }
         return 0;
     }
-    if (p->access_network_first[0] && s < p->access_refer_threshold[d] &&
-        active_of(n, ri)->informal_cover >= 0.5f) {
+    if (back_to_network(p, n, ri, d, s)) {
         sup_change(n, ri, d, SUP_NONE, week);
         n->m[OFF_network_referrals] += 1;
         return 0;
     }
-    if (case_open(w, t, n, ri, d, CASE_ACTIVE, week) != 0) return -1;
-    if (s >= p->access_refer_threshold[d]) return team_refer(w, t, n, &t->cases[t->ncases - 1], week);
+    if (open_and_refer(w, t, n, ri, d, s, week) != 0) return -1;
+    if (!p->access_whole_household[0]) return 0;
+    uint32_t h = n->res[ri].household;
+    for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1]; j++)
+        for (int e = 0; e < N_DOMAINS; e++) {
+            int se = sev_get(&n->res[j], e);
+            if ((j == ri && e == d) || se < p->access_team_threshold[0] ||
+                sup_get(&n->res[j], e) != SUP_NONE || back_to_network(p, n, j, e, se))
+                continue;
+            if (open_and_refer(w, t, n, j, e, se, week) != 0) return -1;
+            n->m[OFF_cases_household] += 1;
+        }
     return 0;
 }
 

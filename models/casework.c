@@ -154,7 +154,7 @@ static int resolved(const world_t *w, team_t *t, nbh_t *n, uint32_t k, int statu
     active_t *a = active_of(n, c.resident);
     a->relapse_mask |= (uint8_t)(1u << c.domain);
     a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
-    if (status == SUP_TEAM && p->aftercare_weeks[0] > 0) {
+    if (status == SUP_TEAM && p->aftercare_weeks[0] > 0 && team_client_hours(p, t) > 0) {
         if (case_open(w, t, n, c.resident, c.domain, CASE_AFTERCARE, week) != 0) return -1;
     } else {
         sup_change(n, c.resident, c.domain, SUP_NONE, week);
@@ -227,7 +227,8 @@ int casework_week(world_t *w, team_t *t, int week) {
                 continue;
             }
             n->m[OFF_hours_aftercare] += p->aftercare_hours[0] * cov_after;
-            if (s > SEV_NONE) { /* a relapse noticed in aftercare: reopen */
+            active_of(n, ri)->quality[d] = (uint8_t)(cov_after * 255 + 0.5);
+            if (s > SEV_NONE && cov_after > 0) { /* a relapse noticed in aftercare: reopen */
                 c->kind = CASE_ACTIVE;
                 c->opened = (uint16_t)week;
                 sup_change(n, ri, d, SUP_TEAM, week);

@@ -157,6 +157,7 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         double load = a->given;
         if (c->flags & RF_OVERLOADED) {
             n->m[OFF_respite_hours] += load * respite;
+            n->m[OFF_cost_respite] += load * respite * p->cost_respite_hour[0];
             load *= 1 - respite;
         }
         a->burden += (float)((load - a->burden) / tau);

@@ -4,7 +4,8 @@
  * band and neighbourhood deprivation (population.c), times the prevention multiplier
  * (prevention.c), times needs.comorbidity_rr for every domain in which they already have a
  * need, times needs.overload_rr when they are an overloaded carer, times needs.relapse_rr in a
- * domain where a supported need was resolved recently (less under aftercare). Residents in
+ * domain where a supported need was resolved recently (less under aftercare, in proportion to
+ * the aftercare hours given). Residents in
  * the active pool draw once a week for all domains (competing hazards, at most one onset a
  * week). Residents outside it have their onset week filed in the calendar, drawn at the rate
  * before prevention; when it comes, the domain is drawn and the onset kept with probability
@@ -105,7 +106,7 @@ static double onset_mult(const params_t *p, const nbh_t *n, const active_t *a, c
     if (r->flags & RF_OVERLOADED) m *= p->needs_overload_rr[d];
     if ((a->relapse_mask >> d & 1) && week < a->watch_until) {
         double extra = p->needs_relapse_rr[0] - 1;
-        if (sup_get(r, d) == SUP_AFTERCARE) extra *= 1 - p->aftercare_effect[0];
+        if (sup_get(r, d) == SUP_AFTERCARE) extra *= 1 - p->aftercare_effect[0] * a->quality[d] / 255.0;
         m *= 1 + extra;
     }
     return m;

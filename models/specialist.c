@@ -24,12 +24,12 @@ void services_update_places(world_t *w) {
         w->services[d].places = (int)lround(w->p.spec_places[d] * (double)w->population / 1000.0);
 }
 
-static int take_referrals(world_t *w, queue_t *out) {
+/* Appends an outbox's referrals to the waiting lists; emergencies are set aside in `urgent`. */
+static int take_referrals(world_t *w, queue_t *out, queue_t *urgent) {
     for (uint32_t k = 0; k < out->len; k++) {
         request_t q = *queue_at(out, k);
-        service_t *s = &w->services[q.domain];
         double *m = w->nbh[q.nbh].m;
-        int rc = q.source & REF_EMERGENCY ? queue_push_front(&s->waiting, q) : queue_push(&s->waiting, q);
+        int rc = q.source & REF_EMERGENCY ? queue_push(urgent, q) : queue_push(&w->services[q.domain].waiting, q);
         if (rc != 0) return -1;
         m[OFF_referrals + q.domain] += 1;
         if (q.source & REF_GP) m[OFF_referrals_gp + q.domain] += 1;
@@ -49,7 +49,7 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
         a->relapse_mask |= (uint8_t)(1u << c.domain);
         a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
     }
-    if (p->aftercare_weeks[0] > 0)
+    if (p->aftercare_weeks[0] > 0 && team_client_hours(p, team_of(w, n)) > 0) /* staff at work */
         return case_open(w, team_of(w, n), n, c.resident, c.domain, CASE_AFTERCARE, week);
     sup_change(n, c.resident, c.domain, SUP_NONE, week);
     return 0;
@@ -58,10 +58,17 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
 int specialist_week(world_t *w, int week) {
     const params_t *p = &w->p;
     services_update_places(w);
-    for (int t = 0; t < w->nteams; t++)
-        if (take_referrals(w, &w->teams[t].outbox) != 0) return -1;
-    for (int i = 0; i < w->nnbh; i++)
-        if (take_referrals(w, &w->nbh[i].outbox) != 0) return -1;
+    queue_t urgent = {0};
+    int rc = 0;
+    for (int t = 0; t < w->nteams && rc == 0; t++) rc = take_referrals(w, &w->teams[t].outbox, &urgent);
+    for (int i = 0; i < w->nnbh && rc == 0; i++) rc = take_referrals(w, &w->nbh[i].outbox, &urgent);
+    /* Emergencies go to the head of their list, first come first: pushed front in reverse. */
+    for (uint32_t k = urgent.len; k-- > 0 && rc == 0;) {
+        request_t *q = queue_at(&urgent, k);
+        rc = queue_push_front(&w->services[q->domain].waiting, *q);
+    }
+    free(urgent.v);
+    if (rc != 0) return -1;
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
         double p_leave = 1 / p->spec_stay_weeks[d];
@@ -80,13 +87,9 @@ int specialist_week(world_t *w, int week) {
             request_t q = *queue_front(&s->waiting);
             nbh_t *n = &w->nbh[q.nbh];
             queue_pop(&s->waiting);
-            if (!request_live(n, &q, SUP_SPEC_WAIT)) {
-                n->m[OFF_specialist_waiting_exits + d] += 1;
-                continue;
-            }
+            if (!request_live(n, &q, SUP_SPEC_WAIT)) continue; /* its exit was counted then */
             if (sev_get(&n->res[q.resident], d) == SEV_NONE) {
-                sup_change(n, q.resident, d, SUP_NONE, week);
-                n->m[OFF_specialist_waiting_exits + d] += 1;
+                sup_change(n, q.resident, d, SUP_NONE, week); /* counts the exit */
                 continue;
             }
             if (array_reserve((void **)&s->clients, s->nclients, &s->capclients, sizeof *s->clients, 256) != 0)
@@ -109,7 +112,10 @@ int specialist_week(world_t *w, int week) {
             m[OFF_specialist_clients + d] += 1;
             m[OFF_cost_specialist + d] += p->cost_specialist_week[d];
         }
-        for (uint32_t k = 0; k < s->waiting.len; k++) w->nbh[queue_at(&s->waiting, k)->nbh].m[OFF_specialist_waiting + d] += 1;
+        for (uint32_t k = 0; k < s->waiting.len; k++) { /* only referrals that still stand */
+            request_t *q = queue_at(&s->waiting, k);
+            if (request_live(&w->nbh[q->nbh], q, SUP_SPEC_WAIT)) w->nbh[q->nbh].m[OFF_specialist_waiting + d] += 1;
+        }
     }
     return 0;
 }

@@ -29,7 +29,7 @@ static int eligible(const resident_t *r) {
 int volunteer_join(const params_t *p, nbh_t *n, uint32_t ri) {
     (void)p;
     resident_t *r = &n->res[ri];
-    if (r->flags & RF_VOLUNTEER) return 0;
+    if (!eligible(r)) return 0; /* volunteers are 18-79 and join once */
     if (array_reserve((void **)&n->vols, n->nvols, &n->capvols, sizeof *n->vols, 64) != 0) return -1;
     n->vols[n->nvols++] = (volunteer_t){.resident = ri};
     r->flags |= RF_VOLUNTEER;

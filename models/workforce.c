@@ -132,14 +132,14 @@ int workforce_week(world_t *w, team_t *t, int week) {
                 cases_hand_over(w, t, k, week);
             } else if (rng_bern(t->rng, p_sick)) {
                 s->state = STAFF_SICK;
-                s->until = week + (int)ceil(rng_exp(t->rng, 1 / p->work_sick_weeks[0]));
+                s->until = week + rng_weeks(t->rng, p->work_sick_weeks[0]);
             }
             break;
         case STAFF_SICK:
             if (week >= s->until) s->state = STAFF_WORKING;
             break;
-        default:
-            if (rng_bern(t->rng, p_hire)) {
+        default: /* a post added this week stays vacant at least until next week */
+            if (s->started != week && rng_bern(t->rng, p_hire)) {
                 s->state = STAFF_WORKING;
                 s->started = week;
                 hires++;

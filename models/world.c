@@ -45,10 +45,13 @@ void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
 
 void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week) {
     resident_t *r = &n->res[ri];
+    /* Leaving a specialist waiting list other than by admission is a waiting-list exit. */
+    if (sup_get(r, d) == SUP_SPEC_WAIT && s != SUP_SPEC_WAIT && s != SUP_SPECIALIST)
+        n->m[OFF_specialist_waiting_exits + d] += 1;
     r->support = (r->support & ~(15u << (4 * d))) | ((uint32_t)s << (4 * d));
     active_t *a = active_of(n, ri);
     a->sup_since[d] = (uint16_t)week;
-    if (s != SUP_TEAM && s != SUP_DECISION && s != SUP_SPEC_WAIT) a->quality[d] = 0;
+    if (s != SUP_TEAM && s != SUP_DECISION && s != SUP_SPEC_WAIT) a->quality[d] = 0; /* until set */
 }
 
 int request_live(nbh_t *n, const request_t *q, int status) {

@@ -211,7 +211,8 @@ static inline active_t *active_of(nbh_t *n, uint32_t ri) { return &n->active[n->
 /* Changes one need's severity, keeping the severity counts and the flow metrics
  * (new needs, escalations, improvements, resolutions, crises) in step. */
 void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week);
-/* Changes one need's support status and notes the week (the resident must be active). */
+/* Changes one need's support status and notes the week (the resident must be active). A need
+ * leaving a specialist waiting list other than by admission counts as a waiting-list exit. */
 void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week);
 /* True while a request or referral made at `since` still stands. */
 int request_live(nbh_t *n, const request_t *q, int status);

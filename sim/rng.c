@@ -1,5 +1,7 @@
 #include "rng.h"
 
+#include <gsl/gsl_randist.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -46,3 +48,9 @@ gsl_rng *rng_stream_new(uint64_t seed, uint64_t replicate, uint64_t stream) {
 double rng_exp(gsl_rng *r, double rate) { return -log(gsl_rng_uniform_pos(r)) / rate; }
 
 int rng_bern(gsl_rng *r, double p) { return gsl_rng_uniform(r) < p; }
+
+int rng_weeks(gsl_rng *r, double mean) {
+    if (mean <= 0) return 0;
+    if (mean <= 1) return 1;
+    return (int)gsl_ran_geometric(r, 1 / mean);
+}

@@ -24,5 +24,8 @@ void rng_stream_seed(gsl_rng *r, uint64_t seed, uint64_t replicate, uint64_t str
 double rng_exp(gsl_rng *r, double rate);
 /* Bernoulli with probability p. */
 int rng_bern(gsl_rng *r, double p);
+/* A whole number of weeks with the given mean: geometric on 1, 2, ... (a weekly chance of
+ * 1/mean to end) for mean >= 1; 0 for mean 0; 1 in between. */
+int rng_weeks(gsl_rng *r, double mean);
 
 #endif

@@ -18,7 +18,8 @@ static void test_care_avoider_share(void) {
     world_t *w = fixture_world(&p, 21);
     nbh_t *n = &w->nbh[0];
     double avoiders = 0;
-    for (uint32_t i = 0; i < n->nres; i++) avoiders += n->res[i].propensity == 0;
+    for (uint32_t i = 0; i < n->nres; i++)
+        avoiders += n->res[i].propensity == 0;
     check_binomial("care_avoider_share", avoiders, n->nres, 0.17, K, 10000);
     world_free(w);
 }
@@ -37,16 +38,18 @@ static void test_self_referral_rate(void) {
         help_seeking_week(w, n, 1);
         double mean = 0, var = 0, avoiders_asking = 0;
         for (uint32_t i = 0; i < n->nres; i++) {
-            double q = -expm1(-p.seek_rate[s - 1] * n->res[i].propensity / PROPENSITY_SCALE * 0.65 / 52);
+            double q =
+                -expm1(-p.seek_rate[s - 1] * n->res[i].propensity / PROPENSITY_SCALE * 0.65 / 52);
             mean += q, var += q * (1 - q);
-            avoiders_asking += n->res[i].propensity == 0 && sup_get(&n->res[i], DOM_LONELINESS) != SUP_NONE;
+            avoiders_asking +=
+                n->res[i].propensity == 0 && sup_get(&n->res[i], DOM_LONELINESS) != SUP_NONE;
         }
         char name[64];
         snprintf(name, sizeof name, "self_referral_rate_severity_%d", s);
         check_count(name, n->m[OFF_help_requests], mean, var, K, 200);
         CHECK(avoiders_asking == 0, "care_avoiders_never_ask", "%g asked", avoiders_asking);
-        CHECK(n->inbox.len == n->m[OFF_help_requests], "requests_go_to_the_inbox", "%u vs %g", n->inbox.len,
-              n->m[OFF_help_requests]);
+        CHECK(n->inbox.len == n->m[OFF_help_requests], "requests_go_to_the_inbox", "%u vs %g",
+              n->inbox.len, n->m[OFF_help_requests]);
         world_free(w);
     }
 }
@@ -66,7 +69,8 @@ static void test_distance_barrier(void) {
         help_seeking_week(w, n, 1);
         double through = 0.8 * (i ? 0.5 : 1), mean = 0, var = 0;
         for (uint32_t j = 0; j < n->nres; j++) {
-            double q = -expm1(-p.seek_rate[2] * n->res[j].propensity / PROPENSITY_SCALE * through / 52);
+            double q =
+                -expm1(-p.seek_rate[2] * n->res[j].propensity / PROPENSITY_SCALE * through / 52);
             mean += q, var += q * (1 - q);
         }
         check_count(i ? "distance_barrier_away_from_team_base" : "no_distance_barrier_at_team_base",
@@ -85,8 +89,8 @@ static void test_full_barrier_blocks_self_referral(void) {
     fixture_all_with_need(n, DOM_HOUSING, SEV_SEVERE);
     help_seeking_week(w, n, 1);
     CHECK(n->m[OFF_help_requests] == n->m[OFF_requests_signal] && n->m[OFF_requests_signal] > 0,
-          "full_access_barrier_blocks_self_referral", "%g requests, %g from signals", n->m[OFF_help_requests],
-          n->m[OFF_requests_signal]);
+          "full_access_barrier_blocks_self_referral", "%g requests, %g from signals",
+          n->m[OFF_help_requests], n->m[OFF_requests_signal]);
     world_free(w);
 }
 
@@ -109,19 +113,24 @@ static void test_signals_and_gp_referrals(void) {
         double m_req = 0, v_req = 0, m_gp = 0, v_gp = 0;
         for (uint32_t i = 0; i < n->nres && s >= SEV_MODERATE; i++) {
             double gp = 3.0 / 52, other = (1.5 + (n->res[i].age_band == AGE_0_17 ? 2 : 0)) / 52;
-            double any = -expm1(-(gp + other)), direct = any * gp / (gp + other) * 0.6, req = any - direct;
+            double any = -expm1(-(gp + other)), direct = any * gp / (gp + other) * 0.6,
+                   req = any - direct;
             m_req += req, v_req += req * (1 - req), m_gp += direct, v_gp += direct * (1 - direct);
         }
         if (s == SEV_LIGHT) {
-            CHECK(n->m[OFF_help_requests] == 0 && n->outbox.len == 0, "no_signals_below_moderate", "%g requests",
-                  n->m[OFF_help_requests]);
+            CHECK(n->m[OFF_help_requests] == 0 && n->outbox.len == 0, "no_signals_below_moderate",
+                  "%g requests", n->m[OFF_help_requests]);
         } else {
-            check_count("signal_requests_at_partner_rates", n->m[OFF_requests_signal], m_req, v_req, K, 200);
+            check_count("signal_requests_at_partner_rates", n->m[OFF_requests_signal], m_req, v_req,
+                        K, 200);
             check_count("gp_direct_referrals", n->outbox.len, m_gp, v_gp, K, 200);
             double spec = 0;
-            for (uint32_t i = 0; i < n->nres; i++) spec += sup_get(&n->res[i], DOM_PARENTING) == SUP_SPEC_WAIT;
-            CHECK(spec == n->outbox.len && n->inbox.len == n->m[OFF_requests_signal], "direct_referrals_skip_the_team",
-                  "%g waiting for a specialist, outbox %u, inbox %u", spec, n->outbox.len, n->inbox.len);
+            for (uint32_t i = 0; i < n->nres; i++)
+                spec += sup_get(&n->res[i], DOM_PARENTING) == SUP_SPEC_WAIT;
+            CHECK(spec == n->outbox.len && n->inbox.len == n->m[OFF_requests_signal],
+                  "direct_referrals_skip_the_team",
+                  "%g waiting for a specialist, outbox %u, inbox %u", spec, n->outbox.len,
+                  n->inbox.len);
         }
         world_free(w);
     }
@@ -139,7 +148,8 @@ static void test_trust_follows_wait(void) {
         help_seeking_week(w, n, week);
         want += (exp(-12 / p.seek_trust_wait[0]) - want) / p.seek_trust_weeks[0];
     }
-    CHECK(fabs(n->trust - want) < 1e-12, "trust_follows_waiting_time", "%g, expected %g", n->trust, want);
+    CHECK(fabs(n->trust - want) < 1e-12, "trust_follows_waiting_time", "%g, expected %g", n->trust,
+          want);
     world_free(w);
 }
 

@@ -9,15 +9,20 @@
 
 static const double *hours_table(const params_t *p, int band) {
     switch (band) {
-    case AGE_18_64: return p->informal_hours_working;
-    case AGE_65_79: return p->informal_hours_retired;
-    case AGE_80PLUS: return p->informal_hours_oldest;
-    default: return NULL;
+    case AGE_18_64:
+        return p->informal_hours_working;
+    case AGE_65_79:
+        return p->informal_hours_retired;
+    case AGE_80PLUS:
+        return p->informal_hours_oldest;
+    default:
+        return NULL;
     }
 }
 
 static void only_household_type(params_t *p, int type) {
-    for (int k = 0; k < 6; k++) p->world_household_share[k] = k == type;
+    for (int k = 0; k < 6; k++)
+        p->world_household_share[k] = k == type;
 }
 
 static uint32_t hh_size(const nbh_t *n, uint32_t ri) {
@@ -25,7 +30,9 @@ static uint32_t hh_size(const nbh_t *n, uint32_t ri) {
     return n->hh_first[h + 1] - n->hh_first[h];
 }
 
-static float given(nbh_t *n, uint32_t j) { return n->res[j].active ? active_of(n, j)->given : 0; }
+static float given(nbh_t *n, uint32_t j) {
+    return n->res[j].active ? active_of(n, j)->given : 0;
+}
 
 static int cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -38,19 +45,23 @@ static void test_no_carers_no_informal_hours(void) {
     for (int ties = 0; ties <= 1; ties++) {
         params_t p;
         fixture_params(&p, 10000);
-        p.world_household_share[0] = 1, p.world_household_share[1] = 1; /* singles, single seniors */
-        for (int k = 2; k < 6; k++) p.world_household_share[k] = 0;
+        p.world_household_share[0] = 1,
+        p.world_household_share[1] = 1; /* singles, single seniors */
+        for (int k = 2; k < 6; k++)
+            p.world_household_share[k] = 0;
         p.informal_family_ties[0] = ties ? 1.5 : 0;
         p.informal_friend_ties[0] = ties ? 2 : 0;
         world_t *w = fixture_world(&p, 301 + (uint64_t)ties);
         nbh_t *n = &w->nbh[0];
         fixture_all_with_need(n, DOM_DAILY, SEV_MODERATE);
-        for (int week = 1; week <= 3; week++) informal_week(w, n, week);
+        for (int week = 1; week <= 3; week++)
+            informal_week(w, n, week);
         if (!ties) {
-            CHECK(n->tie_first[n->nres] == 0 && n->m[OFF_informal_hours] == 0 && n->m[OFF_carers] == 0 &&
-                      n->m[OFF_informal_hours_needed] > 0,
-                  "no_ties_and_singles_give_no_informal_hours", "%u ties, %g hours of %g needed, %g carers",
-                  n->tie_first[n->nres], n->m[OFF_informal_hours], n->m[OFF_informal_hours_needed], n->m[OFF_carers]);
+            CHECK(n->tie_first[n->nres] == 0 && n->m[OFF_informal_hours] == 0 &&
+                      n->m[OFF_carers] == 0 && n->m[OFF_informal_hours_needed] > 0,
+                  "no_ties_and_singles_give_no_informal_hours",
+                  "%u ties, %g hours of %g needed, %g carers", n->tie_first[n->nres],
+                  n->m[OFF_informal_hours], n->m[OFF_informal_hours_needed], n->m[OFF_carers]);
         } else {
             CHECK(n->m[OFF_informal_hours] > 0, "singles_with_ties_get_informal_hours", "%g hours",
                   n->m[OFF_informal_hours]);
@@ -81,8 +92,10 @@ static void test_ties_are_symmetric(void) {
     qsort(fwd, m, sizeof *fwd, cmp_u64);
     qsort(rev, m, sizeof *rev, cmp_u64);
     double asym = 0;
-    for (uint32_t e = 0; e < m; e++) asym += fwd[e] != rev[e];
-    CHECK(m > 0 && asym == 0, "ties_are_symmetric", "%g of %u tie ends without their mirror", asym, m);
+    for (uint32_t e = 0; e < m; e++)
+        asym += fwd[e] != rev[e];
+    CHECK(m > 0 && asym == 0, "ties_are_symmetric", "%g of %u tie ends without their mirror", asym,
+          m);
     CHECK(bad == 0, "ties_outside_household_with_closeness_1_to_3", "%g bad ties", bad);
     CHECK(unsorted == 0, "ties_sorted_by_closeness", "%g out of order", unsorted);
     free(fwd);
@@ -103,10 +116,12 @@ static void test_network_effect_on_degree(void) {
         p.informal_network_effect[0] = eff ? 1.8 : 0;
         world_t *w = fixture_world(&p, 320 + (uint64_t)eff);
         nbh_t *n = &w->nbh[0];
-        double N = n->nres, lam0 = p.informal_family_ties[0] / 2 + p.informal_friend_ties[0] * n->cohesion;
+        double N = n->nres,
+               lam0 = p.informal_family_ties[0] / 2 + p.informal_friend_ties[0] * n->cohesion;
         double *lam = malloc(n->nres * sizeof *lam), *deg = malloc(n->nres * sizeof *deg);
         for (uint32_t i = 0; i < n->nres; i++) {
-            lam[i] = lam0 * exp(p.informal_network_effect[0] * (n->res[i].self_reliance / 255.0 - 0.5));
+            lam[i] =
+                lam0 * exp(p.informal_network_effect[0] * (n->res[i].self_reliance / 255.0 - 0.5));
             deg[i] = n->tie_first[i + 1] - n->tie_first[i];
         }
         /* groups: low self-reliance (< 0.4), high (> 0.7) */
@@ -122,7 +137,8 @@ static void test_network_effect_on_degree(void) {
                 int a = g ? sr > 0.7 : sr < 0.4;
                 /* share of the other residents outside i's household that are in the group */
                 double others = N - hh_size(n, i), ing = G - a, hh_in = 0;
-                for (uint32_t j = n->hh_first[n->res[i].household]; j < n->hh_first[n->res[i].household + 1]; j++) {
+                for (uint32_t j = n->hh_first[n->res[i].household];
+                     j < n->hh_first[n->res[i].household + 1]; j++) {
                     double s2 = n->res[j].self_reliance / 255.0;
                     hh_in += j != i && (g ? s2 > 0.7 : s2 < 0.4);
                 }
@@ -131,7 +147,8 @@ static void test_network_effect_on_degree(void) {
                 var += li * (a + 3 * a * gi + gi);
             }
             char name[80];
-            snprintf(name, sizeof name, "degree_of_%s_self_reliance_effect_%s", g ? "high" : "low", eff ? "on" : "off");
+            snprintf(name, sizeof name, "degree_of_%s_self_reliance_effect_%s", g ? "high" : "low",
+                     eff ? "on" : "off");
             check_count(name, obs, mean, var, K, 2000);
         }
         /* Regression of degree on x_i = f_i (with the effect; slope lam0, the ties one starts
@@ -139,19 +156,24 @@ static void test_network_effect_on_degree(void) {
          * has mean sum c_i lambda_i + const x sum c_i and variance about
          * sum lambda_i (c_i^2 + mean c^2). */
         double *x = malloc(n->nres * sizeof *x), xbar = 0;
-        for (uint32_t i = 0; i < n->nres; i++) xbar += x[i] = eff ? lam[i] / lam0 : n->res[i].self_reliance / 255.0;
+        for (uint32_t i = 0; i < n->nres; i++)
+            xbar += x[i] = eff ? lam[i] / lam0 : n->res[i].self_reliance / 255.0;
         xbar /= N;
         double sxx = 0, slope = 0, want = 0, c2 = 0, var = 0;
-        for (uint32_t i = 0; i < n->nres; i++) sxx += (x[i] - xbar) * (x[i] - xbar);
+        for (uint32_t i = 0; i < n->nres; i++)
+            sxx += (x[i] - xbar) * (x[i] - xbar);
         for (uint32_t i = 0; i < n->nres; i++) {
             double c = (x[i] - xbar) / sxx;
             slope += c * deg[i], want += c * lam[i], c2 += c * c / N;
         }
-        for (uint32_t i = 0; i < n->nres; i++) var += lam[i] * (pow((x[i] - xbar) / sxx, 2) + c2);
+        for (uint32_t i = 0; i < n->nres; i++)
+            var += lam[i] * (pow((x[i] - xbar) / sxx, 2) + c2);
         char name[80];
         snprintf(name, sizeof name, "degree_regression_slope_effect_%s", eff ? "on" : "off");
         check_count_guarded(name, slope, want, var, K, N, 10000);
-        if (eff) CHECK(fabs(slope) / sqrt(var) > K, "network_effect_is_detectable", "slope %g, sd %g", slope, sqrt(var));
+        if (eff)
+            CHECK(fabs(slope) / sqrt(var) > K, "network_effect_is_detectable", "slope %g, sd %g",
+                  slope, sqrt(var));
         free(x);
         free(lam);
         free(deg);
@@ -182,7 +204,8 @@ static void test_carer_capacity_table(void) {
         for (int week = 1; week <= 2; week++) {
             memset(n->m, 0, sizeof n->m);
             if (week == 2) /* every carer overloaded going into week 2 */
-                for (uint32_t h = 0; h < n->nhh; h++) n->res[n->hh_first[h] + 1].flags |= RF_OVERLOADED;
+                for (uint32_t h = 0; h < n->nhh; h++)
+                    n->res[n->hh_first[h] + 1].flags |= RF_OVERLOADED;
             informal_week(w, n, week);
             double want = 0, bad = 0;
             for (uint32_t h = 0; h < n->nhh; h++) {
@@ -192,8 +215,8 @@ static void test_carer_capacity_table(void) {
                 bad += fabs(given(n, j) - x) > 1e-4;
             }
             char name[80];
-            snprintf(name, sizeof name, "carer_gives_capacity_x_willingness_%s%s", c ? "seniors" : "adults",
-                     week == 2 ? "_overloaded" : "");
+            snprintf(name, sizeof name, "carer_gives_capacity_x_willingness_%s%s",
+                     c ? "seniors" : "adults", week == 2 ? "_overloaded" : "");
             CHECK(bad == 0 && fabs(n->m[OFF_informal_hours] - want) < 1e-3 * n->nhh, name,
                   "%g carers off, %g hours, expected %g", bad, n->m[OFF_informal_hours], want);
         }
@@ -213,12 +236,14 @@ static void test_hours_never_exceed_capacity(void) {
     nbh_t *n = &w->nbh[0];
     for (uint32_t i = 0; i < n->nres; i += 3) {
         resident_activate(n, i);
-        need_set(n, i, i % 2 ? DOM_DAILY : DOM_LONELINESS, i % 9 == 0 ? SEV_SEVERE : SEV_MODERATE, 0);
+        need_set(n, i, i % 2 ? DOM_DAILY : DOM_LONELINESS, i % 9 == 0 ? SEV_SEVERE : SEV_MODERATE,
+                 0);
     }
     uint8_t *was = malloc(n->nres);
     double over = 0, kids = 0, severe = 0, carers = 0;
     for (int week = 1; week <= 8; week++) {
-        for (uint32_t j = 0; j < n->nres; j++) was[j] = n->res[j].flags & RF_OVERLOADED;
+        for (uint32_t j = 0; j < n->nres; j++)
+            was[j] = n->res[j].flags & RF_OVERLOADED;
         informal_week(w, n, week);
         for (uint32_t j = 0; j < n->nres; j++) {
             double g = given(n, j);
@@ -230,17 +255,20 @@ static void test_hours_never_exceed_capacity(void) {
                 continue;
             }
             int sev = 0;
-            for (int d = 0; d < N_DOMAINS; d++) sev |= sev_get(&n->res[j], d) >= SEV_SEVERE;
+            for (int d = 0; d < N_DOMAINS; d++)
+                sev |= sev_get(&n->res[j], d) >= SEV_SEVERE;
             severe += sev;
             double top = hh_size(n, j) > 1 ? h[0] : 0;
-            for (uint32_t x = n->tie_first[j]; x < n->tie_first[j + 1]; x++) top = fmax(top, h[n->ties[x] & 3]);
+            for (uint32_t x = n->tie_first[j]; x < n->tie_first[j + 1]; x++)
+                top = fmax(top, h[n->ties[x] & 3]);
             top *= p.informal_willingness[0] * (was[j] ? p.informal_overload_capacity[0] : 1);
             over += g > top + 1e-4;
         }
     }
-    CHECK(carers > 1000 && over == 0, "hours_never_exceed_capacity_x_willingness", "%g of %g carer-weeks over",
-          over, carers);
-    CHECK(kids == 0 && severe == 0, "children_and_severely_ill_give_nothing", "%g children, %g severe", kids, severe);
+    CHECK(carers > 1000 && over == 0, "hours_never_exceed_capacity_x_willingness",
+          "%g of %g carer-weeks over", over, carers);
+    CHECK(kids == 0 && severe == 0, "children_and_severely_ill_give_nothing",
+          "%g children, %g severe", kids, severe);
     free(was);
     world_free(w);
 }
@@ -265,10 +293,12 @@ static void test_household_first_then_closeness(void) {
         uint32_t partner = i ^ 1; /* couples: households are pairs i, i+1 */
         if (used[i] || used[partner] || n->res[partner].household != n->res[i].household) continue;
         int clash = 0;
-        for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++) clash |= used[n->ties[x] >> 2];
+        for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++)
+            clash |= used[n->ties[x] >> 2];
         if (clash) continue;
         used[i] = used[partner] = 1;
-        for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++) used[n->ties[x] >> 2] = 1;
+        for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++)
+            used[n->ties[x] >> 2] = 1;
         rec[nrec++] = i;
     }
     for (uint32_t k = 0; k < nrec; k++) {
@@ -276,7 +306,8 @@ static void test_household_first_then_closeness(void) {
         need_set(n, rec[k], DOM_DAILY, k % 2 ? SEV_MODERATE : SEV_LIGHT, 0);
     }
     informal_week(w, n, 1);
-    double will = p.informal_willingness[0], bad_hh = 0, bad_tie = 0, tie_light = 0, reached[4] = {0};
+    double will = p.informal_willingness[0], bad_hh = 0, bad_tie = 0, tie_light = 0,
+           reached[4] = {0};
     for (uint32_t k = 0; k < nrec; k++) {
         uint32_t i = rec[k];
         double need = p.informal_need_hours[k % 2] * p.informal_domain_weight[DOM_DAILY];
@@ -287,7 +318,8 @@ static void test_household_first_then_closeness(void) {
         /* closest tie per carer, then class totals */
         for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++) {
             uint32_t j = n->ties[x] >> 2, c = n->ties[x] & 3, first = 1;
-            for (uint32_t y = n->tie_first[i]; y < x; y++) first &= (n->ties[y] >> 2) != j;
+            for (uint32_t y = n->tie_first[i]; y < x; y++)
+                first &= (n->ties[y] >> 2) != j;
             if (!first) continue; /* sorted by closeness: the first entry is the closest */
             got[c] += given(n, j), cnt[c] += 1;
             closest[c] = 1;
@@ -301,10 +333,11 @@ static void test_household_first_then_closeness(void) {
         if (k % 2 == 0) tie_light += got[1] + got[2] + got[3];
     }
     CHECK(nrec > 500, "household_first_fixture_has_recipients", "%u recipients", nrec);
-    CHECK(bad_hh == 0 && tie_light == 0, "household_members_give_first", "%g households off, %g tie hours for light needs",
-          bad_hh, tie_light);
+    CHECK(bad_hh == 0 && tie_light == 0, "household_members_give_first",
+          "%g households off, %g tie hours for light needs", bad_hh, tie_light);
     CHECK(bad_tie == 0 && reached[1] > 50 && reached[2] > 50, "ties_give_the_rest_by_closeness",
-          "%g recipients off; classes reached %g %g %g", bad_tie, reached[1], reached[2], reached[3]);
+          "%g recipients off; classes reached %g %g %g", bad_tie, reached[1], reached[2],
+          reached[3]);
     free(used);
     free(rec);
     world_free(w);
@@ -327,15 +360,20 @@ static void test_burden_moving_average(void) {
         need_set(n, n->hh_first[h], DOM_DAILY, SEV_MODERATE, 0);
     }
     const int W = 20, V = 6;
-    for (int week = 1; week <= W; week++) informal_week(w, n, week);
+    for (int week = 1; week <= W; week++)
+        informal_week(w, n, week);
     double g = p.informal_hours_working[0] * p.informal_willingness[0], r = 1 - 1 / 9.0;
     double want = g * (1 - pow(r, W)), bad = 0;
-    for (uint32_t h = 0; h < n->nhh; h++) bad += fabs(active_of(n, n->hh_first[h] + 1)->burden - want) > 1e-4 * want;
+    for (uint32_t h = 0; h < n->nhh; h++)
+        bad += fabs(active_of(n, n->hh_first[h] + 1)->burden - want) > 1e-4 * want;
     CHECK(bad == 0, "burden_builds_as_moving_average", "%g carers off %g", bad, want);
-    for (uint32_t h = 0; h < n->nhh; h++) need_set(n, n->hh_first[h], DOM_DAILY, SEV_NONE, W);
-    for (int week = W + 1; week <= W + V; week++) informal_week(w, n, week);
+    for (uint32_t h = 0; h < n->nhh; h++)
+        need_set(n, n->hh_first[h], DOM_DAILY, SEV_NONE, W);
+    for (int week = W + 1; week <= W + V; week++)
+        informal_week(w, n, week);
     want *= pow(r, V), bad = 0;
-    for (uint32_t h = 0; h < n->nhh; h++) bad += fabs(active_of(n, n->hh_first[h] + 1)->burden - want) > 1e-4 * want;
+    for (uint32_t h = 0; h < n->nhh; h++)
+        bad += fabs(active_of(n, n->hh_first[h] + 1)->burden - want) > 1e-4 * want;
     CHECK(bad == 0, "burden_decays_without_giving", "%g carers off %g", bad, want);
     world_free(w);
 }
@@ -366,8 +404,9 @@ static void test_overload_threshold(void) {
             flagged += want, carers++;
         }
     }
-    CHECK(bad == 0 && flagged > 0.1 * carers && flagged < 0.9 * carers, "overloaded_when_burden_exceeds_threshold",
-          "%g carer-weeks off, %g of %g overloaded", bad, flagged, carers);
+    CHECK(bad == 0 && flagged > 0.1 * carers && flagged < 0.9 * carers,
+          "overloaded_when_burden_exceeds_threshold", "%g carer-weeks off, %g of %g overloaded",
+          bad, flagged, carers);
     world_free(w);
 }
 
@@ -393,13 +432,16 @@ static void test_respite(void) {
     }
     memset(n->m, 0, sizeof n->m);
     informal_week(w, n, 1);
-    double g = p.informal_hours_working[0] * p.informal_willingness[0] * p.informal_overload_capacity[0];
+    double g =
+        p.informal_hours_working[0] * p.informal_willingness[0] * p.informal_overload_capacity[0];
     double want_b = 30 + (g * 0.6 - 30) / p.informal_burden_weeks[0], bad = 0;
-    for (uint32_t h = 0; h < n->nhh; h++) bad += fabs(active_of(n, n->hh_first[h] + 1)->burden - want_b) > 1e-4;
+    for (uint32_t h = 0; h < n->nhh; h++)
+        bad += fabs(active_of(n, n->hh_first[h] + 1)->burden - want_b) > 1e-4;
     CHECK(bad == 0, "respite_lowers_the_burden", "%g carers off %g", bad, want_b);
-    CHECK(fabs(n->m[OFF_respite_hours] - 0.4 * g * n->nhh) < 1e-3 * n->nhh, "respite_hours_counted", "%g, expected %g",
-          n->m[OFF_respite_hours], 0.4 * g * n->nhh);
-    CHECK(fabs(n->m[OFF_cost_respite] - 35 * n->m[OFF_respite_hours]) < 1e-6 * (1 + n->m[OFF_cost_respite]) &&
+    CHECK(fabs(n->m[OFF_respite_hours] - 0.4 * g * n->nhh) < 1e-3 * n->nhh, "respite_hours_counted",
+          "%g, expected %g", n->m[OFF_respite_hours], 0.4 * g * n->nhh);
+    CHECK(fabs(n->m[OFF_cost_respite] - 35 * n->m[OFF_respite_hours]) <
+                  1e-6 * (1 + n->m[OFF_cost_respite]) &&
               n->m[OFF_respite_hours] > 0,
           "respite_costs_cost_respite_hour", "cost %g for %g hours at 35", n->m[OFF_cost_respite],
           n->m[OFF_respite_hours]);

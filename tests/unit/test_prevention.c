@@ -9,14 +9,16 @@
 /* The level spending holds: 1 - exp(-spending / scale), spending in euro per 1000 residents a
  * year from the budget and the team's collective prevention hours at hour_value. */
 static double target(const params_t *p, double residents, double team_hours_week) {
-    double spend = p->prev_budget[0] + p->prev_hour_value[0] * team_hours_week * 52 / (residents / 1000);
+    double spend =
+        p->prev_budget[0] + p->prev_hour_value[0] * team_hours_week * 52 / (residents / 1000);
     return 1 - exp(-spend / p->prev_scale[0]);
 }
 
 static double mult_error(const params_t *p, const nbh_t *n) {
     double err = 0;
     for (int d = 0; d < N_DOMAINS; d++)
-        err = fmax(err, fabs(n->prevention_mult[d] - (1 - p->prev_max_effect[d] * n->prevention_level)));
+        err = fmax(err,
+                   fabs(n->prevention_mult[d] - (1 - p->prev_max_effect[d] * n->prevention_level)));
     return err;
 }
 
@@ -25,15 +27,19 @@ static void test_start_level_and_multiplier(void) {
     params_t p;
     fixture_params(&p, 5000);
     p.prev_budget[0] = 25000;
-    for (int d = 0; d < N_DOMAINS; d++) p.prev_max_effect[d] = 0.1 * (d + 1);
+    for (int d = 0; d < N_DOMAINS; d++)
+        p.prev_max_effect[d] = 0.1 * (d + 1);
     world_t *w = fixture_world(&p, 701);
     nbh_t *n = &w->nbh[0];
-    CHECK(fabs(n->prevention_level - target(&p, n->nres, 0)) < 1e-12, "prevention_starts_at_budget_level", "%g, expected %g",
-          n->prevention_level, target(&p, n->nres, 0));
-    CHECK(mult_error(&p, n) < 1e-12, "prevention_mult_is_one_minus_max_effect_x_level", "error %g", mult_error(&p, n));
+    CHECK(fabs(n->prevention_level - target(&p, n->nres, 0)) < 1e-12,
+          "prevention_starts_at_budget_level", "%g, expected %g", n->prevention_level,
+          target(&p, n->nres, 0));
+    CHECK(mult_error(&p, n) < 1e-12, "prevention_mult_is_one_minus_max_effect_x_level", "error %g",
+          mult_error(&p, n));
     w->teams[0].prevention_hours = 30;
     prevention_week(w, n, 1);
-    CHECK(mult_error(&p, n) < 1e-12, "prevention_mult_follows_the_level", "error %g", mult_error(&p, n));
+    CHECK(mult_error(&p, n) < 1e-12, "prevention_mult_follows_the_level", "error %g",
+          mult_error(&p, n));
     world_free(w);
 }
 
@@ -51,18 +57,25 @@ static void test_level_follows_spending_with_lag(void) {
     const int W = 25;
     for (int week = 1; week <= W; week++) {
         w->teams[0].prevention_hours = H;
-        for (int i = 0; i < 2; i++) prevention_week(w, &w->nbh[i], week);
+        for (int i = 0; i < 2; i++) {
+            memset(w->nbh[i].m, 0, sizeof w->nbh[i].m);
+            prevention_week(w, &w->nbh[i], week);
+        }
     }
-    w->p.prev_budget[0] = p.prev_budget[0]; /* for target() below */
     for (int i = 0; i < 2; i++) {
         nbh_t *n = &w->nbh[i];
         params_t q = p;
         q.prev_budget[0] = 60000;
-        double L0 = target(&p, n->nres, 0), T = target(&q, n->nres, H * share * n->nres / w->teams[0].residents);
+        double L0 = target(&p, n->nres, 0),
+               T = target(&q, n->nres, H * share * n->nres / w->teams[0].residents);
         double want = T + (L0 - T) * pow(1 - 1 / 30.0, W);
         char name[64];
         snprintf(name, sizeof name, "prevention_level_lags_spending_nbh_%d", i);
-        CHECK(fabs(n->prevention_level - want) < 1e-12, name, "%g, expected %g", n->prevention_level, want);
+        CHECK(fabs(n->prevention_level - want) < 1e-12, name, "%g, expected %g",
+              n->prevention_level, want);
+        snprintf(name, sizeof name, "prevention_budget_costed_nbh_%d", i);
+        CHECK(fabs(n->m[OFF_cost_prevention] - 60000 * n->nres / 1000.0 / 52) < 1e-9, name,
+              "%g a week, expected %g", n->m[OFF_cost_prevention], 60000 * n->nres / 1000.0 / 52);
     }
     world_free(w);
 }
@@ -86,11 +99,54 @@ static void test_level_decays_without_spending(void) {
         monotone &= n->prevention_level < before;
     }
     double want = L0 * pow(1 - 1 / p.prev_lag_weeks[0], W);
-    CHECK(fabs(n->prevention_level - want) < 1e-12 && monotone, "prevention_decays_without_spending", "%g, expected %g",
-          n->prevention_level, want);
-    CHECK(mult_error(&p, n) < 1e-12 && n->prevention_mult[DOM_LONELINESS] > 1 - 0.1 * p.prev_max_effect[DOM_LONELINESS],
+    CHECK(fabs(n->prevention_level - want) < 1e-12 && monotone,
+          "prevention_decays_without_spending", "%g, expected %g", n->prevention_level, want);
+    CHECK(mult_error(&p, n) < 1e-12 &&
+              n->prevention_mult[DOM_LONELINESS] > 1 - 0.1 * p.prev_max_effect[DOM_LONELINESS],
           "multiplier_returns_towards_one", "%g", n->prevention_mult[DOM_LONELINESS]);
-    CHECK(n->m[OFF_cost_prevention] == 0, "no_budget_costs_nothing", "%g", n->m[OFF_cost_prevention]);
+    CHECK(n->m[OFF_cost_prevention] == 0, "no_budget_costs_nothing", "%g",
+          n->m[OFF_cost_prevention]);
+    world_free(w);
+}
+
+/* Outreach: team.outreach_share of the prevention hours, team.outreach_contacts residents an
+ * hour (a Poisson count) drawn uniformly from the team's residents; everyone met who has a
+ * need without support goes on the team's waiting list. With a need everywhere, the found
+ * are Poisson with mean hours x share x contacts. */
+static void test_outreach_finds_needs(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 20000 : 50000);
+    p.team_outreach_share[0] = 0.6;
+    p.team_outreach_contacts[0] = 7;
+    world_t *w = fixture_world(&p, 740);
+    nbh_t *n = &w->nbh[0];
+    team_t *t = &w->teams[0];
+    fixture_all_with_need(n, DOM_LONELINESS, SEV_LIGHT);
+    for (uint32_t i = 1; i < n->nres; i += 2)
+        sup_change(n, i, DOM_LONELINESS, SUP_VOLUNTEER, 0); /* half supported */
+    double found = 0, mean = 0;
+    for (int week = 1; week <= 10; week++) {
+        t->prevention_hours = 40;
+        memset(n->m, 0, sizeof n->m);
+        prevention_team_week(w, t, week);
+        found += n->m[OFF_outreach_found];
+        /* contacts land uniformly: the share with an unsupported need is the share of even
+         * residents still without a request */
+        double open = 0;
+        for (uint32_t i = 0; i < n->nres; i += 2)
+            open += sup_get(&n->res[i], DOM_LONELINESS) == SUP_NONE;
+        mean += 40 * 0.6 * 7 * (open + n->m[OFF_outreach_found]) / n->nres;
+    }
+    check_count("outreach_found_at_contacts_per_hour", found, mean, mean, K, 500);
+    double waiting = 0, odd = 0;
+    for (uint32_t i = 0; i < n->nres; i++) {
+        int st = sup_get(&n->res[i], DOM_LONELINESS);
+        waiting += st == SUP_WAITING, odd += i % 2 && st == SUP_WAITING;
+    }
+    CHECK(t->queue.len == found && waiting == found && odd == 0,
+          "outreach_puts_unsupported_needs_on_the_list",
+          "queue %u, waiting %g, found %g, supported ones taken %g", t->queue.len, waiting, found,
+          odd);
     world_free(w);
 }
 
@@ -100,14 +156,17 @@ static void test_level_decays_without_spending(void) {
 static void test_calendar_thinning(void) {
     params_t p;
     fixture_params(&p, quick() ? 60000 : 200000);
-    for (int s = 0; s < 3; s++) p.needs_escalation_rate[s] = p.needs_improvement_rate[s] = 0;
+    for (int s = 0; s < 3; s++)
+        p.needs_escalation_rate[s] = p.needs_improvement_rate[s] = 0;
     p.prev_budget[0] = 100000;
-    for (int d = 0; d < N_DOMAINS; d++) p.prev_max_effect[d] = 0.15 * d;
+    for (int d = 0; d < N_DOMAINS; d++)
+        p.prev_max_effect[d] = 0.2 + 0.15 * d;
     p.needs_onset_65_79[DOM_FINANCES] = 200, p.needs_onset_18_64[DOM_PARENTING] = 0;
     world_t *w = fixture_world(&p, 730);
     nbh_t *n = &w->nbh[0];
     const int W = 12;
-    for (int week = 0; week < W; week++) needs_week(w, n, week);
+    for (int week = 0; week < W; week++)
+        needs_week(w, n, week);
     double at_risk[N_AGE_BANDS] = {0}, hit[N_AGE_BANDS] = {0};
     for (uint32_t i = 0; i < n->nres; i++) {
         at_risk[n->res[i].age_band] += 1;
@@ -115,12 +174,14 @@ static void test_calendar_thinning(void) {
     }
     for (int a = 0; a < N_AGE_BANDS; a++) {
         double rate = 0;
-        for (int d = 0; d < N_DOMAINS; d++) rate += n->onset_rate[a][d] * n->prevention_mult[d];
+        for (int d = 0; d < N_DOMAINS; d++)
+            rate += n->onset_rate[a][d] * n->prevention_mult[d];
         char name[64];
         snprintf(name, sizeof name, "thinned_onsets_by_week_%d_age_%s", W, age_band_names[a]);
         check_binomial(name, hit[a], at_risk[a], -expm1(-rate * W), K, 2000);
         /* without thinning the expectation must be rejected (the check is not blind) */
-        double q = -expm1(-n->onset_total[a] * W), z = (hit[a] - at_risk[a] * q) / sqrt(at_risk[a] * q * (1 - q));
+        double q = -expm1(-n->onset_total[a] * W),
+               z = (hit[a] - at_risk[a] * q) / sqrt(at_risk[a] * q * (1 - q));
         snprintf(name, sizeof name, "thinning_detectable_age_%s", age_band_names[a]);
         CHECK(z < -K, name, "z against no prevention %.2f", z);
     }
@@ -131,6 +192,7 @@ int main(void) {
     test_start_level_and_multiplier();
     test_level_follows_spending_with_lag();
     test_level_decays_without_spending();
+    test_outreach_finds_needs();
     test_calendar_thinning();
     return check_exit();
 }

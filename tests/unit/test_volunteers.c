@@ -5,7 +5,9 @@
 
 #define K 4.5
 
-static int eligible_age(int band) { return band == AGE_18_64 || band == AGE_65_79; }
+static int eligible_age(int band) {
+    return band == AGE_18_64 || band == AGE_65_79;
+}
 
 /* Needs of residents first .. first+count-1 waiting for a volunteer match since `week`. */
 static void wait_for_match(nbh_t *n, uint32_t first, uint32_t count, int week) {
@@ -13,7 +15,8 @@ static void wait_for_match(nbh_t *n, uint32_t first, uint32_t count, int week) {
         resident_activate(n, i);
         need_set(n, i, DOM_LONELINESS, SEV_LIGHT, week);
         sup_change(n, i, DOM_LONELINESS, SUP_VOL_WAIT, week);
-        queue_push(&n->vol_queue, (request_t){i, (uint16_t)n->index, (uint16_t)week, DOM_LONELINESS, 0});
+        queue_push(&n->vol_queue,
+                   (request_t){i, (uint16_t)n->index, (uint16_t)week, DOM_LONELINESS, 0});
     }
 }
 
@@ -38,21 +41,25 @@ static void test_initial_pool(void) {
         wrong_age += !eligible_age(r->age_band);
         old += r->age_band == AGE_65_79;
     }
-    for (uint32_t i = 0; i < n->nres; i++) flagged += (n->res[i].flags & RF_VOLUNTEER) != 0;
-    CHECK(n->nvols == want && flagged == want, "initial_pool_is_initial_per_1000", "%u volunteers (%g flagged), expected %g",
-          n->nvols, flagged, want);
+    for (uint32_t i = 0; i < n->nres; i++)
+        flagged += (n->res[i].flags & RF_VOLUNTEER) != 0;
+    CHECK(n->nvols == want && flagged == want, "initial_pool_is_initial_per_1000",
+          "%u volunteers (%g flagged), expected %g", n->nvols, flagged, want);
     CHECK(wrong_age == 0, "initial_volunteers_aged_18_to_79", "%g of other ages", wrong_age);
     double elig_old = n->age_count[AGE_65_79], elig = n->age_count[AGE_18_64] + elig_old;
-    check_binomial("initial_pool_drawn_uniformly_among_eligible", old, n->nvols, elig_old / elig, K, 1000);
+    check_binomial("initial_pool_drawn_uniformly_among_eligible", old, n->nvols, elig_old / elig, K,
+                   1000);
     world_free(w);
 
     /* Degenerate: nobody of eligible age, nobody in the pool. */
     fixture_params(&p, 5000);
-    for (int k = 0; k < 6; k++) p.world_household_share[k] = k == 1; /* single seniors */
-    p.world_oldest_share[0] = 1;                                     /* all 80+ */
+    for (int k = 0; k < 6; k++)
+        p.world_household_share[k] = k == 1; /* single seniors */
+    p.world_oldest_share[0] = 1;             /* all 80+ */
     p.vol_initial[0] = 40;
     w = fixture_world(&p, 402);
-    CHECK(w->nbh[0].nvols == 0, "no_eligible_residents_no_volunteers", "%u volunteers", w->nbh[0].nvols);
+    CHECK(w->nbh[0].nvols == 0, "no_eligible_residents_no_volunteers", "%u volunteers",
+          w->nbh[0].nvols);
     world_free(w);
 }
 
@@ -93,8 +100,8 @@ static void test_recruitment(void) {
         char name[64];
         snprintf(name, sizeof name, "recruitment_poisson_at_cohesion_%.2f", n->cohesion);
         check_count(name, got, mean, mean, K, 100);
-        CHECK(bad == 0 && n->nvols == got, "recruits_are_eligible_without_needs", "%g not eligible, %u vs %g", bad,
-              n->nvols, got);
+        CHECK(bad == 0 && n->nvols == got, "recruits_are_eligible_without_needs",
+              "%g not eligible, %u vs %g", bad, n->nvols, got);
     }
     world_free(w);
 }
@@ -118,9 +125,11 @@ static void test_matching_limited_by_coordinator_hours(void) {
         memset(n->m, 0, sizeof n->m);
         volunteers_week(w, n, week);
         total += n->m[OFF_volunteer_matches];
-        CHECK(n->m[OFF_volunteer_matches] == per && fabs(n->m[OFF_coordinator_hours] - 3 * per) < 1e-9,
-              "matches_per_week_are_coordinator_hours_over_match_hours", "week %d: %g matches (%g h), expected %g",
-              week, n->m[OFF_volunteer_matches], n->m[OFF_coordinator_hours], per);
+        CHECK(n->m[OFF_volunteer_matches] == per &&
+                  fabs(n->m[OFF_coordinator_hours] - 3 * per) < 1e-9,
+              "matches_per_week_are_coordinator_hours_over_match_hours",
+              "week %d: %g matches (%g h), expected %g", week, n->m[OFF_volunteer_matches],
+              n->m[OFF_coordinator_hours], per);
         for (uint32_t i = 0; i < 200; i++)
             fifo = fifo && (sup_get(&n->res[i], DOM_LONELINESS) == SUP_VOLUNTEER) == (i < total);
     }
@@ -142,9 +151,11 @@ static void test_matching_limited_by_coordinator_hours(void) {
     memset(n->m, 0, sizeof n->m);
     volunteers_week(w, n, 1);
     double spread = 1;
-    for (uint32_t k = 0; k < n->nvols; k++) spread = spread && n->vols[k].nclients == 3;
-    CHECK(n->nvols == 6 && n->m[OFF_volunteer_matches] == 18 && spread, "volunteers_take_up_to_max_clients",
-          "%u volunteers, %g matches", n->nvols, n->m[OFF_volunteer_matches]);
+    for (uint32_t k = 0; k < n->nvols; k++)
+        spread = spread && n->vols[k].nclients == 3;
+    CHECK(n->nvols == 6 && n->m[OFF_volunteer_matches] == 18 && spread,
+          "volunteers_take_up_to_max_clients", "%u volunteers, %g matches", n->nvols,
+          n->m[OFF_volunteer_matches]);
     world_free(w);
 }
 
@@ -207,14 +218,52 @@ static void test_dropout(void) {
     memset(n->m, 0, sizeof n->m);
     volunteers_week(w, n, 1);
     double left[4] = {0};
-    for (uint32_t k = 0; k < nv; k++) left[kind[before[k]]] += !(n->res[before[k]].flags & RF_VOLUNTEER);
+    for (uint32_t k = 0; k < nv; k++)
+        left[kind[before[k]]] += !(n->res[before[k]].flags & RF_VOLUNTEER);
     check_binomial("dropout_within_preferred_load", left[1], n_norm, -expm1(-4.0 / 52), K, 1000);
     check_binomial("dropout_when_overloaded", left[2], n_over, -expm1(-10.0 / 52), K, 500);
-    CHECK(left[3] == severe, "volunteer_with_severe_need_stops", "%g of %u stopped", left[3], severe);
-    CHECK(n->m[OFF_volunteer_dropouts] == left[1] + left[2] + left[3] && n->nvols == nv - n->m[OFF_volunteer_dropouts],
-          "dropouts_leave_the_pool", "%g dropouts, pool %u of %u", n->m[OFF_volunteer_dropouts], n->nvols, nv);
+    CHECK(left[3] == severe, "volunteer_with_severe_need_stops", "%g of %u stopped", left[3],
+          severe);
+    CHECK(n->m[OFF_volunteer_dropouts] == left[1] + left[2] + left[3] &&
+              n->nvols == nv - n->m[OFF_volunteer_dropouts],
+          "dropouts_leave_the_pool", "%g dropouts, pool %u of %u", n->m[OFF_volunteer_dropouts],
+          n->nvols, nv);
     free(before);
     free(kind);
+    world_free(w);
+}
+
+/* Reciprocity: a former client whose need was resolved with team support joins the pool with
+ * probability volunteers.reciprocity; volunteers are residents aged 18-79, so children and
+ * residents of 80 and over do not join. */
+static void test_reciprocity(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 4000 : 8000);
+    p.vol_initial[0] = 0;
+    p.vol_reciprocity[0] = 0.5;
+    world_t *w = fixture_world(&p, 450);
+    nbh_t *n = &w->nbh[0];
+    team_t *t = &w->teams[0];
+    for (uint32_t i = 0; i < n->nres; i++) {
+        resident_activate(n, i);
+        need_set(n, i, DOM_LONELINESS, SEV_MODERATE, 0);
+        case_open(w, t, n, i, DOM_LONELINESS, CASE_ACTIVE, 0);
+        need_set(n, i, DOM_LONELINESS, SEV_NONE, 1);
+    }
+    memset(n->m, 0, sizeof n->m);
+    t->hours_left = 1e9;
+    casework_week(w, t, 1);
+    double adults = 0, joined = 0, other = 0;
+    for (uint32_t i = 0; i < n->nres; i++) {
+        int vol = (n->res[i].flags & RF_VOLUNTEER) != 0;
+        if (eligible_age(n->res[i].age_band))
+            adults++, joined += vol;
+        else
+            other += vol;
+    }
+    check_binomial("reciprocity_share_of_resolved_clients", joined, adults, 0.5, K, 1000);
+    CHECK(other == 0, "reciprocity_only_at_volunteer_ages", "%g volunteers aged 0-17 or 80+ of %g",
+          other, n->nres - adults);
     world_free(w);
 }
 
@@ -224,5 +273,6 @@ int main(void) {
     test_matching_limited_by_coordinator_hours();
     test_no_volunteers_nobody_matched();
     test_dropout();
+    test_reciprocity();
     return check_exit();
 }

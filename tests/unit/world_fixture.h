@@ -64,7 +64,7 @@ static inline int totals_sink(void *ctx, int rep, const world_t *w, const double
 
 static inline void fixture_run(const params_t *p, int replicates, totals_t *t) {
     char err[256];
-    run_opts_t o = {.seed = 11, .replicates = replicates, .threads = 0};
+    run_opts_t o = {.seed = 11, .replicates = replicates, .threads = 1}; /* one world: no gain from threads */
     memset(t, 0, sizeof *t);
     if (sim_run(p, &o, totals_sink, t, NULL, err, sizeof err) != 0) {
         printf("FAIL fixture_run: %s\n", err);

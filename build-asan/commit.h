@@ -1,1 +1,0 @@
-#define WIJKSIM_COMMIT "570a849-dirty"
