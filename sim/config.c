@@ -325,20 +325,25 @@ static double sum(const double *v, int n) {
     return t;
 }
 
+/* Two parameters that must be ordered: a <= b. */
+static int ordered(const char *na, double a, const char *nb, double b, const char *expect, char *err,
+                   size_t errlen) {
+    if (a <= b) return 0;
+    snprintf(err, errlen, "parameters '%s' (%g) and '%s' (%g): expected %s", na, a, nb, b, expect);
+    return -1;
+}
+
 int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
     const params_t *p = &s->params;
-    if (p->world_deprivation_min[0] > p->world_deprivation_max[0]) {
-        snprintf(err, errlen,
-                 "parameters 'world.deprivation_min' (%g) and 'world.deprivation_max' (%g): "
-                 "expected min <= max",
-                 p->world_deprivation_min[0], p->world_deprivation_max[0]);
+    if (ordered("world.deprivation_min", p->world_deprivation_min[0], "world.deprivation_max",
+                p->world_deprivation_max[0], "min <= max", err, errlen) ||
+        ordered("world.cohesion_min", p->world_cohesion_min[0], "world.cohesion_max",
+                p->world_cohesion_max[0], "min <= max", err, errlen) ||
+        ordered("volunteers.preferred_clients", p->vol_preferred_clients[0], "volunteers.max_clients",
+                p->vol_max_clients[0], "preferred <= max", err, errlen) ||
+        ordered("world.teams", p->world_teams[0], "world.neighbourhoods", p->world_neighbourhoods[0],
+                "at most one team per neighbourhood (0 = one each)", err, errlen))
         return -1;
-    }
-    if (sum(p->world_household_share, 6) <= 0 || sum(p->world_children_share, 3) <= 0) {
-        snprintf(err, errlen, "parameters 'world.household_share' and 'world.children_share': "
-                              "expected shares with a positive sum");
-        return -1;
-    }
     if (p->world_population[0] < 20 * p->world_neighbourhoods[0]) {
         snprintf(err, errlen,
                  "parameters 'world.population' (%g) and 'world.neighbourhoods' (%g): expected "
@@ -346,25 +351,9 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
                  p->world_population[0], p->world_neighbourhoods[0]);
         return -1;
     }
-    if (p->world_teams[0] > p->world_neighbourhoods[0]) {
-        snprintf(err, errlen,
-                 "parameters 'world.teams' (%g) and 'world.neighbourhoods' (%g): expected at most "
-                 "one team per neighbourhood (0 = one each)",
-                 p->world_teams[0], p->world_neighbourhoods[0]);
-        return -1;
-    }
-    if (p->world_cohesion_min[0] > p->world_cohesion_max[0]) {
-        snprintf(err, errlen,
-                 "parameters 'world.cohesion_min' (%g) and 'world.cohesion_max' (%g): expected "
-                 "min <= max",
-                 p->world_cohesion_min[0], p->world_cohesion_max[0]);
-        return -1;
-    }
-    if (p->vol_preferred_clients[0] > p->vol_max_clients[0]) {
-        snprintf(err, errlen,
-                 "parameters 'volunteers.preferred_clients' (%g) and 'volunteers.max_clients' (%g): "
-                 "expected preferred <= max",
-                 p->vol_preferred_clients[0], p->vol_max_clients[0]);
+    if (sum(p->world_household_share, 6) <= 0 || sum(p->world_children_share, 3) <= 0) {
+        snprintf(err, errlen, "parameters 'world.household_share' and 'world.children_share': "
+                              "expected shares with a positive sum");
         return -1;
     }
     return 0;
