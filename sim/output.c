@@ -186,6 +186,8 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
         rc |= attr_str(gp, pi->name, "unit", pi->unit);
         rc |= attr_str(gp, pi->name, "description", pi->description);
         rc |= attr_str(gp, pi->name, "source", pi->source);
+        double range[2] = {pi->range_lo, pi->range_hi};
+        rc |= H5LTset_attribute_double(gp, pi->name, "plausible_range_factor", range, 2) < 0;
         rc |= attr_str(gp, pi->name, "type", param_type_names[pi->type]);
     }
     if (gp >= 0) H5Gclose(gp);

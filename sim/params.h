@@ -16,15 +16,16 @@
 typedef enum { P_REAL, P_INT, P_BOOL } param_type_t;
 
 #define V(...) {__VA_ARGS__}
+#define R(lo, hi) lo, hi
 
 typedef struct {
-#define PARAM(id, name, type, n, defaults, min, max, unit, sched, desc, source) double id[n];
+#define PARAM(id, name, type, n, defaults, min, max, range, unit, sched, desc, source) double id[n];
 #include "../models/params.def"
 #undef PARAM
 } params_t;
 
 typedef enum {
-#define PARAM(id, name, type, n, defaults, min, max, unit, sched, desc, source) PID_##id,
+#define PARAM(id, name, type, n, defaults, min, max, range, unit, sched, desc, source) PID_##id,
 #include "../models/params.def"
 #undef PARAM
     N_PARAMS
@@ -36,6 +37,7 @@ typedef struct {
     int n;
     const double *defaults;
     double min, max;
+    double range_lo, range_hi; /* plausible range, as multiples of the default */
     const char *unit;
     int schedulable;
     const char *description;
@@ -60,6 +62,8 @@ int params_check_value(int id, double v, char *msg, size_t msglen);
 void params_write_cfg(FILE *f, const params_t *p);
 /* docs/parameters.md. */
 void params_write_markdown(FILE *f);
+/* The plausible range of value k (the default times range_lo and range_hi, within min and max). */
+void params_range(int id, int k, double *lo, double *hi);
 /* One line per parameter for `wijksim params`. */
 void params_write_table(FILE *f, const params_t *p);
 
