@@ -34,6 +34,31 @@ static void test_params_are_well_formed(void) {
     CHECK(bad == 0, "params_defaults_in_range_and_documented", "%d problems", bad);
 }
 
+/* Every real-valued assumption has a plausible range around its default (and a rationale). */
+static void test_assumptions_have_a_range(void) {
+    int bad = 0, assumptions = 0;
+    for (int i = 0; i < N_PARAMS; i++) {
+        const param_info_t *pi = &param_table[i];
+        if (pi->type != P_REAL || !strstr(pi->source, "ssumption") || pi->range_lo == 1) continue;
+        assumptions++;
+        double lo, hi;
+        for (int k = 0; k < pi->n; k++) {
+            params_range(i, k, &lo, &hi);
+            if (!(pi->range_lo < 1 && pi->range_hi > 1 && lo <= pi->defaults[k] && pi->defaults[k] <= hi &&
+                  lo >= pi->min && hi <= pi->max)) {
+                printf("  %s[%d]: range %g-%g around %g\n", pi->name, k, lo, hi, pi->defaults[k]);
+                bad++;
+            }
+        }
+    }
+    int fixed = 0; /* real-valued assumptions marked as choices must be few and deliberate */
+    for (int i = 0; i < N_PARAMS; i++)
+        fixed += param_table[i].type == P_REAL && strstr(param_table[i].source, "ssumption") &&
+                 param_table[i].range_lo == 1 && param_table[i].range_hi == 1;
+    CHECK(bad == 0 && assumptions > 50 && fixed <= 3, "assumptions_have_a_plausible_range",
+          "%d bad of %d assumptions, %d fixed", bad, assumptions, fixed);
+}
+
 static void test_params_lookup(void) {
     CHECK(params_find("access.team_threshold") >= 0, "params_find_known", "not found");
     CHECK(params_find("access.team_treshold") < 0, "params_find_unknown", "found a typo");
@@ -108,6 +133,7 @@ static void test_set_vector_and_errors(void) {
 
 int main(void) {
     test_params_are_well_formed();
+    test_assumptions_have_a_range();
     test_params_lookup();
     test_params_check_value();
     test_series_are_well_formed();
