@@ -3,8 +3,8 @@
  * Every request made this week (self-referral, signal) enters the team's first-come,
  * first-served waiting list from the neighbourhoods' inboxes, in neighbourhood order; outreach
  * adds to it directly (prevention.c). A request whose need has passed while waiting leaves
- * the list without intake, and so does one whose status changed meanwhile (an emergency
- * referral after a crisis); both count as waiting_exits.
+ * the list without intake (a waiting exit); one whose status changed meanwhile (an emergency
+ * referral after a crisis) lapsed then, and its exit was counted then (crisis.c).
  *
  * Time. When outreach and prevention are protected (team.prevention_protected), their share of
  * the client hours is set aside first. Of the rest, team.intake_share is for intake; each
@@ -22,8 +22,9 @@
  *   otherwise a team case (casework.c), referred on at access.refer_threshold or above; when
  *     the intake looks at the whole household (access.whole_household), every other need of
  *     the household at the team threshold that has no support becomes a case as well.
- * A referral (team_refer) is first assessed jointly when access.demand_led is on, which keeps
- * it with the team with probability access.demand_led_solve (Breda: 18 of 28, seed 001
+ * A referral (team_refer) is first assessed jointly when access.demand_led is on (again only if
+ * the need has become heavier since), which keeps it with the team with probability
+ * access.demand_led_solve (Breda: 18 of 28, seed 001
  * L271-273). Without a mandate (access.mandate) it waits for a municipal decision: weeks
  * (access.decision_weeks) and paperwork (access.decision_hours, cost.decision). Then it joins
  * the specialist service's waiting list while the team holds the case (seed 002 L724-725). */
@@ -35,10 +36,11 @@
 
 int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
     const params_t *p = &w->p;
-    if (p->access_demand_led[0] && !(c->flags & CF_ASSESSED)) {
+    int s = sev_get(&n->res[c->resident], c->domain);
+    if (p->access_demand_led[0] && s > c->assessed_sev) {
         t->assess_due += p->access_assessment_hours[0];
         n->m[OFF_assessments] += 1;
-        c->flags |= CF_ASSESSED;
+        c->assessed_sev = (uint8_t)s;
         if (rng_bern(t->rng, p->access_demand_led_solve[0])) {
             n->m[OFF_assessments_kept] += 1;
             return 0;
@@ -134,9 +136,8 @@ int access_week(world_t *w, team_t *t, int week) {
     while (t->queue.len > 0) {
         request_t q = *queue_front(&t->queue);
         nbh_t *n = &w->nbh[q.nbh];
-        if (!request_live(n, &q, SUP_WAITING)) {
+        if (!request_live(n, &q, SUP_WAITING)) { /* lapsed: its exit was counted then */
             queue_pop(&t->queue);
-            n->m[OFF_waiting_exits] += 1;
             continue;
         }
         int s = sev_get(&n->res[q.resident], q.domain);

@@ -232,6 +232,7 @@ int casework_week(world_t *w, team_t *t, int week) {
                 c->kind = CASE_ACTIVE;
                 c->opened = (uint16_t)week;
                 sup_change(n, ri, d, SUP_TEAM, week);
+                active_of(n, ri)->quality[d] = 0; /* casework hours start next week */
                 n->m[OFF_cases_opened] += 1;
                 n->m[OFF_requests_aftercare] += 1;
                 if (t->nstaff) t->staff[c->prof].caseload++;
@@ -259,7 +260,7 @@ int casework_week(world_t *w, team_t *t, int week) {
             sup_change(n, ri, d, SUP_SPEC_WAIT, week);
             if (queue_push(&t->outbox, (request_t){ri, c->nbh, (uint16_t)week, (uint8_t)d, 0}) != 0)
                 return -1;
-        } else if (st == SUP_TEAM && s >= p->access_refer_threshold[d] && !(c->flags & CF_ASSESSED)) {
+        } else if (st == SUP_TEAM && s >= p->access_refer_threshold[d] && s > c->assessed_sev) {
             if (team_refer(w, t, n, c, week) != 0) return -1;
         } else if (st == SUP_TEAM && week - c->opened + 1 >= cap) {
             sup_change(n, ri, d, SUP_NONE, week);

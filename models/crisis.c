@@ -20,6 +20,7 @@ int crisis_week(world_t *w, nbh_t *n, int week) {
         n->m[OFF_cost_crisis] += p->cost_crisis[0];
         if (st == SUP_SPECIALIST || st == SUP_SPEC_WAIT || !rng_bern(n->rng, p->crisis_admit_share[0]))
             continue;
+        if (st == SUP_WAITING) n->m[OFF_waiting_exits] += 1; /* leaves the intake list now */
         sup_change(n, ri, d, SUP_SPEC_WAIT, week);
         if (queue_push(&n->outbox, (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
                                                REF_EMERGENCY}) != 0)

@@ -20,8 +20,8 @@
  * Crises are handled in crisis.c.
  *
  * Spill-over. When a finances or housing need becomes severe, each other household member may
- * develop a need of their own: mental health for adults, parenting for children (debt stress,
- * seed 002 L1857-1871). */
+ * develop a need of their own: mental health for adults, parenting for children (debt problems
+ * go together with other problems, seed 002 L583-585, L1041-1045). */
 #include <stdlib.h>
 
 #include "../sim/rng.h"

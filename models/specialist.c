@@ -48,6 +48,7 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
         active_t *a = active_of(n, c.resident);
         a->relapse_mask |= (uint8_t)(1u << c.domain);
         a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
+        if (rng_bern(w->rng, p->vol_reciprocity[0]) && volunteer_join(p, n, c.resident) != 0) return -1;
     }
     if (p->aftercare_weeks[0] > 0 && team_client_hours(p, team_of(w, n)) > 0) /* staff at work */
         return case_open(w, team_of(w, n), n, c.resident, c.domain, CASE_AFTERCARE, week);
@@ -72,7 +73,7 @@ int specialist_week(world_t *w, int week) {
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
         double p_leave = 1 / p->spec_stay_weeks[d];
-        /* Discharges, in admission order on the run's stream. */
+        /* Discharges, in the order of the client list (fixed for a seed), on the run's stream. */
         for (uint32_t k = 0; k < s->nclients;) {
             request_t c = s->clients[k];
             int sev = sev_get(&w->nbh[c.nbh].res[c.resident], d);

@@ -165,7 +165,10 @@ int workforce_week(world_t *w, team_t *t, int week) {
         n->m[OFF_waiting_list] = n->m[OFF_team_cases] = n->m[OFF_held_cases] = 0;
         n->m[OFF_aftercare_clients] = 0;
     }
-    for (uint32_t k = 0; k < t->queue.len; k++) w->nbh[queue_at(&t->queue, k)->nbh].m[OFF_waiting_list] += 1;
+    for (uint32_t k = 0; k < t->queue.len; k++) { /* requests that still stand */
+        request_t *q = queue_at(&t->queue, k);
+        if (request_live(&w->nbh[q->nbh], q, SUP_WAITING)) w->nbh[q->nbh].m[OFF_waiting_list] += 1;
+    }
     for (uint32_t k = 0; k < t->ncases; k++) {
         const case_t *c = &t->cases[k];
         nbh_t *n = &w->nbh[c->nbh];

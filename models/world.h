@@ -63,7 +63,7 @@ typedef struct {
 } active_t;
 
 /* Where a request to the team came from. */
-typedef enum { SRC_SELF, SRC_SIGNAL, SRC_OUTREACH, SRC_AFTERCARE, N_SOURCES } source_t;
+typedef enum { SRC_SELF, SRC_SIGNAL, SRC_OUTREACH, N_SOURCES } source_t;
 
 /* A request (team intake, volunteer match) or a referral (specialist waiting list). */
 typedef struct {
@@ -90,12 +90,10 @@ typedef struct {
     uint16_t opened;
     uint16_t until; /* end of a pending municipal decision, or of aftercare */
     uint8_t domain;
-    uint8_t kind;  /* case_kind_t */
-    uint8_t flags; /* CF_* */
-    uint16_t prof; /* index into the team's staff */
+    uint8_t kind;         /* case_kind_t */
+    uint8_t assessed_sev; /* severity at its last demand-led assessment, 0 if none */
+    uint16_t prof;        /* index into the team's staff */
 } case_t;
-
-enum { CF_ASSESSED = 1 }; /* a demand-led assessment kept it with the team */
 
 typedef enum { STAFF_WORKING, STAFF_SICK, STAFF_VACANT } staff_state_t;
 

@@ -237,17 +237,24 @@ int output_replicate(void *ctx, int rep, const world_t *w, const double *values,
     output_t *o = ctx;
     int nn = o->nnbh, rc = 0;
     if (rep == 0) {
-        double *idx = malloc(sizeof(double) * (size_t)nn * 2);
+        double *idx = malloc(sizeof(double) * (size_t)nn * 4);
         if (!idx) return -1;
-        double *dep = idx + nn;
+        double *dep = idx + nn, *coh = idx + 2 * nn, *team = idx + 3 * nn;
         hid_t g = group(o->file, "neighbourhoods");
-        for (int i = 0; i < nn; i++) idx[i] = i, dep[i] = w->nbh[i].deprivation;
-        rc |= g < 0 || small_dataset(g, "index", nn, idx) || small_dataset(g, "deprivation", nn, dep);
+        for (int i = 0; i < nn; i++)
+            idx[i] = i, dep[i] = w->nbh[i].deprivation, coh[i] = w->nbh[i].cohesion, team[i] = w->nbh[i].team;
+        rc |= g < 0 || small_dataset(g, "index", nn, idx) || small_dataset(g, "deprivation", nn, dep) ||
+              small_dataset(g, "cohesion", nn, coh) || small_dataset(g, "team", nn, team);
         if (g >= 0) {
             rc |= attr_str(g, "deprivation", "unit", "index 0-1");
             rc |= attr_str(g, "deprivation", "description", "Deprivation index of the neighbourhood.");
+            rc |= attr_str(g, "cohesion", "unit", "index 0-1");
+            rc |= attr_str(g, "cohesion", "description", "Social cohesion of the neighbourhood.");
+            rc |= attr_str(g, "team", "unit", "team index");
+            rc |= attr_str(g, "team", "description", "The team serving the neighbourhood (0 .. teams-1).");
             H5Gclose(g);
         }
+        rc |= H5LTset_attribute_int(o->file, "/", "teams", &w->nteams, 1) < 0;
         free(idx);
     }
     /* Neighbourhood values with ratios filled in, and their municipality sums. */

@@ -46,7 +46,11 @@ void series_write_markdown(FILE *f) {
           "Flows (and costs) are summed over the week, stocks are measured at its end, and ratios are "
           "computed from the summed numerator and denominator (NaN when the denominator is 0). "
           "Domains: finances, mental_health, daily_living, parenting, loneliness, housing; "
-          "severities 0 (none) to 4 (crisis).\n\n"
+          "severities 0 (none) to 4 (crisis). Besides the series, `/neighbourhoods/` holds each "
+          "neighbourhood's `index`, `deprivation`, `cohesion` and `team`; `/parameters/` every "
+          "parameter with its unit, description, source and plausible range; the root attributes "
+          "the version, commit, seed, replicates, weeks, burn-in, neighbourhoods, teams and the "
+          "resolved configuration.\n\n"
           "| name | dimensions (after replicate, week[, neighbourhood]) | kind | unit | description |\n"
           "|---|---|---|---|---|\n",
           f);
