@@ -2,7 +2,7 @@
 MODEL_BRIEF section 7, written as a markdown table (docs/calibration.md).
 
 usage: /usr/bin/python3 analysis/calibration.py BASELINE.h5 [--demand-led DEMAND_LED.h5]
-                                                [-o docs/calibration.md]
+                                                [--years N] [-o docs/calibration.md]
 
 BASELINE.h5 comes from `wijksim run scenarios/baseline.cfg --replicates R --seed S`;
 DEMAND_LED.h5 from the same command with `--set access.demand_led=1`. The Breda front-end
@@ -10,8 +10,9 @@ figures compare replicate r of one file with replicate r of the other (same seed
 same residents and the same random streams until the policies diverge); without the second
 file those rows say so instead of a number.
 
-Every figure is computed per replicate over all full 52-week years of output (years count
-from the end of the burn-in, as `youth_care_year` does), then summarised over replicates:
+Every figure is computed per replicate over all full 52-week years of output, or the last N
+with --years N (years count from the end of the burn-in, as `youth_care_year` does), then
+summarised over replicates:
 the mean, a 95 % interval for the mean (mean +- t(0.975, R-1) sd / sqrt(R)) and the spread
 of the replicates themselves (2.5 and 97.5 percentiles). The verdict compares the mean to
 the target range. TARGETS below is the one place where the real figures live.
@@ -20,6 +21,7 @@ Nothing here depends on the clock or the machine, so the same HDF5 files give th
 markdown byte for byte. Needs numpy and h5py only (Debian's /usr/bin/python3 has both).
 """
 import argparse
+import copy
 import math
 import os
 import sys
@@ -56,11 +58,13 @@ def _text(value):
 
 
 class Run:
-    """One wijksim HDF5 file, cut to its full years of output.
+    """One wijksim HDF5 file, seen through a window of full years of output (all of them
+    unless `window` narrows it).
 
     Series come back as float arrays [replicate, week, ...] of the municipality totals; the
     helpers reduce them to one value per replicate so that every measure below is a
-    per-replicate array."""
+    per-replicate array. Windows of one file share its open handle and its cache of read
+    series, so asking for the same series in several windows reads it once."""
 
     def __init__(self, path):
         self.path = str(path)
@@ -74,16 +78,32 @@ class Run:
                 raise CalibrationError(f"{self.path}: root attribute '{key}' is missing")
         self.replicates = int(self.attrs["replicates"])
         weeks = int(self.attrs["weeks"])
-        self.years = weeks // WEEKS_PER_YEAR
-        if self.years < 1:
+        # A trailing partial year is left out: year boundaries follow the output's week 0,
+        # as the yearly counter youth_care_year does.
+        self.full_years = weeks // WEEKS_PER_YEAR
+        if self.full_years < 1:
             raise CalibrationError(f"{self.path}: {weeks} weeks of output, a full year "
                                    f"({WEEKS_PER_YEAR} weeks) is needed")
-        # A trailing partial year is left out: year boundaries follow the output's week 0.
-        self.weeks = self.years * WEEKS_PER_YEAR
+        self.first_year, self.years = 0, self.full_years
+        self._cache = {}
         names = self.attrs.get("domain_names")
         if names is not None and tuple(names.split(",")) != DOMAINS:
             raise CalibrationError(f"{self.path}: domain order '{names}' is not the one this "
                                    f"script knows ({','.join(DOMAINS)})")
+
+    def window(self, first_year, years):
+        """The same file restricted to `years` full years from year `first_year` (0 is the
+        first year of output)."""
+        if first_year < 0 or years < 1 or first_year + years > self.full_years:
+            raise CalibrationError(f"{self.path}: years {first_year + 1}-{first_year + years} "
+                                   f"asked for, the file has {self.full_years} full years")
+        w = copy.copy(self)
+        w.first_year, w.years = first_year, years
+        return w
+
+    @property
+    def weeks(self):
+        return self.years * WEEKS_PER_YEAR
 
     def close(self):
         self.f.close()
@@ -94,6 +114,20 @@ class Run:
             raise CalibrationError(f"{self.path}: parameter '{name}' is missing (/{key})")
         return float(np.asarray(self.f[key][()]).reshape(-1)[index])
 
+    def teams(self):
+        """Teams in the run: the root attribute wijksim writes, or else the parameter, whose 0
+        means one team per neighbourhood."""
+        if "teams" in self.attrs:
+            return float(self.attrs["teams"])
+        teams = self.param("world.teams")
+        if teams == 0:
+            if "neighbourhoods" not in self.attrs:
+                raise CalibrationError(f"{self.path}: world.teams is 0 (one per "
+                                       f"neighbourhood) and the root attribute "
+                                       f"'neighbourhoods' is missing")
+            teams = float(self.attrs["neighbourhoods"])
+        return teams
+
     def parameters(self):
         """Every parameter as name -> tuple of values (to check that two runs match)."""
         group = self.f.get("parameters")
@@ -101,18 +135,27 @@ class Run:
             return {}
         return {k: tuple(np.asarray(group[k][()]).reshape(-1).tolist()) for k in group}
 
+    def _read(self, name):
+        if name not in self._cache:
+            key = f"municipality/{name}"
+            if key not in self.f:
+                raise CalibrationError(f"{self.path}: series '{name}' is missing (/{key}); "
+                                       f"is it a file of the full model?")
+            ds = self.f[key]
+            dims = _text(ds.attrs.get("dims", "")).split(",")
+            data = np.asarray(ds[()], dtype=float)
+            need = self.full_years * WEEKS_PER_YEAR
+            if data.shape[0] != self.replicates or data.shape[1] < need:
+                raise CalibrationError(f"{self.path}: /{key} has shape {data.shape}, expected "
+                                       f"({self.replicates}, >= {need}, ...)")
+            self._cache[name] = (data, dims)
+        return self._cache[name]
+
     def series(self, name, domain=None):
         key = f"municipality/{name}"
-        if key not in self.f:
-            raise CalibrationError(f"{self.path}: series '{name}' is missing (/{key}); "
-                                   f"is it a file of the full model?")
-        ds = self.f[key]
-        dims = _text(ds.attrs.get("dims", "")).split(",")
-        data = np.asarray(ds[()], dtype=float)
-        if data.shape[0] != self.replicates or data.shape[1] < self.weeks:
-            raise CalibrationError(f"{self.path}: /{key} has shape {data.shape}, expected "
-                                   f"({self.replicates}, >= {self.weeks}, ...)")
-        data = data[:, :self.weeks]
+        data, dims = self._read(name)
+        start = self.first_year * WEEKS_PER_YEAR
+        data = data[:, start:start + self.weeks]
         if domain is not None:
             if "domain" not in dims:
                 raise CalibrationError(f"{self.path}: /{key} has no domain dimension "
@@ -143,13 +186,13 @@ def _ratio(num, den):
 # ---- the measures: each returns one value per replicate --------------------------------------
 
 def inhabitants_per_team(base, _dl):
-    return base.mean("residents") / base.param("world.teams")
+    return base.mean("residents") / base.teams()
 
 
 def professionals_per_team(base, _dl):
     # Filled posts, split into people of the mean contract size.
     people = base.mean("team_fte") / base.param("team.fte_per_person")
-    return people / base.param("world.teams")
+    return people / base.teams()
 
 
 def wmo_per_1000(base, _dl):
@@ -242,12 +285,20 @@ def front_end(base, dl):
     total_saving = base.total("cost_total") - dl.total("cost_total")
     other_extra = gross_saving - total_saving   # rise of every non-care cost category
     cost = assessment_cost + other_extra
+    # Not in the front-end cost, shown beside it: needs the team keeps must still be worked,
+    # and a fixed team can only do that by spreading its casework thinner.
+    casework_asked = dl.total("hours_casework_needed") - base.total("hours_casework_needed")
     return {
         "assessments_per_year": assessments / dl.years,
         "kept_share": _ratio(dl.total("assessments_kept"), assessments),
         "cost_per_case": _ratio(cost, assessments),
         "gross_per_case": _ratio(gross_saving, assessments),
         "total_saving_per_case": _ratio(total_saving, assessments),
+        "casework_asked_per_case": _ratio(casework_asked * hour_cost, assessments),
+        "coverage_base": _ratio(base.total("hours_casework"), base.total("hours_casework_needed")),
+        "coverage_dl": _ratio(dl.total("hours_casework"), dl.total("hours_casework_needed")),
+        "unmet_change": _ratio(dl.mean("unmet_need"), base.mean("unmet_need")) - 1,
+        "crises_change": _ratio(dl.total("crises"), base.total("crises")) - 1,
         "gross_ratio": _ratio(gross_saving, np.where(cost > 0, cost, 0)),
         "net_per_case": _ratio(gross_saving - cost, assessments),
     }
@@ -275,16 +326,16 @@ def span(lo, hi, figure=None):
 
 
 # fmt: how values print ("int": 15,000; "pct": fractions shown as 12.3 %; "dec1": 12.3;
-# "euro": 12,000; "ratio": 4.0). measure: function of (baseline Run, demand-led Run or None)
-# returning one value per replicate; pair: needs the demand-led run. how: the definition
-# printed under the table.
+# "euro": 12,000; "ratio": 4.00; "change": relative changes shown as +12.3 %). measure:
+# function of (baseline Run, demand-led Run or None) returning one value per replicate; pair:
+# needs the demand-led run. how: the definition printed under the table.
 TARGETS = [
     dict(quantity="inhabitants per team", fmt="int", **span(7_000, 31_000, 15_000),
          source="seed 002 appendix L2121-2135", measure=inhabitants_per_team,
-         how="mean `residents` / `world.teams`"),
+         how="mean `residents` / teams (the root attribute `teams`)"),
     dict(quantity="professionals per team", fmt="dec1", **span(5, 25, 10),
          source="seed 002 L497-502", measure=professionals_per_team,
-         how="mean `team_fte` / `team.fte_per_person` / `world.teams` (filled posts)"),
+         how="mean `team_fte` / `team.fte_per_person` / teams (filled posts)"),
     dict(quantity="Wmo maatwerk provisions per 1,000 inhabitants", fmt="dec1", **span(48, 63),
          source="CBS 83264NED, 2022-2023 (Almere, Alkmaar, Amersfoort)", measure=wmo_per_1000,
          how="1,000 x mean `specialist_clients[daily_living]` / mean `residents`"),
@@ -344,6 +395,12 @@ FRONT_END_DETAILS = [
     ("specialist and crisis cost avoided per assessment (euro)", "euro", "gross_per_case"),
     ("total cost saved per assessment, assessment time unpriced (euro)", "euro",
      "total_saving_per_case"),
+    ("extra casework hours the demand-led team is asked for, valued, per assessment (euro; "
+     "not in the front-end cost)", "euro", "casework_asked_per_case"),
+    ("share of needed casework hours given, baseline", "pct", "coverage_base"),
+    ("share of needed casework hours given, demand-led", "pct", "coverage_dl"),
+    ("residents with unmet need, demand-led against baseline", "change", "unmet_change"),
+    ("crises, demand-led against baseline", "change", "crises_change"),
 ]
 
 
@@ -417,6 +474,8 @@ def fmt_value(x, fmt):
         return "n/a"
     if fmt == "pct":
         return f"{100 * x:.1f} %"
+    if fmt == "change":
+        return f"{100 * x:+.1f} %"
     if fmt in ("int", "euro"):
         return f"{x:,.0f}"
     if fmt == "ratio":
@@ -428,9 +487,9 @@ def fmt_range(lo, hi, fmt):
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return "n/a"
     # "a-b" reads badly with negative numbers; "a to b" does not.
-    sep = "-" if lo >= 0 and hi >= 0 else " to "
+    sep = "-" if lo >= 0 and hi >= 0 and fmt != "change" else " to "
     a, b = fmt_value(lo, fmt), fmt_value(hi, fmt)
-    if fmt == "pct":
+    if fmt in ("pct", "change"):
         a = a[:-2]
     return f"{a}{sep}{b}"
 
@@ -462,15 +521,44 @@ def _cell(x):
     return str(x).replace("|", "\\|")
 
 
-def render(base, dl):
-    """The whole report as a string. Deterministic: no dates, no absolute paths."""
+def summarise_target(t, base, dl):
+    """The summary of one target's measure, or None when it needs the missing twin."""
+    if t.get("pair") and dl is None:
+        return None
+    return summarise(t["measure"](base, dl))
+
+
+def drift(first, last):
+    """Whether a figure moved between two years: steady when their 95 % intervals overlap."""
+    (a0, a1), (b0, b1) = first["ci"], last["ci"]
+    if not all(math.isfinite(x) for x in (a0, a1, b0, b1)):
+        return "n/a"
+    if a1 >= b0 and b1 >= a0:
+        return "steady"
+    return "rising" if last["mean"] > first["mean"] else "falling"
+
+
+def render(base, dl, years=None):
+    """The whole report as a string. Deterministic: no dates, no absolute paths.
+
+    years: the last `years` full years of output are the period of the table (default all);
+    the drift section always compares the first and the last year of output."""
+    full = base.full_years
+    years = full if years is None else years
+    period_b = base.window(full - years, years)
+    period_d = dl.window(full - years, years) if dl is not None else None
+    if years == full:
+        period = f"all {full} full 52-week years of output"
+    else:
+        period = (f"the last {years} of the {full} full 52-week years of output "
+                  f"(years {full - years + 1}-{full})")
+
     rows, notes = [], []
     for i, t in enumerate(TARGETS, 1):
-        if t.get("pair") and dl is None:
-            s = summarise([])
-            verdict_text = "not run (needs the demand-led file)"
+        s = summarise_target(t, period_b, period_d)
+        if s is None:
+            s, verdict_text = summarise([]), "not run (needs the demand-led file)"
         else:
-            s = summarise(t["measure"](base, dl))
             verdict_text = verdict(s["mean"], t["lo"], t["hi"])
         mean = fmt_value(s["mean"], t["fmt"])
         if 0 < s["n"] < s["of"]:
@@ -495,15 +583,14 @@ def render(base, dl):
     out += [f"- {int(base.attrs['weeks'])} weeks of output after {burn_in} weeks of burn-in; "
             f"{a.get('neighbourhoods', '?')} neighbourhoods",
             "",
-            f"Each figure is computed per replicate over all {base.years} full 52-week years "
-            "of output (counted from the end of the burn-in), then summarised over the "
-            f"{base.replicates} replicates: the mean, the 95 % interval of that mean "
-            "(mean +- t(0.975, R-1) sd / sqrt(R)) and the spread of the replicates "
-            "themselves (their 2.5 and 97.5 percentiles). Verdict: *within* the target range; "
-            f"*near*: outside it by at most {100 * NEAR_SHARE:.0f} % of the nearer edge's value; "
-            f"*off* otherwise. A target given only as ~figure gets a range of "
-            f"+-{100 * APPROX_TOLERANCE:.0f} % "
-            "around it (this report's assumption, not the source's).",
+            f"Each figure is computed per replicate over {period} (years count from the end "
+            f"of the burn-in), then summarised over the {base.replicates} replicates: the "
+            "mean, the 95 % interval of that mean (mean +- t(0.975, R-1) sd / sqrt(R)) and the "
+            "spread of the replicates themselves (their 2.5 and 97.5 percentiles). Verdict: "
+            f"*within* the target range; *near*: outside it by at most {100 * NEAR_SHARE:.0f} % "
+            "of the nearer edge's value; *off* otherwise. A target given only as ~figure gets "
+            f"a range of +-{100 * APPROX_TOLERANCE:.0f} % around it (this report's assumption, "
+            "not the source's).",
             "",
             "| # | quantity | target | source | simulated mean | 95 % interval | "
             "replicates 2.5-97.5 % | verdict |",
@@ -524,14 +611,39 @@ def render(base, dl):
                 "(`cost.team_fte_year` / (52 x `team.hours_per_fte` x `team.client_share`)) and, "
                 "with any rise in the other non-care costs, makes the front-end cost: Breda's "
                 "costs, too, were mostly the social workers' time (seed 001 L278-284). "
-                "Differences are baseline minus demand-led, replicate by replicate.", "",
+                "Differences are baseline minus demand-led, replicate by replicate, over the "
+                "same period as the table.", "",
                 "| quantity | mean | 95 % interval | replicates 2.5-97.5 % |",
                 "|---|---|---|---|"]
-        parts = front_end(base, dl)
+        parts = front_end(period_b, period_d)
         for label, fmt, key in FRONT_END_DETAILS:
             s = summarise(parts[key])
             out.append(f"| {label} | {fmt_value(s['mean'], fmt)} | {fmt_range(*s['ci'], fmt)} | "
                        f"{fmt_range(*s['spread'], fmt)} |")
+
+    out += ["", "## Drift: the first against the last year of output", ""]
+    if full < 2:
+        out.append("Not shown: the output has a single full year.")
+    else:
+        # A baseline still settling after its burn-in makes every figure depend on the
+        # period chosen; this shows where.
+        out += ["Each figure in year 1 and in year "
+                f"{full} of output. *steady*: the 95 % intervals of the two years overlap; "
+                "otherwise *rising* or *falling* (the burn-in may be too short for it).", "",
+                f"| # | quantity | year 1 | year {full} | change | drift |",
+                "|---|---|---|---|---|---|"]
+        windows = [(r.window(0, 1), r.window(full - 1, 1)) if r is not None else (None, None)
+                   for r in (base, dl)]
+        for i, t in enumerate(TARGETS, 1):
+            first = summarise_target(t, windows[0][0], windows[1][0])
+            last = summarise_target(t, windows[0][1], windows[1][1])
+            if first is None:
+                continue
+            change = (last["mean"] - first["mean"]) / abs(first["mean"]) \
+                if first["mean"] else math.nan
+            out.append(f"| {i} | {_cell(t['quantity'])} | {fmt_value(first['mean'], t['fmt'])} | "
+                       f"{fmt_value(last['mean'], t['fmt'])} | {fmt_value(change, 'change')} | "
+                       f"{drift(first, last)} |")
     return "\n".join(out) + "\n"
 
 
@@ -549,13 +661,18 @@ def main(argv=None):
     ap.add_argument("baseline", help="HDF5 file of the baseline run")
     ap.add_argument("--demand-led", help="HDF5 file of the baseline with access.demand_led=1")
     ap.add_argument("-o", "--output", default="docs/calibration.md", help="markdown to write")
+    ap.add_argument("--years", type=int,
+                    help="use the last N full years of output (default: all full years)")
     args = ap.parse_args(argv)
     runs = []
     try:
         runs.append(Run(args.baseline))
         if args.demand_led:
             runs.append(Run(args.demand_led))
-        text = render(runs[0], runs[1] if len(runs) > 1 else None)
+        if args.years is not None and not 1 <= args.years <= runs[0].full_years:
+            raise CalibrationError(f"--years {args.years}: the baseline has "
+                                   f"{runs[0].full_years} full years of output")
+        text = render(runs[0], runs[1] if len(runs) > 1 else None, args.years)
     except CalibrationError as e:
         print(f"calibration: {e}", file=sys.stderr)
         return 1

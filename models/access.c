@@ -155,6 +155,7 @@ int access_week(world_t *w, team_t *t, int week) {
         waited += week - q.since;
         n->m[OFF_intakes] += 1;
         n->m[OFF_intake_wait_total] += week - q.since;
+        n->m[OFF_intake_severity_total] += s;
         n->m[OFF_hours_intake] += per;
         if (triage(w, t, n, q.resident, q.domain, s, week) != 0) return -1;
     }

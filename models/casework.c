@@ -139,6 +139,12 @@ static int coordination(const world_t *w, team_t *t, double avail, double *neede
     return 0;
 }
 
+/* Counts an active case's closing and how long it was open. */
+static void count_closed(nbh_t *n, const case_t *c, int week) {
+    n->m[OFF_cases_closed] += 1;
+    n->m[OFF_case_weeks_closed] += week - c->opened + 1;
+}
+
 static void close_case(team_t *t, uint32_t k) {
     if (t->cases[k].kind == CASE_ACTIVE && t->nstaff && t->staff[t->cases[k].prof].caseload > 0)
         t->staff[t->cases[k].prof].caseload--;
@@ -150,7 +156,7 @@ static int resolved(const world_t *w, team_t *t, nbh_t *n, uint32_t k, int statu
     const params_t *p = &w->p;
     case_t c = t->cases[k];
     close_case(t, k);
-    n->m[OFF_cases_closed] += 1;
+    count_closed(n, &c, week);
     active_t *a = active_of(n, c.resident);
     a->relapse_mask |= (uint8_t)(1u << c.domain);
     a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
@@ -243,8 +249,8 @@ int casework_week(world_t *w, team_t *t, int week) {
             continue;
         }
         if (st != SUP_TEAM && st != SUP_DECISION && st != SUP_SPEC_WAIT) { /* admitted */
+            count_closed(n, c, week);
             close_case(t, k);
-            n->m[OFF_cases_closed] += 1;
             continue;
         }
         if (s == SEV_NONE) {
@@ -264,8 +270,8 @@ int casework_week(world_t *w, team_t *t, int week) {
             if (team_refer(w, t, n, c, week) != 0) return -1;
         } else if (st == SUP_TEAM && week - c->opened + 1 >= cap) {
             sup_change(n, ri, d, SUP_NONE, week);
+            count_closed(n, c, week);
             close_case(t, k);
-            n->m[OFF_cases_closed] += 1;
             n->m[OFF_cases_capped] += 1;
         }
     }

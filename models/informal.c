@@ -10,7 +10,8 @@
  * neighbourhood.
  *
  * Weekly care. A need asks for informal.need_hours[severity] x informal.domain_weight[domain]
- * hours. Going through their household first and then their ties by closeness, a resident's
+ * hours, less the share formal support takes over (informal.substitution: a volunteer, a team
+ * case, specialist care), so refusing formal support shifts hours onto carers. Going through their household first and then their ties by closeness, a resident's
  * carers give what they can: the hours of their life situation and closeness (Gostoli and
  * Silverman: working 16/8/4/0, retired 48/32/16/8), times informal.willingness, less what
  * they already gave this week, and reduced when overloaded. Children and carers with a
@@ -93,6 +94,18 @@ oom:
     return -1;
 }
 
+/* Share of a need's informal hours that its formal support takes over. */
+static double substitution(const params_t *p, const active_t *a, int d, int status) {
+    switch (status) {
+    case SUP_VOLUNTEER: return p->informal_substitution[0];
+    case SUP_TEAM:
+    case SUP_DECISION:
+    case SUP_SPEC_WAIT: return a->quality[d] > 0 ? p->informal_substitution[1] : 0; /* held by the team */
+    case SUP_SPECIALIST: return p->informal_substitution[2];
+    default: return 0;
+    }
+}
+
 /* Hours a resident could give someone at this closeness this week, before what they gave. */
 static double carer_hours(const params_t *p, const resident_t *c, int closeness) {
     const double *h;
@@ -132,7 +145,8 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         double need = 0;
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d);
-            if (s > 0) need += p->informal_need_hours[s - 1] * p->informal_domain_weight[d];
+            if (s > 0) need += p->informal_need_hours[s - 1] * p->informal_domain_weight[d] *
+                               (1 - substitution(p, &n->active[i], d, sup_get(r, d)));
         }
         if (need <= 0) {
             n->active[i].informal_cover = 0;

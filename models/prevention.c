@@ -6,12 +6,13 @@
  * plus the team's collective prevention hours valued at prevention.hour_value; the level it
  * tends to is 1 - exp(-spending / prevention.scale), so returns diminish. The onset rate of
  * domain d is multiplied by 1 - prevention.max_effect[d] x level (needs.c). The level starts
- * where the budget alone would hold it.
+ * where past spending (prevention.past_budget, by default the budget itself) would hold it.
  *
  * Team time. The team's outreach and prevention hours (casework.c decides how many: protected,
  * or what casework leaves) are split by team.outreach_share. Outreach workers meet
  * team.outreach_contacts residents an hour, at random in the team's neighbourhoods; a resident
- * with a need that has no support is put on the team's waiting list (vindplaatsgericht
+ * with a need that has no support (one of them at random, if several) is put on the team's
+ * waiting list (vindplaatsgericht
  * werken, seed 002 L1331-1381), whether or not they would have asked: needs are found earlier,
  * at lower severity. */
 #include <gsl/gsl_randist.h>
@@ -20,9 +21,9 @@
 #include "../sim/rng.h"
 #include "models.h"
 
-static double target_level(const params_t *p, const nbh_t *n, double team_hours) {
+static double target_level(const params_t *p, const nbh_t *n, double budget, double team_hours) {
     double per1000 = n->nres / 1000.0;
-    double spend = p->prev_budget[0] + (per1000 > 0 ? p->prev_hour_value[0] * team_hours * 52 / per1000 : 0);
+    double spend = budget + (per1000 > 0 ? p->prev_hour_value[0] * team_hours * 52 / per1000 : 0);
     return 1 - exp(-spend / p->prev_scale[0]);
 }
 
@@ -31,7 +32,8 @@ static void set_mult(const params_t *p, nbh_t *n) {
 }
 
 void prevention_init(const params_t *p, nbh_t *n) {
-    n->prevention_level = target_level(p, n, 0);
+    double past = p->prev_past_budget[0] >= 0 ? p->prev_past_budget[0] : p->prev_budget[0];
+    n->prevention_level = target_level(p, n, past, 0);
     set_mult(p, n);
 }
 
@@ -40,21 +42,20 @@ int prevention_week(world_t *w, nbh_t *n, int week) {
     const team_t *t = team_of(w, n);
     (void)week;
     double hours = t->residents > 0 ? t->prevention_hours * (1 - p->team_outreach_share[0]) * n->nres / t->residents : 0;
-    n->prevention_level += (target_level(p, n, hours) - n->prevention_level) / p->prev_lag_weeks[0];
+    n->prevention_level += (target_level(p, n, p->prev_budget[0], hours) - n->prevention_level) / p->prev_lag_weeks[0];
     set_mult(p, n);
     n->m[OFF_prevention_level] = n->prevention_level * n->nres;
     n->m[OFF_cost_prevention] += p->prev_budget[0] * n->nres / 1000.0 / 52.0;
     return 0;
 }
 
-/* The most severe need without support, or -1. */
-static int unsupported_need(const resident_t *r) {
-    int best = -1, bs = 0;
-    for (int d = 0; d < N_DOMAINS; d++) {
-        int s = sev_get(r, d);
-        if (s > bs && sup_get(r, d) == SUP_NONE) best = d, bs = s;
-    }
-    return best;
+/* One of the resident's needs without support, at random (whatever comes up in the
+ * conversation), or -1. */
+static int unsupported_need(gsl_rng *rng, const resident_t *r) {
+    int pick[N_DOMAINS], k = 0;
+    for (int d = 0; d < N_DOMAINS; d++)
+        if (sev_get(r, d) > 0 && sup_get(r, d) == SUP_NONE) pick[k++] = d;
+    return k ? pick[gsl_rng_uniform_int(rng, (unsigned long)k)] : -1;
 }
 
 int prevention_team_week(world_t *w, team_t *t, int week) {
@@ -73,7 +74,7 @@ int prevention_team_week(world_t *w, team_t *t, int week) {
         while (x >= w->nbh[t->first_nbh + k].nres) x -= w->nbh[t->first_nbh + k++].nres;
         nbh_t *n = &w->nbh[t->first_nbh + k];
         const resident_t *r = &n->res[x];
-        int d = r->active ? unsupported_need(r) : -1;
+        int d = r->active ? unsupported_need(t->rng, r) : -1;
         if (d < 0) continue;
         if (queue_push(&t->queue, (request_t){x, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
                                               SRC_OUTREACH}) != 0)

@@ -10,7 +10,8 @@
  *
  * Matching. Needs referred by the team (access.c) wait for a match. A coordinator with
  * volunteers.coordinator_hours per 10,000 residents a week spends volunteers.match_hours on
- * each match (seed 003 L385-396: matching takes time), first come first served, to the volunteer
+ * each match (seed 003 L385-396: matching takes time; hours short of a match carry over while
+ * needs wait, so small neighbourhoods match too), first come first served, to the volunteer
  * with the fewest clients: first those below their preferred number, then, if none, those below
  * volunteers.max_clients (overload). A match gives volunteers.hours a week and helps the need
  * (needs.c) until it is resolved, becomes severe (beyond a volunteer), or reaches
@@ -118,6 +119,7 @@ int volunteers_week(world_t *w, nbh_t *n, int week) {
     }
     /* Matching by the coordinator. */
     double hours = p->vol_coordinator_hours[0] * n->nres / 10000.0, used = 0;
+    double avail = hours + n->coord_carry;
     while (n->vol_queue.len > 0) {
         request_t q = *queue_front(&n->vol_queue);
         if (!request_live(n, &q, SUP_VOL_WAIT)) {
@@ -131,7 +133,7 @@ int volunteers_week(world_t *w, nbh_t *n, int week) {
             continue;
         }
         int k = free_volunteer(p, n);
-        if (k < 0 || hours - used < p->vol_match_hours[0]) break;
+        if (k < 0 || avail - used < p->vol_match_hours[0]) break;
         queue_pop(&n->vol_queue);
         used += p->vol_match_hours[0];
         volunteer_t *v = &n->vols[k];
@@ -142,6 +144,8 @@ int volunteers_week(world_t *w, nbh_t *n, int week) {
         sup_change(n, q.resident, q.domain, SUP_VOLUNTEER, week);
         n->m[OFF_volunteer_matches] += 1;
     }
+    /* Hours for a match not yet complete carry over while needs wait (at most one match). */
+    n->coord_carry = n->vol_queue.len > 0 ? fmin(avail - used, p->vol_match_hours[0]) : 0;
     uint32_t clients = 0;
     for (uint32_t k = 0; k < n->nvols; k++) clients += n->vols[k].nclients;
     n->m[OFF_volunteers] = n->nvols;

@@ -157,6 +157,7 @@ typedef struct {
     queue_t inbox;      /* requests to the team made this week */
     queue_t outbox;     /* direct referrals to specialist services made this week */
     queue_t vol_queue;  /* needs waiting for a volunteer match */
+    double coord_carry; /* coordinator hours carried over for a match (fractional matches) */
     volunteer_t *vols;
     uint32_t nvols, capvols;
     u32vec_t crises;      /* (resident << 3 | domain) of open crises, oldest first */

@@ -77,12 +77,17 @@ def baseline_series():
     s["specialist_discharges"][:, :, D["finances"]] = 2                 # 2,300 per trajectory
     s["cost_crisis"] = 30_000 * flat
     s["cost_volunteers"] = 1_000 * flat
+    s["hours_casework_needed"] = 1_000 * flat
+    s["hours_casework"] = 800 * flat                       # 80 % of the needed hours given
+    s["unmet_need"] = 5_000 * flat
+    s["crises"] = 2 * flat
     return s
 
 
 def demand_led_series():
     """The baseline with demand-led assessment: 10 assessments a week (6 kept), 20,000 +
-    1,000 r euro a week less specialist and crisis care, 500 euro a week more volunteers."""
+    1,000 r euro a week less specialist and crisis care, 500 euro a week more volunteers; the
+    kept needs ask for 500 casework hours a week more, of which the team gives 200 fewer."""
     s = baseline_series()
     r = np.arange(R, dtype=float)[:, None]
     s["assessments"] = 10.0 * np.ones((R, WEEKS))
@@ -90,6 +95,10 @@ def demand_led_series():
     s["cost_crisis"] = s["cost_crisis"] - 10_000 - 1_000 * r
     s["cost_specialist"][:, :, D["daily_living"]] -= 10_000
     s["cost_volunteers"] = s["cost_volunteers"] + 500
+    s["hours_casework_needed"] = s["hours_casework_needed"] + 500
+    s["hours_casework"] = s["hours_casework"] - 200           # 40 % given
+    s["unmet_need"] = s["unmet_need"] * 1.5
+    s["crises"] = s["crises"] * 4
     return s
 
 
@@ -198,6 +207,18 @@ def test_targets_are_complete_and_ordered():
 
 # ---- measures on the synthetic baseline --------------------------------------------------------
 
+def test_teams_from_attribute_or_parameter(tmp_path):
+    s = baseline_series()
+    one_each = cal.Run(write_run(tmp_path / "a.h5", s, params={"world.teams": [0]}))
+    assert one_each.teams() == 10                 # 0 = one per neighbourhood (10 here)
+    grouped = cal.Run(write_run(tmp_path / "b.h5", s, params={"world.teams": [0]}, teams=4))
+    assert grouped.teams() == 4                   # the root attribute wins
+    assert by_quantity("inhabitants per team")["measure"](grouped, None) == \
+        pytest.approx([37_500, 38_250, 39_000])
+    one_each.close()
+    grouped.close()
+
+
 def test_period_is_full_years_only(runs):
     base, _ = runs
     assert (base.years, base.weeks) == (YEARS, YEARS * 52)
@@ -234,6 +255,11 @@ def test_front_end_pair(runs):
     assert parts["gross_ratio"] == pytest.approx(gross_per_case / cost_per_case)
     assert parts["net_per_case"] == pytest.approx(gross_per_case - cost_per_case)
     assert parts["total_saving_per_case"] == pytest.approx(gross_per_case - 50)
+    assert parts["casework_asked_per_case"] == pytest.approx([500 * hour_cost / 10] * 3)
+    assert parts["coverage_base"] == pytest.approx([0.8] * 3)
+    assert parts["coverage_dl"] == pytest.approx([0.4] * 3)
+    assert parts["unmet_change"] == pytest.approx([0.5] * 3)
+    assert parts["crises_change"] == pytest.approx([3.0] * 3)
 
 
 def test_front_end_refuses_an_unmatched_pair(tmp_path, files):
@@ -300,6 +326,45 @@ def test_report_header_is_reproducible(tmp_path, files):
     assert "--replicates 3 --set access.demand_led=1`" in text
     assert "2001-02-03" not in text and str(REPO) not in text and str(tmp_path) not in text
     assert "2 full 52-week years" in text
+
+
+def test_years_option_takes_the_last_full_years(tmp_path, files):
+    base = cal.Run(files[0])
+    last = base.window(YEARS - 1, 1)
+    # Year two's year-end share is 11 % + r pp; the partial third year stays out.
+    assert by_quantity("youth (0-17)")["measure"](last, None) == pytest.approx([0.11, 0.12, 0.13])
+    out = tmp_path / "y.md"
+    assert cal.main([str(files[0]), "--years", "1", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "the last 1 of the 2 full 52-week years of output (years 2-2)" in text
+    assert got_row(text, "youth (0-17) receiving youth care within a year")[4] == "12.0 %"
+    assert cal.main([str(files[0]), "--years", "3", "-o", str(out)]) == 1
+    base.close()
+
+
+def test_drift_section_flags_a_moving_figure(tmp_path, files):
+    out = tmp_path / "drift.md"
+    assert cal.main([str(files[0]), "--demand-led", str(files[1]), "-o", str(out)]) == 0
+    drift = out.read_text().split("## Drift")[1]
+    lines = [line for line in drift.splitlines() if line.startswith("| ") and "---" not in line]
+    rows = {line.split(" | ")[1]: line for line in lines}
+    youth = rows["youth (0-17) receiving youth care within a year"]
+    # 9-11 % against 11-13 %: with three replicates the two intervals still overlap.
+    assert youth.endswith("| 10.0 % | 12.0 % | +20.0 % | steady |")
+    assert rows["inhabitants per team"].endswith("| +0.0 % | steady |")
+    assert len(rows) == len(cal.TARGETS) + 1          # the header row is in there too
+
+
+def test_drift_between_years():
+    a = cal.summarise([1.0, 1.1, 0.9])
+    assert cal.drift(a, cal.summarise([1.05, 1.15, 0.95])) == "steady"
+    assert cal.drift(a, cal.summarise([2.0, 2.1, 1.9])) == "rising"
+    assert cal.drift(a, cal.summarise([0.0, 0.1, -0.1])) == "falling"
+    assert cal.drift(cal.summarise([1.0]), cal.summarise([2.0])) == "n/a"
+
+
+def got_row(text, quantity):
+    return next(r for r in table_rows(text) if r[1] == quantity)
 
 
 def test_report_without_demand_led_run_leaves_front_end_empty(tmp_path, files):
