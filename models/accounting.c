@@ -89,6 +89,7 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
     m[OFF_youth_care_clients] = youth_care;
     m[OFF_youth_care_team] = youth_team;
     m[OFF_youth_care_year] = n->youth_care_year;
+    m[OFF_volunteers] = n->nvols; /* at the end: former specialist clients join later in the week */
     series_sum_costs(m);
     if (week % 4 == 0) sort_pool(n);
     return 0;

@@ -148,7 +148,6 @@ int volunteers_week(world_t *w, nbh_t *n, int week) {
     n->coord_carry = n->vol_queue.len > 0 ? fmin(avail - used, p->vol_match_hours[0]) : 0;
     uint32_t clients = 0;
     for (uint32_t k = 0; k < n->nvols; k++) clients += n->vols[k].nclients;
-    n->m[OFF_volunteers] = n->nvols;
     n->m[OFF_volunteer_clients] = clients;
     n->m[OFF_volunteer_waiting] = n->vol_queue.len;
     n->m[OFF_coordinator_hours] += used;
