@@ -23,6 +23,7 @@ static int by_resident(const void *a, const void *b) {
 /* Every few weeks the pool is put back in resident order, so the weekly passes over it walk
  * the resident array forwards instead of jumping about (memory latency dominates them). */
 static void sort_pool(nbh_t *n) {
+    if (n->nactive < 2) return; /* nothing to sort (and qsort must not see a null array) */
     qsort(n->active, n->nactive, sizeof *n->active, by_resident);
     for (uint32_t i = 0; i < n->nactive; i++) n->res[n->active[i].resident].active = i + 1;
 }
