@@ -34,8 +34,8 @@ double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int we
     return match * (1 - p->work_new_penalty[0] * exp(-xp / p->work_ramp_weeks[0]));
 }
 
-/* Profile of post k of n under team.mix (largest remainders, in a fixed interleaved order). */
-static int post_profile(const params_t *p, int k, int n) {
+/* Profile of post k under team.mix (largest remainders, in a fixed interleaved order). */
+static int post_profile(const params_t *p, int k) {
     double tot = p->team_mix[0] + p->team_mix[1] + p->team_mix[2];
     if (tot <= 0) return PROF_GENERALIST;
     /* Give post k the profile whose quota, counted over posts 0..k, is furthest behind. */
@@ -48,7 +48,6 @@ static int post_profile(const params_t *p, int k, int n) {
         }
         count[pick]++;
     }
-    (void)n;
     return pick;
 }
 
@@ -56,7 +55,7 @@ static int add_post(const params_t *p, team_t *t, double fte, int started, int s
     uint32_t cap = (uint32_t)t->capstaff;
     if (array_reserve((void **)&t->staff, (uint32_t)t->nstaff, &cap, sizeof *t->staff, 16) != 0) return -1;
     t->capstaff = (int)cap;
-    int k = t->nstaff++, prof = post_profile(p, k, t->nstaff);
+    int k = t->nstaff++, prof = post_profile(p, k);
     int nth = 0; /* domains go round among the posts of the same profile */
     for (int j = 0; j < k; j++) nth += t->staff[j].profile == prof;
     t->staff[k] = (prof_t){.fte = fte, .started = started, .profile = (uint8_t)prof,

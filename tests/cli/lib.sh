@@ -38,6 +38,19 @@ require_binary() {
     fi
 }
 
+# require_python LABEL MODULE...: Debian's Python ($PY) must import the modules, else the
+# script fails with what to install and stops.
+PY=/usr/bin/python3
+require_python() {
+    local label=$1 mods
+    shift
+    mods=$(IFS=,; echo "$*")
+    if ! "$PY" -c "import $mods" 2>/dev/null; then
+        fail "$label: python" "$PY cannot import $* (apt-get install $(printf 'python3-%s ' "$@"))"
+        finish
+    fi
+}
+
 # A fresh, empty scratch folder under TEST_TMP (which all scripts share).
 scratch() { mktemp -d "$TEST_TMP/${1:-cli}.XXXXXX"; }
 

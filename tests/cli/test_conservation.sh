@@ -10,11 +10,7 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_binary conservation
 
-PY=/usr/bin/python3
-if ! "$PY" -c 'import h5py, numpy' 2>/dev/null; then
-    fail "conservation: python" "$PY cannot import h5py and numpy (apt-get install python3-h5py python3-numpy)"
-    finish
-fi
+require_python "conservation" h5py numpy
 
 BASELINE=$REPO_DIR/scenarios/baseline.cfg
 D=$(scratch conservation)
