@@ -38,6 +38,10 @@ int volunteer_join(const params_t *p, nbh_t *n, uint32_t ri);
 /* workforce.c: the team's posts and starting staff */
 int team_init(const world_t *w, team_t *t, int index);
 double team_client_hours(const params_t *p, const team_t *t);
+double team_target_fte(const world_t *w, const team_t *t);
+/* Gives every post the profile team.mix now asks for (a reorganisation); a post that changes
+ * profile starts growing into it from `week`. */
+void workforce_reprofile(const world_t *w, team_t *t, int week);
 double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int week);
 /* specialist.c */
 void services_update_places(world_t *w);

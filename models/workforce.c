@@ -3,8 +3,11 @@
  * Posts. A team of team.fte FTE is split into posts of about team.fte_per_person each; their
  * profiles follow team.mix (generalist, specialist, T-shaped; largest remainders), and
  * specialists and T-shaped professionals take domains in turn, in domain order. Starting staff
- * have exponential experience (mean workforce.experience_years). When a scenario changes
- * team.fte, posts are added as vacancies or removed (vacant ones first).
+ * have exponential experience (mean workforce.experience_years). With team.risk_sizing > 0 the
+ * total FTE is shared among teams by residents weighted by the deprivation of their
+ * neighbourhoods (team_target_fte). When a policy changes team.fte or team.risk_sizing, posts
+ * are added as vacancies or removed (vacant ones first); when it changes team.mix, the posts
+ * are re-profiled (workforce_reprofile).
  *
  * Effectiveness of a professional in a domain: the match of their profile (a specialist in their
  * own domain 1, a generalist team.generalist_match, a specialist elsewhere team.specialist_off;
@@ -24,12 +27,12 @@
 #include "models.h"
 
 double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int week) {
-    double xp = week - s->started, match;
+    double xp = week - s->started, grown = week - (s->profiled > s->started ? s->profiled : s->started), match;
     double gen = p->team_generalist_match[0], off = p->team_specialist_off[0];
     switch (s->profile) {
     case PROF_GENERALIST: match = gen; break;
     case PROF_SPECIALIST: match = domain == s->domain ? 1 : off; break;
-    default: match = domain == s->domain ? 1 : off + (gen - off) * -expm1(-xp / p->team_tshape_weeks[0]);
+    default: match = domain == s->domain ? 1 : off + (gen - off) * -expm1(-grown / p->team_tshape_weeks[0]);
     }
     return match * (1 - p->work_new_penalty[0] * exp(-xp / p->work_ramp_weeks[0]));
 }
@@ -51,20 +54,52 @@ static int post_profile(const params_t *p, int k) {
     return pick;
 }
 
+/* Domain of post k with profile prof: domains go round among the posts of one profile. */
+static int post_domain(const team_t *t, int k, int prof) {
+    int nth = 0;
+    for (int j = 0; j < k; j++) nth += t->staff[j].profile == prof;
+    return nth % N_DOMAINS;
+}
+
 static int add_post(const params_t *p, team_t *t, double fte, int started, int state) {
     uint32_t cap = (uint32_t)t->capstaff;
     if (array_reserve((void **)&t->staff, (uint32_t)t->nstaff, &cap, sizeof *t->staff, 16) != 0) return -1;
     t->capstaff = (int)cap;
     int k = t->nstaff++, prof = post_profile(p, k);
-    int nth = 0; /* domains go round among the posts of the same profile */
-    for (int j = 0; j < k; j++) nth += t->staff[j].profile == prof;
-    t->staff[k] = (prof_t){.fte = fte, .started = started, .profile = (uint8_t)prof,
-                           .domain = (uint8_t)(nth % N_DOMAINS), .state = (uint8_t)state};
+    t->staff[k] = (prof_t){.fte = fte, .started = started, .profiled = started,
+                           .profile = (uint8_t)prof, .domain = (uint8_t)post_domain(t, k, prof),
+                           .state = (uint8_t)state};
     return 0;
+}
+
+void workforce_reprofile(const world_t *w, team_t *t, int week) {
+    for (int k = 0; k < t->nstaff; k++) {
+        prof_t *s = &t->staff[k];
+        int prof = post_profile(&w->p, k), dom = post_domain(t, k, prof);
+        if (prof == s->profile && dom == s->domain) continue;
+        s->profile = (uint8_t)prof;
+        s->domain = (uint8_t)dom;
+        s->profiled = week;
+    }
 }
 
 static int people_for(const params_t *p, double fte) {
     return fte > 0 ? (int)fmax(1, lround(fte / p->team_fte_per_person[0])) : 0;
+}
+
+/* The team's share of the total FTE (team.fte x teams): by residents, weighted by
+ * exp(team.risk_sizing x deprivation) of each neighbourhood it serves. */
+double team_target_fte(const world_t *w, const team_t *t) {
+    const params_t *p = &w->p;
+    double k = p->team_risk_sizing[0];
+    if (k == 0 || w->nteams == 1) return p->team_fte[0];
+    double mine = 0, all = 0;
+    for (int i = 0; i < w->nnbh; i++) {
+        double x = w->nbh[i].nres * exp(k * w->nbh[i].deprivation);
+        all += x;
+        if (w->nbh[i].team == t->index) mine += x;
+    }
+    return all > 0 ? p->team_fte[0] * w->nteams * mine / all : 0;
 }
 
 int team_init(const world_t *w, team_t *t, int index) {
@@ -72,7 +107,7 @@ int team_init(const world_t *w, team_t *t, int index) {
     t->index = index;
     t->rng = rng_stream_new(w->seed, (uint64_t)w->replicate, RNG_STREAM_TEAM(index));
     if (!t->rng) return -1;
-    double fte = p->team_fte[0];
+    double fte = team_target_fte(w, t);
     int people = people_for(p, fte);
     for (int k = 0; k < people; k++) {
         int xp = (int)lround(rng_exp(t->rng, 1 / (p->work_experience_years[0] * 52 + 1e-9)));
@@ -85,7 +120,7 @@ int team_init(const world_t *w, team_t *t, int index) {
 /* Follows a scheduled change of team.fte: vacancies added, vacant posts removed first. */
 static int resize(const world_t *w, team_t *t, int week) {
     const params_t *p = &w->p;
-    double fte = p->team_fte[0], have = 0;
+    double fte = team_target_fte(w, t), have = 0;
     for (int k = 0; k < t->nstaff; k++) have += t->staff[k].fte;
     if (fabs(have - fte) < 1e-9) return 0;
     int people = people_for(p, fte);

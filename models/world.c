@@ -155,6 +155,98 @@ void world_free(world_t *w) {
     free(w);
 }
 
+/* A copy of n bytes, or NULL (also for n = 0) with *failed set when out of memory. */
+static void *dup(const void *src, size_t n, int *failed) {
+    if (!src || n == 0) return NULL;
+    void *d = malloc(n);
+    if (!d) *failed = 1;
+    else memcpy(d, src, n);
+    return d;
+}
+
+static gsl_rng *rng_dup(const gsl_rng *r, int *failed) {
+    if (!r) return NULL;
+    gsl_rng *c = gsl_rng_clone(r);
+    if (!c) *failed = 1;
+    return c;
+}
+
+static queue_t queue_dup(const queue_t *q, int *failed) {
+    queue_t c = *q;
+    c.v = dup(q->v, (size_t)q->cap * sizeof *q->v, failed);
+    return c;
+}
+
+static u32vec_t u32vec_dup(const u32vec_t *v, int *failed) {
+    u32vec_t c = {dup(v->v, (size_t)v->len * sizeof *v->v, failed), v->len, v->len};
+    if (!c.v) c.cap = 0;
+    return c;
+}
+
+/* The heap parts of a neighbourhood copied from src into n (whose other fields are already
+ * src's). n's pointers are replaced before anything can fail, so world_free works after a
+ * failure. */
+static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
+    n->res = NULL, n->hh_first = n->tie_first = n->ties = NULL, n->active = NULL;
+    n->calendar = NULL, n->inbox.v = n->outbox.v = n->vol_queue.v = NULL, n->vols = NULL;
+    n->crises.v = NULL, n->rng = NULL;
+    n->res = dup(src->res, (size_t)src->nres * sizeof *src->res, failed);
+    n->hh_first = dup(src->hh_first, ((size_t)src->nhh + 1) * sizeof(uint32_t), failed);
+    n->tie_first = dup(src->tie_first, ((size_t)src->nres + 1) * sizeof(uint32_t), failed);
+    n->ties = dup(src->ties, (size_t)src->tie_first[src->nres] * sizeof(uint32_t), failed);
+    n->active = dup(src->active, (size_t)src->capactive * sizeof *src->active, failed);
+    n->calendar = calloc((size_t)weeks, sizeof *n->calendar);
+    if (!n->calendar) *failed = 1;
+    for (int k = 0; n->calendar && k < weeks; k++) n->calendar[k] = u32vec_dup(&src->calendar[k], failed);
+    n->inbox = queue_dup(&src->inbox, failed);
+    n->outbox = queue_dup(&src->outbox, failed);
+    n->vol_queue = queue_dup(&src->vol_queue, failed);
+    n->vols = dup(src->vols, (size_t)src->capvols * sizeof *src->vols, failed);
+    n->crises = u32vec_dup(&src->crises, failed);
+    n->rng = rng_dup(src->rng, failed);
+}
+
+static void team_copy(team_t *t, const team_t *src, int *failed) {
+    t->staff = NULL, t->queue.v = t->outbox.v = NULL, t->cases = NULL, t->rng = NULL;
+    t->staff = dup(src->staff, (size_t)src->capstaff * sizeof *src->staff, failed);
+    t->queue = queue_dup(&src->queue, failed);
+    t->cases = dup(src->cases, (size_t)src->capcases * sizeof *src->cases, failed);
+    t->outbox = queue_dup(&src->outbox, failed);
+    t->rng = rng_dup(src->rng, failed);
+}
+
+world_t *world_clone(const world_t *src) {
+    world_t *w = malloc(sizeof *w);
+    if (!w) return NULL;
+    *w = *src;
+    w->nbh = NULL, w->teams = NULL, w->rng = NULL;
+    for (int d = 0; d < N_DOMAINS; d++) w->services[d].waiting.v = NULL, w->services[d].clients = NULL;
+    int failed = 0;
+    w->nbh = calloc((size_t)src->nnbh, sizeof *w->nbh);
+    w->teams = calloc((size_t)src->nteams, sizeof *w->teams);
+    if (!w->nbh || !w->teams) failed = 1;
+    for (int i = 0; !failed && i < src->nnbh; i++) {
+        w->nbh[i] = src->nbh[i];
+        nbh_copy(&w->nbh[i], &src->nbh[i], src->weeks_total, &failed);
+    }
+    for (int i = 0; !failed && i < src->nteams; i++) {
+        w->teams[i] = src->teams[i];
+        team_copy(&w->teams[i], &src->teams[i], &failed);
+    }
+    for (int d = 0; !failed && d < N_DOMAINS; d++) {
+        const service_t *sv = &src->services[d];
+        w->services[d].waiting = queue_dup(&sv->waiting, &failed);
+        w->services[d].clients = dup(sv->clients, (size_t)sv->capclients * sizeof *sv->clients, &failed);
+    }
+    w->rng = rng_dup(src->rng, &failed);
+    if (failed) {
+        /* Neighbourhoods and teams not reached hold no pointers (calloc). */
+        world_free(w);
+        return NULL;
+    }
+    return w;
+}
+
 size_t world_bytes(const world_t *w) {
     size_t b = sizeof *w + (size_t)w->nnbh * sizeof(nbh_t);
     for (int i = 0; i < w->nnbh; i++) {
@@ -230,4 +322,42 @@ oom:
     snprintf(err, errlen, "out of memory building the world");
     world_free(w);
     return NULL;
+}
+
+/* True when parameter `id` differs between a and b. */
+static int param_differs(const params_t *a, const params_t *b, int id) {
+    return memcmp(params_cvalues(a, id), params_cvalues(b, id),
+                  sizeof(double) * (size_t)param_table[id].n) != 0;
+}
+
+/* Redraws the onset week of every resident with nothing going on, at the new rates. The
+ * waiting time to an onset is memoryless, so a redraw from now is exact. Stale calendar
+ * entries are skipped where they come due (needs.c). */
+static int onsets_redraw(world_t *w, int week) {
+    int failed = 0;
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
+    for (int i = 0; i < w->nnbh; i++) {
+        nbh_t *n = &w->nbh[i];
+        needs_rates_update(&w->p, n);
+        for (uint32_t ri = 0; ri < n->nres && !failed; ri++)
+            if (!n->res[ri].active) failed |= resident_schedule_onset(w, n, ri, week - 1) != 0;
+    }
+    return failed ? -1 : 0;
+}
+
+int world_apply_params(world_t *w, const params_t *np, int week) {
+    params_t old = w->p;
+    w->p = *np;
+    static const int onset_ids[] = {PID_needs_onset_0_17, PID_needs_onset_18_64,
+                                    PID_needs_onset_65_79, PID_needs_onset_80plus,
+                                    PID_needs_deprivation_effect};
+    int redraw = 0;
+    for (size_t k = 0; k < sizeof onset_ids / sizeof onset_ids[0]; k++)
+        redraw |= param_differs(&old, np, onset_ids[k]);
+    if (redraw && onsets_redraw(w, week) != 0) return -1;
+    if (param_differs(&old, np, PID_team_mix))
+        for (int t = 0; t < w->nteams; t++) workforce_reprofile(w, &w->teams[t], week);
+    /* team.fte and team.risk_sizing: workforce.c resizes the posts every week; specialist.places:
+     * specialist.c recounts the places every week; the rest is read where it is used. */
+    return 0;
 }

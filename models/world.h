@@ -101,6 +101,7 @@ typedef enum { STAFF_WORKING, STAFF_SICK, STAFF_VACANT } staff_state_t;
 typedef struct {
     double fte;
     int started; /* week the current holder started (negative for starting staff) */
+    int profiled; /* week the post took its current profile (T-shaped growth counts from it) */
     int until;   /* end of sick leave */
     uint32_t caseload;
     uint8_t profile, domain, state;
@@ -199,6 +200,14 @@ typedef struct {
  * neighbourhoods; each draws only from its own stream. */
 world_t *world_new(const params_t *p, uint64_t seed, int replicate, char *err, size_t errlen);
 void world_free(world_t *w);
+/* A deep copy (random streams included): the copy continues exactly as the original would.
+ * NULL when out of memory. */
+world_t *world_clone(const world_t *w);
+/* Puts new parameters in force from `week` on (a policy step, or a scenario branching from a
+ * shared history): onset rates and calendars are redrawn when onset parameters change, posts
+ * re-profiled when team.mix changes. Only schedulable parameters may differ. 0 or -1 (out of
+ * memory). */
+int world_apply_params(world_t *w, const params_t *np, int week);
 /* Bytes held by the world (for benchmarks). */
 size_t world_bytes(const world_t *w);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <libconfig.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@ void scenario_init(scenario_t *s) {
 void scenario_free(scenario_t *s) {
     for (int i = 0; i < s->nfiles; i++) free(s->files[i]);
     free(s->set_args);
+    free(s->title);
+    free(s->policy);
     memset(s, 0, sizeof *s);
 }
 
@@ -58,7 +61,7 @@ static char *read_text(const char *path, char *err, size_t errlen) {
 }
 
 /* Stores a value after type and range checks; `where` is "file:line" for the message. */
-static int set_checked(scenario_t *s, int id, int k, double v, const char *where, char *err,
+static int set_checked(params_t *p, int id, int k, double v, const char *where, char *err,
                        size_t errlen) {
     char why[256];
     if (params_check_value(id, v, why, sizeof why) != 0) {
@@ -69,7 +72,7 @@ static int set_checked(scenario_t *s, int id, int k, double v, const char *where
             snprintf(err, errlen, "%s: parameter '%s': %s", where, param_table[id].name, why);
         return -1;
     }
-    params_values(&s->params, id)[k] = v;
+    params_values(p, id)[k] = v;
     return 0;
 }
 
@@ -100,14 +103,25 @@ static int scalar_value(const config_setting_t *st, int id, double *v, const cha
     return -1;
 }
 
-static int apply_setting(scenario_t *s, const config_setting_t *st, const char *path,
-                         const char *file, char *err, size_t errlen) {
+/* Reads one parameter setting into p; its id goes to *idp. In a policy step (`step`) only
+ * schedulable parameters are allowed. */
+static int apply_setting(params_t *p, const config_setting_t *st, const char *path,
+                         const char *file, int step, int *idp, char *err, size_t errlen) {
     char where[512];
     snprintf(where, sizeof where, "%s:%d", file, config_setting_source_line(st));
     int id = params_find(path);
     if (id < 0) {
         snprintf(err, errlen, "%s: unknown parameter '%s'; did you mean '%s'?", where, path,
                  params_closest(path));
+        return -1;
+    }
+    if (idp) *idp = id;
+    if (step && !param_table[id].schedulable) {
+        snprintf(err, errlen,
+                 "%s: parameter '%s' cannot change during a run: expected a schedulable "
+                 "parameter in a policy step (`wijksim params` marks them); set it outside "
+                 "`policy` instead",
+                 where, path);
         return -1;
     }
     const param_info_t *pi = &param_table[id];
@@ -134,26 +148,130 @@ static int apply_setting(scenario_t *s, const config_setting_t *st, const char *
             double v;
             if (scalar_value(config_setting_get_elem(st, (unsigned)k), id, &v, where, err,
                              errlen) != 0 ||
-                set_checked(s, id, k, v, where, err, errlen) != 0)
+                set_checked(p, id, k, v, where, err, errlen) != 0)
                 return -1;
         }
         return 0;
     }
     double v;
     if (scalar_value(st, id, &v, where, err, errlen) != 0) return -1;
-    return set_checked(s, id, 0, v, where, err, errlen);
+    return set_checked(p, id, 0, v, where, err, errlen);
 }
 
-static int apply_group(scenario_t *s, const config_setting_t *g, const char *prefix,
-                       const char *file, char *err, size_t errlen) {
+/* Records a parameter of a policy step (or, with step NULL, does nothing more). */
+static int step_record(scenario_t *s, const policy_set_t *step, int id, const params_t *p,
+                       const config_setting_t *st, const char *file, char *err, size_t errlen) {
+    if (!step) return 0;
+    policy_set_t *np = realloc(s->policy, sizeof *np * (size_t)(s->npolicy + 1));
+    if (!np) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        return -1;
+    }
+    s->policy = np;
+    policy_set_t *e = &np[s->npolicy++];
+    *e = *step;
+    e->id = id;
+    memcpy(e->v, params_cvalues(p, id), sizeof(double) * (size_t)param_table[id].n);
+    snprintf(e->where, sizeof e->where, "%s:%d", file, config_setting_source_line(st));
+    return 0;
+}
+
+/* Applies the parameters of group g (names prefixed by `prefix`) to p. In a policy step the
+ * values go to a scratch copy and are recorded as policy entries of that step. */
+static int apply_group(scenario_t *s, params_t *p, const config_setting_t *g, const char *prefix,
+                       const char *file, const policy_set_t *step, char *err, size_t errlen) {
     int n = config_setting_length(g);
     for (int i = 0; i < n; i++) {
         const config_setting_t *st = config_setting_get_elem(g, (unsigned)i);
+        const char *name = config_setting_name(st);
+        if (!step && !*prefix && (strcmp(name, "policy") == 0 || strcmp(name, "title") == 0))
+            continue; /* read by load_file */
+        if (step && !*prefix && (strcmp(name, "week") == 0 || strcmp(name, "year") == 0)) continue;
         char path[512];
-        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", config_setting_name(st));
-        int rc = config_setting_is_group(st) ? apply_group(s, st, path, file, err, errlen)
-                                             : apply_setting(s, st, path, file, err, errlen);
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", name);
+        int id = -1;
+        int rc = config_setting_is_group(st)
+                     ? apply_group(s, p, st, path, file, step, err, errlen)
+                     : apply_setting(p, st, path, file, step != NULL, &id, err, errlen) ||
+                           step_record(s, step, id, p, st, file, err, errlen);
         if (rc != 0) return rc;
+    }
+    return 0;
+}
+
+/* The week of a policy step: `week = W` (from 0) or `year = Y` (from 1), exactly one. */
+static int step_week(const config_setting_t *g, const char *file, int *week, char *err,
+                     size_t errlen) {
+    const config_setting_t *wk = config_setting_get_member(g, "week");
+    const config_setting_t *yr = config_setting_get_member(g, "year");
+    int line = config_setting_source_line(g);
+    if (!wk == !yr) {
+        snprintf(err, errlen,
+                 "%s:%d: policy step: expected exactly one of 'week = W' (output week from 0) or "
+                 "'year = Y' (from 1)",
+                 file, line);
+        return -1;
+    }
+    const config_setting_t *st = wk ? wk : yr;
+    int t = config_setting_type(st);
+    long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(st) : -1;
+    if (v < (wk ? 0 : 1) || v > (wk ? 100000 : 2000)) {
+        snprintf(err, errlen, "%s:%d: policy step: parameter '%s': expected an integer of at least %d",
+                 file, config_setting_source_line(st), wk ? "week" : "year", wk ? 0 : 1);
+        return -1;
+    }
+    *week = wk ? (int)v : (int)(52 * (v - 1));
+    return 0;
+}
+
+/* Reads `policy = ( {...}, ... )`, replacing any policy the bases set. */
+static int load_policy(scenario_t *s, const config_setting_t *pol, const char *file, char *err,
+                       size_t errlen) {
+    if (!config_setting_is_list(pol) && !config_setting_is_array(pol)) {
+        snprintf(err, errlen,
+                 "%s:%d: parameter 'policy': expected a list of steps ( { week = W; group = { "
+                 "name = value; }; }, ... )",
+                 file, config_setting_source_line(pol));
+        return -1;
+    }
+    free(s->policy);
+    s->policy = NULL;
+    s->npolicy = 0;
+    int n = config_setting_length(pol);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *g = config_setting_get_elem(pol, (unsigned)i);
+        if (!config_setting_is_group(g)) {
+            snprintf(err, errlen, "%s:%d: policy step %d: expected a group { week = W; ... }", file,
+                     config_setting_source_line(g), i + 1);
+            return -1;
+        }
+        policy_set_t step = {0};
+        params_t scratch = s->params;
+        int before = s->npolicy;
+        if (step_week(g, file, &step.week, err, errlen) != 0 ||
+            apply_group(s, &scratch, g, "", file, &step, err, errlen) != 0)
+            return -1;
+        if (s->npolicy == before) {
+            snprintf(err, errlen, "%s:%d: policy step %d: expected at least one parameter to set",
+                     file, config_setting_source_line(g), i + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int load_title(scenario_t *s, const config_setting_t *t, const char *file, char *err,
+                      size_t errlen) {
+    const char *v = config_setting_get_string(t);
+    if (!v) {
+        snprintf(err, errlen, "%s:%d: parameter 'title': expected a string in double quotes", file,
+                 config_setting_source_line(t));
+        return -1;
+    }
+    free(s->title);
+    if (!(s->title = strdup(v))) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        return -1;
     }
     return 0;
 }
@@ -235,7 +353,12 @@ static int load_file(scenario_t *s, const char *path, int depth, char *err, size
                  config_error_text(&cfg));
         rc = -1;
     } else {
-        rc = apply_group(s, config_root_setting(&cfg), "", path, err, errlen);
+        const config_setting_t *root = config_root_setting(&cfg);
+        const config_setting_t *pol = config_setting_get_member(root, "policy");
+        const config_setting_t *title = config_setting_get_member(root, "title");
+        rc = apply_group(s, &s->params, root, "", path, NULL, err, errlen);
+        if (rc == 0 && title) rc = load_title(s, title, path, err, errlen);
+        if (rc == 0 && pol) rc = load_policy(s, pol, path, err, errlen);
     }
     config_destroy(&cfg);
     free(text);
@@ -303,7 +426,7 @@ int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen
                      name);
             return -1;
         }
-        if (set_checked(s, id, k, v, where, err, errlen) != 0) return -1;
+        if (set_checked(&s->params, id, k, v, where, err, errlen) != 0) return -1;
     }
     if (k != pi->n) {
         snprintf(err, errlen, "%s: parameter '%s': expected %d value%s, got %s", where, name,
@@ -333,8 +456,7 @@ static int ordered(const char *na, double a, const char *nb, double b, const cha
     return -1;
 }
 
-int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
-    const params_t *p = &s->params;
+static int check_params(const params_t *p, char *err, size_t errlen) {
     if (ordered("world.deprivation_min", p->world_deprivation_min[0], "world.deprivation_max",
                 p->world_deprivation_max[0], "min <= max", err, errlen) ||
         ordered("world.cohesion_min", p->world_cohesion_min[0], "world.cohesion_max",
@@ -357,4 +479,112 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
         return -1;
     }
     return 0;
+}
+
+int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
+    if (check_params(&s->params, err, errlen) != 0) return -1;
+    int weeks = (int)s->params.sim_weeks[0];
+    for (int i = 0; i < s->npolicy; i++) {
+        const policy_set_t *e = &s->policy[i];
+        if (e->week >= weeks) {
+            snprintf(err, errlen,
+                     "%s: policy step at week %d (year %d): expected a week within the run "
+                     "(sim.weeks = %d, so weeks 0 to %d)",
+                     e->where, e->week, e->week / 52 + 1, weeks, weeks - 1);
+            return -1;
+        }
+        params_t at;
+        scenario_params_at(s, e->week, &at);
+        char why[ERR_LEN];
+        if (check_params(&at, why, sizeof why) != 0) {
+            snprintf(err, errlen, "%s: after the policy step at week %d: %.*s", e->where, e->week,
+                     (int)(errlen > 200 ? errlen - 200 : 0), why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void scenario_params_at(const scenario_t *s, int week, params_t *out) {
+    *out = s->params;
+    /* Steps in order of week; within a week, in the order of the file. */
+    int done = -1;
+    for (;;) {
+        int next = INT_MAX;
+        for (int i = 0; i < s->npolicy; i++)
+            if (s->policy[i].week > done && s->policy[i].week < next) next = s->policy[i].week;
+        if (next > week) return;
+        for (int i = 0; i < s->npolicy; i++)
+            if (s->policy[i].week == next)
+                memcpy(params_values(out, s->policy[i].id), s->policy[i].v,
+                       sizeof(double) * (size_t)param_table[s->policy[i].id].n);
+        done = next;
+    }
+}
+
+int scenario_changes_at(const scenario_t *s, int week) {
+    for (int i = 0; i < s->npolicy; i++)
+        if (s->policy[i].week == week) return 1;
+    return 0;
+}
+
+/* A dotted name as nested libconfig groups: "team.fte" -> "team = { fte = ". */
+static int write_open_groups(FILE *f, const char *name) {
+    int depth = 0;
+    for (const char *dot; (dot = strchr(name, '.')) != NULL; name = dot + 1, depth++)
+        fprintf(f, "%.*s = { ", (int)(dot - name), name);
+    fprintf(f, "%s = ", name);
+    return depth;
+}
+
+void scenario_write_policy(FILE *f, const scenario_t *s) {
+    if (s->npolicy == 0) return;
+    fputs("policy = (\n", f);
+    int done = -1, first = 1;
+    for (;;) {
+        int next = INT_MAX;
+        for (int i = 0; i < s->npolicy; i++)
+            if (s->policy[i].week > done && s->policy[i].week < next) next = s->policy[i].week;
+        if (next == INT_MAX) break;
+        fprintf(f, "%s  { week = %d;", first ? "" : ",\n", next);
+        for (int i = 0; i < s->npolicy; i++) {
+            if (s->policy[i].week != next) continue;
+            fputc(' ', f);
+            int depth = write_open_groups(f, param_table[s->policy[i].id].name);
+            params_write_values(f, s->policy[i].id, s->policy[i].v);
+            fputc(';', f);
+            for (int k = 0; k < depth; k++) fputs(" };", f);
+        }
+        fputs(" }", f);
+        first = 0;
+        done = next;
+    }
+    fputs("\n);\n", f);
+}
+
+void scenario_write_cfg(FILE *f, const scenario_t *s) {
+    params_write_cfg(f, &s->params);
+    if (s->title) {
+        fputs("title = \"", f);
+        for (const char *c = s->title; *c; c++) {
+            if (*c == '"' || *c == '\\') fputc('\\', f);
+            fputc(*c, f);
+        }
+        fputs("\";\n", f);
+    }
+    scenario_write_policy(f, s);
+}
+
+const char *scenario_label(const scenario_t *s) {
+    scenario_t *m = (scenario_t *)s; /* the label is a cache */
+    if (s->title) snprintf(m->label, sizeof m->label, "%s", s->title);
+    else if (s->nfiles == 0) snprintf(m->label, sizeof m->label, "defaults");
+    else {
+        const char *f = s->files[s->nfiles - 1], *b = strrchr(f, '/');
+        b = b ? b + 1 : f;
+        size_t n = strlen(b);
+        if (n > 4 && strcmp(b + n - 4, ".cfg") == 0) n -= 4;
+        snprintf(m->label, sizeof m->label, "%.*s", (int)n, b);
+    }
+    return s->label;
 }

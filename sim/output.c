@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -11,18 +12,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outcomes.h"
 #include "version.h"
+
+/* The series datasets of one run (the file root) or one scenario of a comparison. */
+typedef struct {
+    hid_t loc;
+    hid_t mun[N_SERIES], nbh[N_SERIES]; /* nbh: -1 without neighbourhood detail */
+    int weeks, nnbh;
+    double sum[N_VALUES]; /* running sums for the summary */
+    double nsum;
+} run_group_t;
 
 struct output {
     char *path, *tmp;
     hid_t file;
-    hid_t mun[N_SERIES], nbh[N_SERIES];
-    int weeks, nnbh, replicates;
+    run_group_t *g;
+    int ng, replicates;
     char *err;
     size_t errlen;
-    /* running sums for the summary */
-    double sum[N_VALUES];
-    double nsum;
 };
 
 /* For cleanup from a signal handler: one output per process. */
@@ -63,7 +71,6 @@ int output_open(output_t **out, const char *path, int force, char *err, size_t e
         return -2;
     }
     snprintf(tmp_path_for_signal, sizeof tmp_path_for_signal, "%s", o->tmp);
-    for (int i = 0; i < N_SERIES; i++) o->mun[i] = o->nbh[i] = -1;
     *out = o;
     return 0;
 }
@@ -113,7 +120,7 @@ static char *config_text(const scenario_t *s) {
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return NULL;
-    params_write_cfg(f, &s->params);
+    scenario_write_cfg(f, s);
     fclose(f);
     return buf;
 }
@@ -134,52 +141,69 @@ static const char *dims_text(series_shape_t sh, int per_nbh) {
     return t[per_nbh][sh];
 }
 
-int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *err, size_t errlen) {
-    const params_t *p = &s->params;
-    o->err = err;
-    o->errlen = errlen;
-    o->weeks = (int)p->sim_weeks[0];
-    o->nnbh = (int)p->world_neighbourhoods[0];
-    o->replicates = ro->replicates;
-    hid_t f = o->file;
-    int rc = 0;
+/* The policy as a table: one row per value set (week, parameter, element, value). */
+static int write_policy(hid_t loc, const scenario_t *s) {
+    typedef struct {
+        int week;
+        char parameter[64];
+        int element;
+        double value;
+    } row_t;
+    int n = 0;
+    for (int i = 0; i < s->npolicy; i++) n += param_table[s->policy[i].id].n;
+    row_t *rows = calloc((size_t)(n ? n : 1), sizeof *rows);
+    if (!rows) return -1;
+    int r = 0;
+    for (int i = 0; i < s->npolicy; i++)
+        for (int k = 0; k < param_table[s->policy[i].id].n; k++, r++) {
+            rows[r].week = s->policy[i].week;
+            snprintf(rows[r].parameter, sizeof rows[r].parameter, "%s", param_table[s->policy[i].id].name);
+            rows[r].element = k;
+            rows[r].value = s->policy[i].v[k];
+        }
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, 64);
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(row_t));
+    H5Tinsert(t, "week", HOFFSET(row_t, week), H5T_NATIVE_INT);
+    H5Tinsert(t, "parameter", HOFFSET(row_t, parameter), str);
+    H5Tinsert(t, "element", HOFFSET(row_t, element), H5T_NATIVE_INT);
+    H5Tinsert(t, "value", HOFFSET(row_t, value), H5T_NATIVE_DOUBLE);
+    hsize_t dims[1] = {(hsize_t)n};
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
+    hid_t d = H5Dcreate2(loc, "policy", t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    herr_t rc = d < 0 ? -1 : n ? H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) : 0;
+    if (d >= 0) H5Dclose(d);
+    H5Pclose(dcpl), H5Sclose(space), H5Tclose(t), H5Tclose(str);
+    free(rows);
+    if (rc < 0) return -1;
+    return attr_str(loc, "policy", "description",
+                    "Policy steps: from output week `week` on, element `element` of parameter "
+                    "`parameter` has value `value`.");
+}
 
-    char created[64];
-    const char *sde = getenv("SOURCE_DATE_EPOCH"); /* reproducible files on request */
-    time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    char *cfg = config_text(s), *files = NULL;
-    size_t files_len = 0;
+/* A scenario's description: configuration, files, overrides, policy, parameters. */
+static int write_scenario(hid_t loc, const scenario_t *s) {
+    char *cfg = config_text(s), *files = NULL, *pol = NULL;
+    size_t files_len = 0, pol_len = 0;
     FILE *ff = open_memstream(&files, &files_len);
     for (int i = 0; ff && i < s->nfiles; i++) fprintf(ff, "%s\n", s->files[i]);
     if (ff) fclose(ff);
-    if (!cfg || !files) {
-        free(cfg), free(files);
-        snprintf(err, errlen, "out of memory");
-        return -1;
+    FILE *pf = open_memstream(&pol, &pol_len);
+    if (pf) scenario_write_policy(pf, s), fclose(pf);
+    int rc = !cfg || !files || !pol;
+    if (!rc) {
+        rc |= attr_str(loc, ".", "config", cfg);
+        rc |= attr_str(loc, ".", "scenario_files", files);
+        rc |= attr_str(loc, ".", "set_overrides", s->set_args);
+        rc |= attr_str(loc, ".", "policy", pol);
+        rc |= attr_str(loc, ".", "label", scenario_label(s));
     }
-    char names[512];
-    rc |= attr_str(f, "/", "wijksim_version", WIJKSIM_VERSION);
-    rc |= attr_str(f, "/", "git_commit", WIJKSIM_COMMIT);
-    rc |= attr_str(f, "/", "created", created);
-    rc |= attr_str(f, "/", "config", cfg);
-    rc |= attr_str(f, "/", "scenario_files", files);
-    rc |= attr_str(f, "/", "set_overrides", s->set_args);
-    joined(names, sizeof names, domain_names, N_DOMAINS);
-    rc |= attr_str(f, "/", "domain_names", names);
-    joined(names, sizeof names, severity_names, N_SEVERITIES);
-    rc |= attr_str(f, "/", "severity_names", names);
-    free(cfg);
-    free(files);
-    unsigned long long seed = ro->seed;
-    rc |= H5LTset_attribute_ulong(f, "/", "seed", &(unsigned long){(unsigned long)seed}, 1) < 0;
-    rc |= H5LTset_attribute_int(f, "/", "replicates", &ro->replicates, 1) < 0;
-    rc |= H5LTset_attribute_int(f, "/", "weeks", &o->weeks, 1) < 0;
-    int burn = (int)p->sim_burn_in_weeks[0];
-    rc |= H5LTset_attribute_int(f, "/", "burn_in_weeks", &burn, 1) < 0;
-    rc |= H5LTset_attribute_int(f, "/", "neighbourhoods", &o->nnbh, 1) < 0;
-
-    hid_t gp = group(f, "parameters");
+    free(cfg), free(files), free(pol);
+    rc |= write_policy(loc, s);
+    const params_t *p = &s->params;
+    hid_t gp = group(loc, "parameters");
     for (int i = 0; i < N_PARAMS && gp >= 0; i++) {
         const param_info_t *pi = &param_table[i];
         rc |= small_dataset(gp, pi->name, pi->n, params_cvalues(p, i));
@@ -189,36 +213,136 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
         double range[2] = {pi->range_lo, pi->range_hi};
         rc |= H5LTset_attribute_double(gp, pi->name, "plausible_range_factor", range, 2) < 0;
         rc |= attr_str(gp, pi->name, "type", param_type_names[pi->type]);
+        rc |= H5LTset_attribute_int(gp, pi->name, "schedulable", &(int){pi->schedulable}, 1) < 0;
     }
     if (gp >= 0) H5Gclose(gp);
+    else rc = -1;
+    return rc ? -1 : 0;
+}
 
-    hid_t gm = group(f, "municipality"), gn = group(f, "neighbourhood");
-    if (gp < 0 || gm < 0 || gn < 0) rc = -1;
+/* The series datasets of a run group at loc (neighbourhood series only with detail). */
+static int begin_group(run_group_t *g, hid_t loc, const params_t *p, int replicates, int detail) {
+    g->loc = loc;
+    g->weeks = (int)p->sim_weeks[0];
+    g->nnbh = (int)p->world_neighbourhoods[0];
+    for (int i = 0; i < N_SERIES; i++) g->mun[i] = g->nbh[i] = -1;
+    int rc = 0;
+    hid_t gm = group(loc, "municipality"), gn = detail ? group(loc, "neighbourhood") : 0;
+    if (gm < 0 || gn < 0) rc = -1;
     for (int i = 0; i < N_SERIES && rc == 0; i++) {
         const series_info_t *si = &series_table[i];
         int extra = si->shape == S1 ? 0 : si->shape == SD ? 1 : 2;
         hsize_t ext[2] = {N_DOMAINS, N_SEVERITIES};
-        hsize_t dm[4] = {(hsize_t)o->replicates, (hsize_t)o->weeks}, cm[4] = {1, (hsize_t)o->weeks};
-        hsize_t dn[5] = {(hsize_t)o->replicates, (hsize_t)o->weeks, (hsize_t)o->nnbh};
-        hsize_t cn[5] = {1, (hsize_t)(o->weeks < 104 ? o->weeks : 104),
-                         (hsize_t)(o->nnbh < 64 ? o->nnbh : 64)};
+        hsize_t dm[4] = {(hsize_t)replicates, (hsize_t)g->weeks}, cm[4] = {1, (hsize_t)g->weeks};
+        hsize_t dn[5] = {(hsize_t)replicates, (hsize_t)g->weeks, (hsize_t)g->nnbh};
+        hsize_t cn[5] = {1, (hsize_t)(g->weeks < 104 ? g->weeks : 104),
+                         (hsize_t)(g->nnbh < 64 ? g->nnbh : 64)};
         for (int k = 0; k < extra; k++) dm[2 + k] = cm[2 + k] = dn[3 + k] = cn[3 + k] = ext[k];
-        o->mun[i] = dataset(gm, si->name, 2 + extra, dm, cm);
-        o->nbh[i] = dataset(gn, si->name, 3 + extra, dn, cn);
-        if (o->mun[i] < 0 || o->nbh[i] < 0) {
+        g->mun[i] = dataset(gm, si->name, 2 + extra, dm, cm);
+        if (detail) g->nbh[i] = dataset(gn, si->name, 3 + extra, dn, cn);
+        if (g->mun[i] < 0 || (detail && g->nbh[i] < 0)) {
             rc = -1;
             break;
         }
-        for (int g = 0; g < 2; g++) {
-            hid_t loc = g ? gn : gm;
-            rc |= attr_str(loc, si->name, "unit", si->unit);
-            rc |= attr_str(loc, si->name, "description", si->description);
-            rc |= attr_str(loc, si->name, "kind", series_kind_names[si->kind]);
-            rc |= attr_str(loc, si->name, "dims", dims_text(si->shape, g));
+        for (int k = 0; k < 1 + detail; k++) {
+            hid_t l = k ? gn : gm;
+            rc |= attr_str(l, si->name, "unit", si->unit);
+            rc |= attr_str(l, si->name, "description", si->description);
+            rc |= attr_str(l, si->name, "kind", series_kind_names[si->kind]);
+            rc |= attr_str(l, si->name, "dims", dims_text(si->shape, k));
         }
     }
     if (gm >= 0) H5Gclose(gm);
-    if (gn >= 0) H5Gclose(gn);
+    if (detail && gn >= 0) H5Gclose(gn);
+    return rc;
+}
+
+/* Root attributes common to runs and comparisons. */
+static int write_root(output_t *o, const char *kind, const params_t *p, const run_opts_t *ro) {
+    hid_t f = o->file;
+    char created[64], names[512];
+    const char *sde = getenv("SOURCE_DATE_EPOCH"); /* reproducible files on request */
+    time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    int rc = attr_str(f, "/", "kind", kind);
+    rc |= attr_str(f, "/", "wijksim_version", WIJKSIM_VERSION);
+    rc |= attr_str(f, "/", "git_commit", WIJKSIM_COMMIT);
+    rc |= attr_str(f, "/", "created", created);
+    joined(names, sizeof names, domain_names, N_DOMAINS);
+    rc |= attr_str(f, "/", "domain_names", names);
+    joined(names, sizeof names, severity_names, N_SEVERITIES);
+    rc |= attr_str(f, "/", "severity_names", names);
+    rc |= H5LTset_attribute_ulong(f, "/", "seed", &(unsigned long){(unsigned long)ro->seed}, 1) < 0;
+    rc |= H5LTset_attribute_int(f, "/", "replicates", &ro->replicates, 1) < 0;
+    int weeks = (int)p->sim_weeks[0], burn = (int)p->sim_burn_in_weeks[0];
+    rc |= H5LTset_attribute_int(f, "/", "weeks", &weeks, 1) < 0;
+    rc |= H5LTset_attribute_int(f, "/", "burn_in_weeks", &burn, 1) < 0;
+    return rc;
+}
+
+static int alloc_groups(output_t *o, int n, const run_opts_t *ro, char *err, size_t errlen) {
+    o->err = err;
+    o->errlen = errlen;
+    o->replicates = ro->replicates;
+    o->g = calloc((size_t)n, sizeof *o->g);
+    if (!o->g) return snprintf(err, errlen, "out of memory"), -1;
+    o->ng = n;
+    return 0;
+}
+
+int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *err, size_t errlen) {
+    if (alloc_groups(o, 1, ro, err, errlen) != 0) return -1;
+    int nnbh = (int)s->params.world_neighbourhoods[0];
+    int rc = write_root(o, "run", &s->params, ro);
+    rc |= H5LTset_attribute_int(o->file, "/", "neighbourhoods", &nnbh, 1) < 0;
+    rc |= write_scenario(o->file, s);
+    rc |= begin_group(&o->g[0], o->file, &s->params, ro->replicates, 1);
+    if (rc) snprintf(err, errlen, "%s: could not write the HDF5 header", o->tmp);
+    return rc ? -1 : 0;
+}
+
+/* A group name from a scenario's label: "NN_label" with only letters, digits, - and _. */
+static void scenario_group_name(char *buf, size_t len, int i, const scenario_t *s) {
+    int n = snprintf(buf, len, "%02d_", i);
+    const char *f = s->nfiles ? s->files[s->nfiles - 1] : "defaults", *b = strrchr(f, '/');
+    for (b = b ? b + 1 : f; *b && strcmp(b, ".cfg") != 0 && (size_t)n + 1 < len; b++)
+        buf[n++] = isalnum((unsigned char)*b) || *b == '-' ? *b : '_';
+    buf[n] = '\0';
+}
+
+int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n,
+                            const sim_plan_t *plan, const run_opts_t *ro, int detail, char *err,
+                            size_t errlen) {
+    if (alloc_groups(o, n, ro, err, errlen) != 0) return -1;
+    int rc = write_root(o, "comparison", &sc[0]->params, ro);
+    rc |= H5LTset_attribute_int(o->file, "/", "scenarios", &n, 1) < 0;
+    hid_t top = group(o->file, "scenarios");
+    if (top < 0) rc = -1;
+    char names[4096] = "";
+    for (int i = 0; i < n && rc == 0; i++) {
+        char name[128];
+        scenario_group_name(name, sizeof name, i, sc[i]);
+        if (i) strncat(names, ",", sizeof names - strlen(names) - 1);
+        strncat(names, name, sizeof names - strlen(names) - 1);
+        hid_t g = group(top, name);
+        if (g < 0) {
+            rc = -1;
+            break;
+        }
+        int nnbh = (int)sc[i]->params.world_neighbourhoods[0];
+        int weeks = (int)sc[i]->params.sim_weeks[0], burn = (int)sc[i]->params.sim_burn_in_weeks[0];
+        rc |= write_scenario(g, sc[i]);
+        rc |= H5LTset_attribute_int(g, ".", "index", &i, 1) < 0;
+        rc |= H5LTset_attribute_int(g, ".", "neighbourhoods", &nnbh, 1) < 0;
+        rc |= H5LTset_attribute_int(g, ".", "weeks", &weeks, 1) < 0;
+        rc |= H5LTset_attribute_int(g, ".", "burn_in_weeks", &burn, 1) < 0;
+        rc |= H5LTset_attribute_int(g, ".", "shares_history_with", &plan[i].root, 1) < 0;
+        rc |= H5LTset_attribute_int(g, ".", "branch_week", &plan[i].branch, 1) < 0;
+        rc |= attr_str(g, ".", "own_burn_in_because", plan[i].differs ? plan[i].differs : "");
+        rc |= begin_group(&o->g[i], g, &sc[i]->params, ro->replicates, detail);
+    }
+    rc |= attr_str(o->file, "/", "scenario_groups", names);
+    if (top >= 0) H5Gclose(top);
     if (rc) snprintf(err, errlen, "%s: could not write the HDF5 header", o->tmp);
     return rc ? -1 : 0;
 }
@@ -233,44 +357,57 @@ static int write_slab(hid_t d, int rank, const hsize_t *start, const hsize_t *co
     return rc < 0 ? -1 : 0;
 }
 
-int output_replicate(void *ctx, int rep, const world_t *w, const double *values, int weeks) {
-    output_t *o = ctx;
-    int nn = o->nnbh, rc = 0;
-    if (rep == 0) {
-        double *idx = malloc(sizeof(double) * (size_t)nn * 4);
-        if (!idx) return -1;
-        double *dep = idx + nn, *coh = idx + 2 * nn, *team = idx + 3 * nn;
-        hid_t g = group(o->file, "neighbourhoods");
-        for (int i = 0; i < nn; i++)
-            idx[i] = i, dep[i] = w->nbh[i].deprivation, coh[i] = w->nbh[i].cohesion, team[i] = w->nbh[i].team;
-        rc |= g < 0 || small_dataset(g, "index", nn, idx) || small_dataset(g, "deprivation", nn, dep) ||
-              small_dataset(g, "cohesion", nn, coh) || small_dataset(g, "team", nn, team);
-        if (g >= 0) {
-            rc |= attr_str(g, "deprivation", "unit", "index 0-1");
-            rc |= attr_str(g, "deprivation", "description", "Deprivation index of the neighbourhood.");
-            rc |= attr_str(g, "cohesion", "unit", "index 0-1");
-            rc |= attr_str(g, "cohesion", "description", "Social cohesion of the neighbourhood.");
-            rc |= attr_str(g, "team", "unit", "team index");
-            rc |= attr_str(g, "team", "description", "The team serving the neighbourhood (0 .. teams-1).");
-            H5Gclose(g);
-        }
-        rc |= H5LTset_attribute_int(o->file, "/", "teams", &w->nteams, 1) < 0;
-        free(idx);
+/* The neighbourhoods' fixed traits, once per run group. */
+static int write_neighbourhoods(hid_t loc, const world_t *w) {
+    int nn = w->nnbh, rc = 0;
+    double *idx = malloc(sizeof(double) * (size_t)nn * 4);
+    if (!idx) return -1;
+    double *dep = idx + nn, *coh = idx + 2 * nn, *team = idx + 3 * nn;
+    hid_t g = group(loc, "neighbourhoods");
+    for (int i = 0; i < nn; i++)
+        idx[i] = i, dep[i] = w->nbh[i].deprivation, coh[i] = w->nbh[i].cohesion, team[i] = w->nbh[i].team;
+    rc |= g < 0 || small_dataset(g, "index", nn, idx) || small_dataset(g, "deprivation", nn, dep) ||
+          small_dataset(g, "cohesion", nn, coh) || small_dataset(g, "team", nn, team);
+    if (g >= 0) {
+        rc |= attr_str(g, "deprivation", "unit", "index 0-1");
+        rc |= attr_str(g, "deprivation", "description", "Deprivation index of the neighbourhood.");
+        rc |= attr_str(g, "cohesion", "unit", "index 0-1");
+        rc |= attr_str(g, "cohesion", "description", "Social cohesion of the neighbourhood.");
+        rc |= attr_str(g, "team", "unit", "team index");
+        rc |= attr_str(g, "team", "description", "The team serving the neighbourhood (0 .. teams-1).");
+        H5Gclose(g);
     }
+    rc |= H5LTset_attribute_int(loc, ".", "teams", &w->nteams, 1) < 0;
+    free(idx);
+    return rc;
+}
+
+int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w,
+                              const double *values, int weeks) {
+    output_t *o = ctx;
+    run_group_t *g = &o->g[scenario];
+    int nn = g->nnbh, rc = 0;
+    if (rep == 0) rc |= write_neighbourhoods(g->loc, w);
     /* Neighbourhood values with ratios filled in, and their municipality sums. */
-    double *nb = malloc(sizeof(double) * (size_t)weeks * nn * N_VALUES);
-    double *mu = calloc((size_t)weeks * N_VALUES, sizeof(double));
-    double *buf = malloc(sizeof(double) * (size_t)weeks * nn * WIDTH_SDS);
-    if (!nb || !mu || !buf) rc = -1;
+    int detail = g->nbh[0] >= 0;
+    double *nb = detail ? malloc(sizeof(double) * (size_t)weeks * nn * N_VALUES) : NULL;
+    double *mu = malloc((size_t)weeks * N_VALUES * sizeof(double));
+    double *buf = malloc(sizeof(double) * (size_t)weeks * (detail ? nn : 1) * WIDTH_SDS);
+    if ((detail && !nb) || !mu || !buf) rc = -1;
+    if (rc == 0) series_municipality(values, weeks, nn, mu);
     for (int t = 0; t < weeks && rc == 0; t++) {
-        for (int i = 0; i < nn; i++) {
+        for (int i = 0; detail && i < nn; i++) {
             double *v = &nb[((size_t)t * nn + i) * N_VALUES];
             memcpy(v, &values[((size_t)t * nn + i) * N_VALUES], sizeof(double) * N_VALUES);
-            for (int k = 0; k < N_VALUES; k++) mu[(size_t)t * N_VALUES + k] += v[k];
             series_fill_ratios(v);
         }
-        series_fill_ratios(&mu[(size_t)t * N_VALUES]);
     }
+    /* Summary over the last 52 weeks (before the ratios are filled in). */
+    for (int t = weeks > 52 ? weeks - 52 : 0; t < weeks && rc == 0; t++) {
+        for (int k = 0; k < N_VALUES; k++) g->sum[k] += mu[(size_t)t * N_VALUES + k];
+        g->nsum += 1;
+    }
+    for (int t = 0; t < weeks && rc == 0; t++) series_fill_ratios(&mu[(size_t)t * N_VALUES]);
     for (int i = 0; i < N_SERIES && rc == 0; i++) {
         const series_info_t *si = &series_table[i];
         int extra = si->shape == S1 ? 0 : si->shape == SD ? 1 : 2;
@@ -280,34 +417,72 @@ int output_replicate(void *ctx, int rep, const world_t *w, const double *values,
         for (int t = 0; t < weeks; t++)
             memcpy(&buf[(size_t)t * si->width], &mu[(size_t)t * N_VALUES + si->offset],
                    sizeof(double) * si->width);
-        rc |= write_slab(o->mun[i], 2 + extra, sm, cm, buf);
+        rc |= write_slab(g->mun[i], 2 + extra, sm, cm, buf);
+        if (!detail) continue;
         for (size_t tn = 0; tn < (size_t)weeks * nn; tn++)
             memcpy(&buf[tn * si->width], &nb[tn * N_VALUES + si->offset], sizeof(double) * si->width);
-        rc |= write_slab(o->nbh[i], 3 + extra, sn, cn, buf);
-    }
-    /* Summary over the last 52 weeks. */
-    for (int t = weeks > 52 ? weeks - 52 : 0; t < weeks && rc == 0; t++) {
-        for (int k = 0; k < N_VALUES; k++) o->sum[k] += mu[(size_t)t * N_VALUES + k];
-        o->nsum += 1;
+        rc |= write_slab(g->nbh[i], 3 + extra, sn, cn, buf);
     }
     free(nb), free(mu), free(buf);
     if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write replicate %d", o->tmp, rep);
     return rc ? -1 : 0;
 }
 
+int output_replicate(void *ctx, int rep, const world_t *w, const double *values, int weeks) {
+    return output_scenario_replicate(ctx, 0, rep, w, values, weeks);
+}
+
+int output_outcomes(output_t *o, int scenario, const double *v, int nh, const int *horizons) {
+    run_group_t *g = &o->g[scenario];
+    hsize_t dims[3] = {(hsize_t)o->replicates, (hsize_t)nh, N_OUTCOMES};
+    hid_t space = H5Screate_simple(3, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
+    hid_t d = H5Dcreate2(g->loc, "outcomes", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    int rc = d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0;
+    if (d >= 0) H5Dclose(d);
+    H5Pclose(dcpl), H5Sclose(space);
+    char *names = NULL, *units = NULL;
+    size_t ln = 0, lu = 0;
+    FILE *fn = open_memstream(&names, &ln), *fu = open_memstream(&units, &lu);
+    for (int k = 0; fn && fu && k < N_OUTCOMES; k++) {
+        fprintf(fn, "%s%s", k ? "," : "", outcome_table[k].name);
+        fprintf(fu, "%s%s", k ? "," : "", outcome_table[k].unit);
+    }
+    if (fn) fclose(fn);
+    if (fu) fclose(fu);
+    if (rc == 0 && names && units) {
+        rc |= attr_str(g->loc, "outcomes", "dims", "replicate,horizon,outcome");
+        rc |= attr_str(g->loc, "outcomes", "outcome_names", names);
+        rc |= attr_str(g->loc, "outcomes", "units", units);
+        rc |= H5LTset_attribute_int(g->loc, "outcomes", "horizon_years", horizons, (size_t)nh) < 0;
+        rc |= attr_str(g->loc, "outcomes", "description",
+                       "Outcomes per replicate at each horizon year (docs/output.md, Outcomes).");
+    } else {
+        rc = -1;
+    }
+    free(names), free(units);
+    if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write the outcomes", o->tmp);
+    return rc ? -1 : 0;
+}
+
 void output_summary(const output_t *o, double v[N_VALUES]) {
-    double n = o->nsum > 0 ? o->nsum : 1;
-    for (int k = 0; k < N_VALUES; k++) v[k] = o->sum[k] / n;
+    double n = o->ng && o->g[0].nsum > 0 ? o->g[0].nsum : 1;
+    for (int k = 0; k < N_VALUES; k++) v[k] = o->ng ? o->g[0].sum[k] / n : 0;
     series_fill_ratios(v);
 }
 
 int output_close(output_t *o, int commit, char *err, size_t errlen) {
     if (!o) return 0;
     int rc = 0;
-    for (int i = 0; i < N_SERIES; i++) {
-        if (o->mun[i] >= 0) H5Dclose(o->mun[i]);
-        if (o->nbh[i] >= 0) H5Dclose(o->nbh[i]);
+    for (int k = 0; k < o->ng; k++) {
+        for (int i = 0; i < N_SERIES; i++) {
+            if (o->g[k].mun[i] >= 0) H5Dclose(o->g[k].mun[i]);
+            if (o->g[k].nbh[i] >= 0) H5Dclose(o->g[k].nbh[i]);
+        }
+        if (o->g[k].loc != o->file && o->g[k].loc > 0) H5Gclose(o->g[k].loc);
     }
+    free(o->g);
     if (H5Fclose(o->file) < 0) rc = -1;
     if (commit && rc == 0 && rename(o->tmp, o->path) != 0) {
         snprintf(err, errlen, "%s: cannot move the finished file into place: %s", o->path,

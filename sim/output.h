@@ -24,15 +24,26 @@ typedef struct output output_t;
  * class: returns -2 for a usage error (target exists), -1 for a runtime failure. */
 int output_open(output_t **out, const char *path, int force, char *err, size_t errlen);
 int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *err, size_t errlen);
-/* A replicate_sink_fn; ctx is the output_t. */
+/* A comparison: root attributes, then per scenario a group /scenarios/NN_name with the
+ * scenario's configuration, policy, parameters, how it shares history (plan) and its series
+ * (neighbourhood series only with detail). */
+int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n,
+                            const sim_plan_t *plan, const run_opts_t *ro, int detail, char *err,
+                            size_t errlen);
+/* A replicate_sink_fn for a single run; ctx is the output_t. */
 int output_replicate(void *ctx, int replicate, const world_t *w, const double *values, int weeks);
+/* A scenario_sink_fn for a comparison; ctx is the output_t. */
+int output_scenario_replicate(void *ctx, int scenario, int replicate, const world_t *w,
+                              const double *values, int weeks);
+/* A scenario's outcomes, v[replicate][horizon][N_OUTCOMES], as /scenarios/NN_name/outcomes. */
+int output_outcomes(output_t *o, int scenario, const double *v, int nh, const int *horizons);
 /* Closes and renames into place (commit) or removes the temporary file. */
 int output_close(output_t *o, int commit, char *err, size_t errlen);
 /* Removes the temporary file of an open output (async-signal-safe). */
 void output_remove_tmp_signal_safe(void);
 
-/* Municipality means of every value over the last 52 recorded weeks of all replicates, with
- * ratios recomputed from the means. */
+/* Municipality means of every value over the last 52 recorded weeks of all replicates (of
+ * the run, or of the first scenario), with ratios recomputed from the means. */
 void output_summary(const output_t *o, double v[N_VALUES]);
 
 #endif

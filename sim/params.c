@@ -107,7 +107,8 @@ static void write_value(FILE *f, param_type_t t, double v) {
     }
 }
 
-static void write_values(FILE *f, const param_info_t *pi, const double *v) {
+void params_write_values(FILE *f, int id, const double *v) {
+    const param_info_t *pi = &param_table[id];
     if (pi->n > 1) fputs("[", f);
     for (int k = 0; k < pi->n; k++) {
         if (k) fputs(", ", f);
@@ -134,7 +135,7 @@ void params_write_cfg(FILE *f, const params_t *p) {
             fprintf(f, "%.*s = {\n", (int)gl, pi->name);
         }
         fprintf(f, "  %s = ", pi->name + gl + 1);
-        write_values(f, pi, params_cvalues(p, i));
+        params_write_values(f, i, params_cvalues(p, i));
         fputs(";\n", f);
     }
     if (N_PARAMS) fputs("};\n", f);
@@ -179,7 +180,7 @@ void params_write_markdown(FILE *f) {
         const param_info_t *pi = &param_table[i];
         fprintf(f, "| `%s` | %s%s | ", pi->name, param_type_names[pi->type],
                 pi->n > 1 ? "[]" : "");
-        write_values(f, pi, pi->defaults);
+        params_write_values(f, i, pi->defaults);
         fprintf(f, " | %g | %g | ", pi->min, pi->max);
         write_range(f, i);
         fprintf(f, " | %s | %s | %s | %s |\n", pi->unit, pi->schedulable ? "yes" : "no",
@@ -191,7 +192,7 @@ void params_write_table(FILE *f, const params_t *p) {
     for (int i = 0; i < N_PARAMS; i++) {
         const param_info_t *pi = &param_table[i];
         fprintf(f, "%-38s ", pi->name);
-        write_values(f, pi, params_cvalues(p, i));
+        params_write_values(f, i, params_cvalues(p, i));
         fprintf(f, "  [%g..%g %s]%s\n    %s\n", pi->min, pi->max, pi->unit,
                 pi->schedulable ? " schedulable" : "", pi->description);
     }

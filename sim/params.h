@@ -15,6 +15,9 @@
 
 typedef enum { P_REAL, P_INT, P_BOOL } param_type_t;
 
+/* The most values one parameter has (a value per life domain). */
+#define PARAM_MAX_N 6
+
 #define V(...) {__VA_ARGS__}
 #define R(lo, hi) lo, hi
 
@@ -58,6 +61,8 @@ const double *params_cvalues(const params_t *p, int id);
 /* Checks one value against type and range; on failure writes what was expected into msg. */
 int params_check_value(int id, double v, char *msg, size_t msglen);
 
+/* The values of one parameter as libconfig text (a scalar, or [a, b, ...]). */
+void params_write_values(FILE *f, int id, const double *v);
 /* The resolved parameters as a libconfig scenario (loadable again). */
 void params_write_cfg(FILE *f, const params_t *p);
 /* docs/parameters.md. */

@@ -1,6 +1,7 @@
 #include "series.h"
 
 #include <math.h>
+#include <string.h>
 
 const series_info_t series_table[N_SERIES] = {
 #define SERIES(id, name, shape, kind, num, den, unit, desc)                                        \
@@ -29,6 +30,17 @@ void series_sum_costs(double *v) {
             for (int k = 0; k < series_table[i].width; k++) total += v[series_table[i].offset + k];
     for (int i = 0; i < N_SERIES; i++)
         if (series_table[i].kind == K_COST_TOTAL) v[series_table[i].offset] = total;
+}
+
+void series_municipality(const double *values, int weeks, int nnbh, double *mu) {
+    for (int t = 0; t < weeks; t++) {
+        double *m = &mu[(size_t)t * N_VALUES];
+        memcpy(m, &values[(size_t)t * nnbh * N_VALUES], sizeof(double) * N_VALUES);
+        for (int i = 1; i < nnbh; i++) {
+            const double *v = &values[((size_t)t * nnbh + i) * N_VALUES];
+            for (int k = 0; k < N_VALUES; k++) m[k] += v[k];
+        }
+    }
 }
 
 static const char *shape_dims(series_shape_t sh) {

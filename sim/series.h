@@ -50,6 +50,8 @@ extern const char *const series_kind_names[];
 
 /* Fills ratio series in a value vector whose other series are already summed. */
 void series_fill_ratios(double *values);
+/* Municipality sums mu[week][value] of values[week][neighbourhood][value] (ratios not filled). */
+void series_municipality(const double *values, int weeks, int nnbh, double *mu);
 /* Sets every K_COST_TOTAL series to the sum of all K_COST values. */
 void series_sum_costs(double *values);
 /* docs/output.md. */

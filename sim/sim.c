@@ -50,55 +50,207 @@ static int run_week(world_t *w, int week) {
     return 0;
 }
 
-int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void *ctx,
-            run_stats_t *stats, char *err, size_t errlen) {
-    if (o->threads > 0) omp_set_num_threads(o->threads);
+/* True when a and b agree on every parameter that cannot change during a run; otherwise the
+ * name of the first that differs goes to *which. */
+static int same_structure(const params_t *a, const params_t *b, const char **which) {
+    for (int i = 0; i < N_PARAMS; i++)
+        if (!param_table[i].schedulable &&
+            memcmp(params_cvalues(a, i), params_cvalues(b, i),
+                   sizeof(double) * (size_t)param_table[i].n) != 0) {
+            *which = param_table[i].name;
+            return 0;
+        }
+    return 1;
+}
+
+/* The first output week in which the parameters of a and b differ, or the run's length. */
+static int first_difference(const scenario_t *a, const scenario_t *b) {
+    int weeks = (int)a->params.sim_weeks[0];
+    for (int o = 0; o < weeks; o++) {
+        if (o > 0 && !scenario_changes_at(a, o) && !scenario_changes_at(b, o)) continue;
+        params_t pa, pb;
+        scenario_params_at(a, o, &pa);
+        scenario_params_at(b, o, &pb);
+        if (memcmp(&pa, &pb, sizeof pa) != 0) return o;
+    }
+    return weeks;
+}
+
+void sim_plan(const scenario_t *const *sc, int n, sim_plan_t *plan) {
+    for (int s = 0; s < n; s++) {
+        plan[s] = (sim_plan_t){.root = s, .branch = 0, .differs = NULL};
+        for (int r = 0; r < s; r++) {
+            const char *which;
+            if (plan[r].root == r && same_structure(&sc[r]->params, &sc[s]->params, &which)) {
+                plan[s].root = r;
+                plan[s].branch = first_difference(sc[r], sc[s]);
+                break;
+            }
+        }
+        if (plan[s].root == s && s > 0) same_structure(&sc[0]->params, &sc[s]->params, &plan[s].differs);
+    }
+}
+
+typedef struct {
+    const run_opts_t *o;
+    int scenario, nscen, replicate;
+} progress_t;
+
+/* Runs weeks [from, to) of scenario s on w: policy steps take effect at the start of their
+ * week; output weeks are recorded into values [week][neighbourhood][value]. */
+static int run_weeks(world_t *w, const scenario_t *s, int from, int to, double *values,
+                     const progress_t *pg, char *err, size_t errlen) {
+    int burn = (int)s->params.sim_burn_in_weeks[0], nnbh = w->nnbh;
+    for (int week = from; week < to; week++) {
+        if (week >= burn && scenario_changes_at(s, week - burn)) {
+            params_t np;
+            scenario_params_at(s, week - burn, &np);
+            if (world_apply_params(w, &np, week) != 0) {
+                snprintf(err, errlen, "out of memory applying the policy in week %d", week);
+                return -1;
+            }
+        }
+        if (run_week(w, week) != 0) {
+            snprintf(err, errlen, "out of memory in week %d of replicate %d", week, pg->replicate);
+            return -1;
+        }
+        if (week >= burn)
+            for (int i = 0; i < nnbh; i++)
+                memcpy(&values[((size_t)(week - burn) * nnbh + i) * N_VALUES], w->nbh[i].m,
+                       sizeof w->nbh[i].m);
+        if (pg->o->progress && (week % 13 == 0 || week == w->weeks_total - 1))
+            fprintf(stderr, "\rwijksim: scenario %d/%d, replicate %d/%d, week %d/%d%s",
+                    pg->scenario + 1, pg->nscen, pg->replicate + 1, pg->o->replicates, week + 1,
+                    w->weeks_total, week < burn ? " (burn-in)" : "          ");
+    }
+    return 0;
+}
+
+/* One replicate of root scenario r and the scenarios that branch from it: the root runs from
+ * week 0, and its world is copied at each branch week; each branch continues from its copy with
+ * its own parameters, its earlier weeks being the root's. */
+static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *plan, int r,
+                      const run_opts_t *o, int rep, scenario_sink_fn sink, void *ctx,
+                      double *vroot, double *vbranch, run_stats_t *st, char *err, size_t errlen) {
+    const params_t *p = &sc[r]->params;
+    int burn = (int)p->sim_burn_in_weeks[0], weeks = (int)p->sim_weeks[0], total = burn + weeks;
     int nnbh = (int)p->world_neighbourhoods[0];
-    int burn = (int)p->sim_burn_in_weeks[0], weeks = (int)p->sim_weeks[0];
-    double *values = malloc((size_t)weeks * (size_t)nnbh * N_VALUES * sizeof(double));
-    if (!values) {
-        snprintf(err, errlen, "out of memory for the output buffer (%d weeks x %d neighbourhoods)",
-                 weeks, nnbh);
+    size_t week_values = (size_t)nnbh * N_VALUES;
+    world_t **snap = calloc((size_t)nsc, sizeof *snap); /* the copy each branch starts from */
+    if (!snap) return snprintf(err, errlen, "out of memory"), -1;
+    double t0 = omp_get_wtime();
+    progress_t pg = {o, r, nsc, rep};
+    world_t *w = world_new(p, o->seed, rep, err, errlen);
+    int rc = w ? 0 : -1, at = 0, copied = -1;
+    while (rc == 0) { /* the root, stopping at each branch week to copy the world */
+        int next = total;
+        for (int s = 0; s < nsc; s++)
+            if (s != r && plan[s].root == r && burn + plan[s].branch > copied && burn + plan[s].branch < next)
+                next = burn + plan[s].branch;
+        rc = run_weeks(w, sc[r], at, next, vroot, &pg, err, errlen);
+        if (rc != 0 || next == total) break;
+        world_t *copy = world_clone(w);
+        if (!copy) {
+            snprintf(err, errlen, "out of memory copying the world in week %d", next);
+            rc = -1;
+        }
+        for (int s = 0; s < nsc; s++)
+            if (s != r && plan[s].root == r && burn + plan[s].branch == next) snap[s] = copy;
+        at = copied = next;
+    }
+    st->seconds += omp_get_wtime() - t0;
+    if (w) st->resident_weeks += (double)w->population * total, st->world_bytes = world_bytes(w);
+    if (rc == 0 && sink && sink(ctx, r, rep, w, vroot, weeks) != 0) rc = -1;
+    for (int s = 0; s < nsc; s++) /* never differs: the root's output is its output */
+        if (s != r && plan[s].root == r && plan[s].branch == weeks && rc == 0 && sink &&
+            sink(ctx, s, rep, w, vroot, weeks) != 0)
+            rc = -1;
+    world_free(w);
+    for (int s = 0; s < nsc; s++) {
+        if (s == r || plan[s].root != r || plan[s].branch == weeks) continue;
+        int b = plan[s].branch, last = 1; /* the last branch from a copy may use it up */
+        for (int q = s + 1; q < nsc; q++) last &= snap[q] != snap[s];
+        if (rc != 0) {
+            if (last) world_free(snap[s]);
+            continue;
+        }
+        t0 = omp_get_wtime();
+        world_t *ws = last ? snap[s] : world_clone(snap[s]);
+        if (!ws) {
+            snprintf(err, errlen, "out of memory copying the world");
+            rc = -1;
+            continue;
+        }
+        memcpy(vbranch, vroot, sizeof(double) * (size_t)b * week_values);
+        params_t np;
+        scenario_params_at(sc[s], b, &np);
+        pg.scenario = s;
+        if (world_apply_params(ws, &np, burn + b) != 0) {
+            snprintf(err, errlen, "out of memory applying scenario %d", s + 1);
+            rc = -1;
+        }
+        if (rc == 0) rc = run_weeks(ws, sc[s], burn + b, total, vbranch, &pg, err, errlen);
+        st->seconds += omp_get_wtime() - t0;
+        st->resident_weeks += (double)ws->population * (weeks - b);
+        if (rc == 0 && sink && sink(ctx, s, rep, ws, vbranch, weeks) != 0) rc = -1;
+        world_free(ws);
+    }
+    free(snap);
+    return rc;
+}
+
+int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
+                      scenario_sink_fn sink, void *ctx, run_stats_t *stats, char *err,
+                      size_t errlen) {
+    if (o->threads > 0) omp_set_num_threads(o->threads);
+    sim_plan_t *plan = calloc((size_t)nsc, sizeof *plan);
+    size_t most = 0;
+    for (int s = 0; s < nsc; s++) {
+        size_t v = (size_t)sc[s]->params.sim_weeks[0] * (size_t)sc[s]->params.world_neighbourhoods[0];
+        if (v > most) most = v;
+    }
+    double *vroot = malloc(most * N_VALUES * sizeof(double));
+    double *vbranch = nsc > 1 ? malloc(most * N_VALUES * sizeof(double)) : NULL;
+    if (!plan || !vroot || (nsc > 1 && !vbranch)) {
+        free(plan), free(vroot), free(vbranch);
+        snprintf(err, errlen, "out of memory for the output buffers (%zu neighbourhood-weeks)", most);
         return -1;
     }
+    sim_plan(sc, nsc, plan);
     run_stats_t st = {0};
     err[0] = '\0'; /* a sink may leave its own message here */
     int rc = 0;
-    for (int rep = 0; rep < o->replicates && rc == 0; rep++) {
-        double t0 = omp_get_wtime();
-        world_t *w = world_new(p, o->seed, rep, err, errlen);
-        if (!w) {
-            rc = -1;
-            break;
-        }
-        for (int week = 0; week < w->weeks_total; week++) {
-            if (run_week(w, week) != 0) {
-                snprintf(err, errlen, "out of memory in week %d of replicate %d", week, rep);
-                rc = -1;
-                break;
-            }
-            if (week >= burn)
-                for (int i = 0; i < nnbh; i++)
-                    memcpy(&values[((size_t)(week - burn) * nnbh + i) * N_VALUES], w->nbh[i].m,
-                           sizeof w->nbh[i].m);
-            if (o->progress && (week % 13 == 0 || week == w->weeks_total - 1))
-                fprintf(stderr, "\rwijksim: replicate %d/%d, week %d/%d%s", rep + 1,
-                        o->replicates, week + 1, w->weeks_total,
-                        week < burn ? " (burn-in)" : "          ");
-        }
-        st.seconds += omp_get_wtime() - t0;
-        uint64_t residents = 0;
-        for (int i = 0; i < nnbh; i++) residents += w->nbh[i].nres;
-        st.resident_weeks += (double)residents * w->weeks_total;
-        st.world_bytes = world_bytes(w);
-        if (rc == 0 && sink && sink(ctx, rep, w, values, weeks) != 0) {
-            if (!err[0]) snprintf(err, errlen, "could not write the results of replicate %d", rep);
-            rc = -1;
-        }
-        world_free(w);
-    }
+    for (int rep = 0; rep < o->replicates && rc == 0; rep++)
+        for (int r = 0; r < nsc && rc == 0; r++)
+            if (plan[r].root == r)
+                rc = run_family(sc, nsc, plan, r, o, rep, sink, ctx, vroot, vbranch, &st, err, errlen);
+    if (rc != 0 && !err[0]) snprintf(err, errlen, "could not write the results");
     if (o->progress) fputs("\n", stderr);
-    free(values);
+    free(plan), free(vroot), free(vbranch);
     if (stats) *stats = st;
+    return rc;
+}
+
+typedef struct {
+    replicate_sink_fn sink;
+    void *ctx;
+} single_t;
+
+static int single_sink(void *ctx, int scenario, int rep, const world_t *w, const double *values,
+                       int weeks) {
+    (void)scenario;
+    single_t *s = ctx;
+    return s->sink ? s->sink(s->ctx, rep, w, values, weeks) : 0;
+}
+
+int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void *ctx,
+            run_stats_t *stats, char *err, size_t errlen) {
+    scenario_t s;
+    scenario_init(&s);
+    s.params = *p;
+    const scenario_t *one = &s;
+    single_t wrap = {sink, ctx};
+    int rc = sim_run_scenarios(&one, 1, o, single_sink, &wrap, stats, err, errlen);
+    scenario_free(&s);
     return rc;
 }

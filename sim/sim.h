@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../models/world.h"
+#include "config.h"
 
 typedef struct {
     uint64_t seed;
@@ -31,7 +32,34 @@ typedef struct {
     size_t world_bytes;    /* of the last replicate's world, at its end */
 } run_stats_t;
 
+/* Runs parameters p (no policy), every replicate. */
 int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void *ctx,
             run_stats_t *stats, char *err, size_t errlen);
+
+/* How the scenarios of a comparison share history. Scenario s starts from the world of its
+ * root: the first earlier scenario that agrees with it on every parameter that cannot change
+ * during a run. It shares the root's burn-in and weeks, bit for bit, up to output week
+ * `branch` (the first in which their parameters differ; sim.weeks when they never do), and
+ * continues from a copy of the root's world from there. A scenario that is its own root
+ * (root == s) runs from week 0 with the same seeds; for s > 0 `differs` then names a
+ * parameter it does not share with scenario 0. */
+typedef struct {
+    int root;
+    int branch;
+    const char *differs;
+} sim_plan_t;
+
+void sim_plan(const scenario_t *const *sc, int n, sim_plan_t *plan);
+
+/* Called once per scenario and replicate with its world at the end and its output weeks (a
+ * scenario whose parameters never differ from its root's gets the root's). */
+typedef int (*scenario_sink_fn)(void *ctx, int scenario, int replicate, const world_t *w,
+                                const double *values, int weeks);
+
+/* Runs every scenario for every replicate with common random numbers (the same seed per
+ * replicate), each with its policy, branching from shared histories as sim_plan says. */
+int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
+                      scenario_sink_fn sink, void *ctx, run_stats_t *stats, char *err,
+                      size_t errlen);
 
 #endif
