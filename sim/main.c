@@ -107,6 +107,34 @@ static int parse_long(const char *s, long lo, long hi, long *out) {
     return 0;
 }
 
+/* The options run and compare share: --seed, --replicates, --threads. Returns 1 when c is
+ * not one of them, 0 when it was stored, EXIT_USAGE (with the message printed) when invalid. */
+static int run_option(const char *cmd, int c, const char *arg, run_opts_t *ro) {
+    long v;
+    switch (c) {
+    case 's': {
+        char *end;
+        errno = 0;
+        unsigned long long s = strtoull(arg, &end, 10);
+        if (errno || end == arg || *end || strspn(arg, "0123456789") != strlen(arg))
+            return usage_error(cmd, "--seed: expected a non-negative integer, got '%s'", arg);
+        ro->seed = s;
+        return 0;
+    }
+    case 'r':
+        if (parse_long(arg, 1, 100000, &v) != 0)
+            return usage_error(cmd, "--replicates: expected an integer from 1 to 100000, got '%s'", arg);
+        ro->replicates = (int)v;
+        return 0;
+    case 't':
+        if (parse_long(arg, 1, 4096, &v) != 0)
+            return usage_error(cmd, "--threads: expected an integer from 1 to 4096, got '%s'", arg);
+        ro->threads = (int)v;
+        return 0;
+    default: return 1;
+    }
+}
+
 static void on_signal(int sig) {
     output_remove_tmp_signal_safe();
     signal(sig, SIG_DFL);
@@ -172,31 +200,18 @@ static int cmd_run(int argc, char **argv) {
     char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
     if (!sets) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
-    long v;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': outpath = optarg; break;
-        case 's': {
-            char *end;
-            errno = 0;
-            unsigned long long s = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || strspn(optarg, "0123456789") != strlen(optarg))
-                return free(sets), usage_error("run", "--seed: expected a non-negative integer, got '%s'", optarg);
-            ro.seed = s;
+        case 's':
+        case 'r':
+        case 't': {
+            int st = run_option("run", c, optarg, &ro);
+            if (st) return free(sets), st;
             break;
         }
-        case 'r':
-            if (parse_long(optarg, 1, 100000, &v) != 0)
-                return free(sets), usage_error("run", "--replicates: expected an integer from 1 to 100000, got '%s'", optarg);
-            ro.replicates = (int)v;
-            break;
-        case 't':
-            if (parse_long(optarg, 1, 4096, &v) != 0)
-                return free(sets), usage_error("run", "--threads: expected an integer from 1 to 4096, got '%s'", optarg);
-            ro.threads = (int)v;
-            break;
         case 'S': sets[nsets++] = optarg; break;
         case 'f': force = 1; break;
         case 'q': quiet = 1; break;
@@ -339,32 +354,19 @@ static int cmd_compare(int argc, char **argv) {
     int force = 0, quiet = 0, detail = 0, c;
     char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
-    long v;
     if (!sets) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': outpath = optarg; break;
-        case 's': {
-            char *end;
-            errno = 0;
-            unsigned long long sd = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || strspn(optarg, "0123456789") != strlen(optarg))
-                return free(sets), usage_error("compare", "--seed: expected a non-negative integer, got '%s'", optarg);
-            ro.seed = sd;
+        case 's':
+        case 'r':
+        case 't': {
+            int st = run_option("compare", c, optarg, &ro);
+            if (st) return free(sets), st;
             break;
         }
-        case 'r':
-            if (parse_long(optarg, 1, 100000, &v) != 0)
-                return free(sets), usage_error("compare", "--replicates: expected an integer from 1 to 100000, got '%s'", optarg);
-            ro.replicates = (int)v;
-            break;
-        case 't':
-            if (parse_long(optarg, 1, 4096, &v) != 0)
-                return free(sets), usage_error("compare", "--threads: expected an integer from 1 to 4096, got '%s'", optarg);
-            ro.threads = (int)v;
-            break;
         case 'S': sets[nsets++] = optarg; break;
         case 'H': hlist = optarg; break;
         case 'F': format = optarg; break;
