@@ -70,12 +70,14 @@ static const char *const usage_compare =
     "  -t, --threads T       OpenMP threads (default: all cores)\n"
     "      --horizon LIST    horizon years, e.g. 5,10 (default: 5 and 10, those within the run)\n"
     "      --format FMT      table format: text (default), csv or markdown\n"
-    "      --table FILE      also write the table to FILE (format from --format, or from the\n"
-    "                        extension .csv or .md)\n"
+    "      --table FILE      write the table to FILE (format from --format, or from the\n"
+    "                        extension .csv or .md); the terminal then gets the text table\n"
+    "                        only when --format is not given\n"
     "      --set name=value  override a parameter in every scenario (repeatable)\n"
     "      --detail          also write per-neighbourhood series\n"
     "  -f, --force           overwrite existing output and table files\n"
-    "  -q, --quiet           print nothing but errors (and the table when --format is given)\n";
+    "  -q, --quiet           print nothing but errors (and the table when --format is given\n"
+    "                        without --table)\n";
 
 static const char *const usage_params =
     "usage: wijksim params [SCENARIO.cfg] [--set name=value]... [--markdown | --cfg]\n"
