@@ -329,7 +329,18 @@ static int take_includes(char *text, const char *file, char **incs, int *ninc, c
     return 0;
 }
 
+/* True when the file at path was applied already (an include guard: a base shared by two
+ * included presets is applied once, before the first of them). */
+static int already_loaded(const scenario_t *s, const char *path) {
+    char want[PATH_MAX], have[PATH_MAX];
+    if (!realpath(path, want)) return 0;
+    for (int i = 0; i < s->nfiles; i++)
+        if (realpath(s->files[i], have) && strcmp(want, have) == 0) return 1;
+    return 0;
+}
+
 static int load_file(scenario_t *s, const char *path, int depth, char *err, size_t errlen) {
+    if (depth > 0 && already_loaded(s, path)) return 0;
     if (depth > MAX_INCLUDE_DEPTH) {
         snprintf(err, errlen, "%s: @include nested more than %d deep (a cycle?)", path,
                  MAX_INCLUDE_DEPTH);

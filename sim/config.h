@@ -4,7 +4,9 @@
  * (`access = { barrier = 0.3; };`). Each `@include "base.cfg"` line names a base scenario: the
  * bases are applied first, in order, and the including file's own settings then override
  * them, so a preset reads as "baseline, except ...". (Plain libconfig would reject the
- * override as a duplicate setting.) `--set name=value` overrides come last.
+ * override as a duplicate setting.) A base reached twice (two included presets that both
+ * include baseline.cfg) is applied once, the first time, so presets combine: the settings of
+ * each apply in order. `--set name=value` overrides come last.
  *
  * Besides parameters a file may hold `title = "..."` (a label for comparison tables) and a
  * policy: changes of schedulable parameters from an output week on,

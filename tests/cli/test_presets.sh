@@ -56,4 +56,16 @@ done
 check "presets: scenarios/ holds the baseline and at least 11 presets (found $n)" \
     [ "$n" -ge 12 -a -e "$REPO_DIR/scenarios/baseline.cfg" ]
 
+# Presets combine: a base reached through two included presets is applied once, so the
+# second preset adds its own settings without bringing back the baseline's.
+base_pop=$(sed -n 's/^ *population = \([0-9]*\);.*/\1/p' "$REPO_DIR/scenarios/baseline.cfg")
+kog_pop=$(sed -n 's/^ *population = \([0-9]*\);.*/\1/p' "$REPO_DIR/scenarios/koggenland.cfg")
+printf '@include "%s"\n@include "%s"\n' "$REPO_DIR/scenarios/koggenland.cfg" \
+    "$REPO_DIR/scenarios/more_prevention.cfg" > "$D/combo.cfg"
+wj params "$D/combo.cfg" --cfg
+expect_rc "combined presets: koggenland + more_prevention loads" 0
+check "combined presets: Koggenland's population ($kog_pop) survives the second include (baseline: $base_pop)" \
+    grep -qx "  population = $kog_pop;" <<<"$OUT"
+check "combined presets: more_prevention's policy is there" grep -q "prevention = { budget" <<<"$OUT"
+
 finish
