@@ -1,0 +1,302 @@
+#include "sweep.h"
+
+#include <errno.h>
+#include <gsl/gsl_rng.h>
+#include <libconfig.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "design.h"
+
+const char *const design_names[] = {"factorial", "oat", "lhs", "sobol"};
+
+void sweep_spec_free(sweep_spec_t *s) {
+    for (int j = 0; j < s->k; j++) free(s->f[j].values);
+    free(s->f);
+    free(s->text);
+    scenario_free(&s->base);
+    memset(s, 0, sizeof *s);
+}
+
+static uint64_t fnv1a(uint64_t h, const char *t) {
+    for (; t && *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+    return h;
+}
+
+/* A number setting (integer or float); 0 when present and numeric. */
+static int number(const config_setting_t *g, const char *name, double *v) {
+    const config_setting_t *st = config_setting_get_member(g, name);
+    if (!st) return 1;
+    int t = config_setting_type(st);
+    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) *v = (double)config_setting_get_int64(st);
+    else if (t == CONFIG_TYPE_FLOAT) *v = config_setting_get_float(st);
+    else return -1;
+    return 0;
+}
+
+static int bad(char *err, size_t errlen, const char *file, const config_setting_t *st,
+               const char *what) {
+    snprintf(err, errlen, "%s:%d: %s", file, st ? config_setting_source_line(st) : 0, what);
+    return -1;
+}
+
+/* Checks a value of factor f against the registry's type and bounds. */
+static int check_value(const factor_t *f, double v, const char *where, char *err, size_t errlen) {
+    char why[256];
+    if (params_check_value(f->id, v, why, sizeof why) == 0) return 0;
+    snprintf(err, errlen, "%s: parameter '%s': %s", where, f->label, why);
+    return -1;
+}
+
+static int load_factor(sweep_spec_t *s, factor_t *f, const config_setting_t *g, const char *file,
+                       char *err, size_t errlen) {
+    char where[600], msg[512];
+    snprintf(where, sizeof where, "%s:%d", file, config_setting_source_line(g));
+    const char *name = NULL;
+    if (!config_setting_is_group(g) || !config_setting_lookup_string(g, "name", &name))
+        return bad(err, errlen, file, g, "parameters: expected a group { name = \"group.name\"; ... }");
+    f->id = params_find(name);
+    if (f->id < 0) {
+        snprintf(msg, sizeof msg, "unknown parameter '%s'; did you mean '%s'?", name, params_closest(name));
+        return bad(err, errlen, file, g, msg);
+    }
+    const param_info_t *pi = &param_table[f->id];
+    if (!pi->schedulable) {
+        snprintf(msg, sizeof msg,
+                 "parameter '%s' cannot be varied: a sweep sets its factors from the first output "
+                 "week on, so every replicate shares one burn-in across points, and only "
+                 "schedulable parameters (`wijksim params` marks them) can change then; set it "
+                 "in the base scenario instead",
+                 name);
+        return bad(err, errlen, file, g, msg);
+    }
+    double e = 0;
+    int has_el = number(g, "element", &e);
+    f->element = -1;
+    if (has_el == 0 && (e != floor(e) || e < 1 || e > pi->n)) {
+        snprintf(msg, sizeof msg, "parameter '%s': 'element' expected an integer from 1 to %d", name, pi->n);
+        return bad(err, errlen, file, g, msg);
+    }
+    if (has_el == 0) f->element = (int)e - 1;
+    if (f->element >= 0) snprintf(f->label, sizeof f->label, "%s[%d]", name, f->element + 1);
+    else snprintf(f->label, sizeof f->label, "%s", name);
+
+    const config_setting_t *vals = config_setting_get_member(g, "values");
+    double mn, mx, lv;
+    int hmin = number(g, "min", &mn), hmax = number(g, "max", &mx), hlev = number(g, "levels", &lv);
+    if (!vals == (hmin != 0 || hmax != 0) || (vals && (hmin == 0 || hmax == 0))) {
+        snprintf(msg, sizeof msg, "parameter '%s': expected either 'values = [a, b, ...]' or both 'min' and 'max'", name);
+        return bad(err, errlen, file, g, msg);
+    }
+    if (vals) {
+        int n = config_setting_length(vals);
+        if ((!config_setting_is_array(vals) && !config_setting_is_list(vals)) || n < 1) {
+            snprintf(msg, sizeof msg, "parameter '%s': 'values' expected a list of one or more numbers", name);
+            return bad(err, errlen, file, vals, msg);
+        }
+        f->values = malloc(sizeof(double) * (size_t)n);
+        if (!f->values) return bad(err, errlen, file, g, "out of memory");
+        f->nvalues = n;
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *x = config_setting_get_elem(vals, (unsigned)i);
+            int t = config_setting_type(x);
+            if (t == CONFIG_TYPE_BOOL) f->values[i] = config_setting_get_bool(x);
+            else if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) f->values[i] = (double)config_setting_get_int64(x);
+            else if (t == CONFIG_TYPE_FLOAT) f->values[i] = config_setting_get_float(x);
+            else return bad(err, errlen, file, vals, "values: expected numbers or true/false");
+            if (check_value(f, f->values[i], where, err, errlen) != 0) return -1;
+        }
+        return 0;
+    }
+    if (pi->type == P_BOOL) {
+        snprintf(msg, sizeof msg, "parameter '%s' is true or false: expected 'values = [false, true]'", name);
+        return bad(err, errlen, file, g, msg);
+    }
+    if (hmin < 0 || hmax < 0 || !(mn < mx)) {
+        snprintf(msg, sizeof msg, "parameter '%s': expected numbers min < max", name);
+        return bad(err, errlen, file, g, msg);
+    }
+    if (check_value(f, mn, where, err, errlen) != 0 || check_value(f, mx, where, err, errlen) != 0) return -1;
+    f->min = mn, f->max = mx;
+    const char *dist = "uniform";
+    config_setting_lookup_string(g, "distribution", &dist);
+    if (strcmp(dist, "uniform") == 0) f->dist = DIST_UNIFORM;
+    else if (strcmp(dist, "loguniform") == 0 && mn > 0) f->dist = DIST_LOGUNIFORM;
+    else {
+        snprintf(msg, sizeof msg, "parameter '%s': 'distribution' expected \"uniform\" or \"loguniform\" (with min > 0)", name);
+        return bad(err, errlen, file, g, msg);
+    }
+    if (hlev == 0 && (lv != floor(lv) || lv < 2 || lv > 1000)) {
+        snprintf(msg, sizeof msg, "parameter '%s': 'levels' expected an integer from 2 to 1000", name);
+        return bad(err, errlen, file, g, msg);
+    }
+    f->levels = hlev == 0 ? (int)lv : 0;
+    if (f->levels == 0 && (s->design == DESIGN_FACTORIAL || s->design == DESIGN_OAT)) {
+        snprintf(msg, sizeof msg, "parameter '%s': the %s design needs 'levels' for a range (or a list of values)",
+                 name, design_names[s->design]);
+        return bad(err, errlen, file, g, msg);
+    }
+    return 0;
+}
+
+static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char *err, size_t errlen) {
+    const config_setting_t *root = config_root_setting(cfg);
+    const char *base = NULL, *design = NULL;
+    if (!config_setting_lookup_string(root, "base", &base))
+        return bad(err, errlen, path, root, "parameter 'base': expected the base scenario, base = \"file.cfg\";");
+    char dir[4096], basepath[8192];
+    snprintf(dir, sizeof dir, "%s", path);
+    snprintf(basepath, sizeof basepath, "%s%s%s", base[0] == '/' ? "" : dirname(dir),
+             base[0] == '/' ? "" : "/", base);
+    if (scenario_load(&s->base, basepath, err, errlen) != 0 || scenario_validate(&s->base, err, errlen) != 0)
+        return -1;
+    if (!config_setting_lookup_string(root, "design", &design))
+        return bad(err, errlen, path, root, "parameter 'design': expected \"factorial\", \"oat\", \"lhs\" or \"sobol\"");
+    int d = 0;
+    while (d < 4 && strcmp(design, design_names[d]) != 0) d++;
+    if (d == 4)
+        return bad(err, errlen, path, config_setting_get_member(root, "design"),
+                   "parameter 'design': expected \"factorial\", \"oat\", \"lhs\" or \"sobol\"");
+    s->design = (design_kind_t)d;
+    double v;
+    int rc = number(root, "replicates", &v);
+    s->replicates = rc == 1 ? 1 : (int)v;
+    if (rc < 0 || (rc == 0 && (v != floor(v) || v < 1 || v > 100000)))
+        return bad(err, errlen, path, config_setting_get_member(root, "replicates"),
+                   "parameter 'replicates': expected an integer from 1 to 100000");
+    rc = number(root, "seed", &v);
+    s->seed = rc == 1 ? 1 : (uint64_t)v;
+    if (rc < 0 || (rc == 0 && (v != floor(v) || v < 0)))
+        return bad(err, errlen, path, config_setting_get_member(root, "seed"),
+                   "parameter 'seed': expected a non-negative integer");
+    rc = number(root, "samples", &v);
+    int need = s->design == DESIGN_LHS || s->design == DESIGN_SOBOL;
+    if ((need && rc != 0) || (rc == 0 && (v != floor(v) || v < 1 || v > 1e7)))
+        return bad(err, errlen, path, root, need ? "parameter 'samples': expected an integer from 1 (the lhs and sobol designs need it)"
+                                                 : "parameter 'samples': expected an integer from 1");
+    s->samples = rc == 0 ? (int)v : 0;
+    const config_setting_t *ps = config_setting_get_member(root, "parameters");
+    if (!ps || !config_setting_is_list(ps) || config_setting_length(ps) < 1)
+        return bad(err, errlen, path, ps ? ps : root, "parameter 'parameters': expected a list of factors ( { name = \"group.name\"; ... }, ... )");
+    s->k = config_setting_length(ps);
+    s->f = calloc((size_t)s->k, sizeof *s->f);
+    if (!s->f) return bad(err, errlen, path, root, "out of memory");
+    for (int j = 0; j < s->k; j++)
+        if (load_factor(s, &s->f[j], config_setting_get_elem(ps, (unsigned)j), path, err, errlen) != 0) return -1;
+    for (int j = 0; j < s->k; j++)
+        for (int q = 0; q < j; q++)
+            if (s->f[q].id == s->f[j].id && (s->f[q].element == s->f[j].element || s->f[q].element < 0 || s->f[j].element < 0))
+                return bad(err, errlen, path, config_setting_get_elem(ps, (unsigned)j), "parameters: a parameter (or element) is varied twice");
+    if (s->design == DESIGN_SOBOL && s->k > DESIGN_SALTELLI_MAX_FACTORS) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "the sobol design takes at most %d parameters", DESIGN_SALTELLI_MAX_FACTORS);
+        return bad(err, errlen, path, ps, msg);
+    }
+    return 0;
+}
+
+int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen) {
+    memset(s, 0, sizeof *s);
+    scenario_init(&s->base);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "%s: cannot read sweep file: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t len = 0;
+    FILE *mem = open_memstream(&s->text, &len);
+    char buf[4096];
+    size_t got;
+    while (mem && (got = fread(buf, 1, sizeof buf, fp)) > 0) fwrite(buf, 1, got, mem);
+    fclose(fp);
+    if (mem) fclose(mem);
+    if (!s->text) return snprintf(err, errlen, "%s: out of memory", path), -1;
+    config_t cfg;
+    config_init(&cfg);
+    config_set_auto_convert(&cfg, 0);
+    int rc;
+    if (!config_read_string(&cfg, s->text)) {
+        snprintf(err, errlen, "%s:%d: syntax error: %s", path, config_error_line(&cfg), config_error_text(&cfg));
+        rc = -1;
+    } else {
+        rc = load_settings(s, &cfg, path, err, errlen);
+    }
+    config_destroy(&cfg);
+    if (rc == 0) {
+        char *base = NULL;
+        size_t bl = 0;
+        FILE *bf = open_memstream(&base, &bl);
+        if (bf) scenario_write_cfg(bf, &s->base), fclose(bf);
+        s->hash = fnv1a(fnv1a(14695981039346656037ULL, s->text), base);
+        free(base);
+    }
+    return rc;
+}
+
+/* The value of factor f at unit coordinate u: a list element, or a range quantile; level
+ * designs sit on coordinates l / (levels - 1). */
+static double factor_value(const factor_t *f, double u, int levelled) {
+    if (f->nvalues > 0) {
+        int i = levelled ? (int)lround(u * (f->nvalues - 1)) : (int)floor(u * f->nvalues);
+        return f->values[i < f->nvalues ? i : f->nvalues - 1];
+    }
+    double x = f->dist == DIST_LOGUNIFORM ? exp(log(f->min) + u * (log(f->max) - log(f->min)))
+                                          : f->min + u * (f->max - f->min);
+    return param_table[f->id].type == P_INT ? round(x) : x;
+}
+
+static int factor_levels(const factor_t *f) { return f->nvalues > 0 ? f->nvalues : f->levels; }
+
+/* The level of factor f nearest the base scenario's value (for one-at-a-time designs). */
+static int base_level(const sweep_spec_t *s, const factor_t *f) {
+    double b = params_cvalues(&s->base.params, f->id)[f->element >= 0 ? f->element : 0];
+    int L = factor_levels(f), best = 0;
+    for (int l = 1; l < L; l++)
+        if (fabs(factor_value(f, (double)l / (L - 1), 1) - b) < fabs(factor_value(f, (double)best / (L - 1), 1) - b))
+            best = l;
+    return best;
+}
+
+double *sweep_points(const sweep_spec_t *s, size_t *n, char *err, size_t errlen) {
+    int k = s->k, *levels = malloc(sizeof(int) * (size_t)k), *base = malloc(sizeof(int) * (size_t)k);
+    double *u = NULL;
+    *n = 0;
+    if (!levels || !base) goto oom;
+    for (int j = 0; j < k; j++) levels[j] = factor_levels(&s->f[j]), base[j] = 0;
+    switch (s->design) {
+    case DESIGN_FACTORIAL: *n = design_factorial_count(k, levels); break;
+    case DESIGN_OAT: *n = design_oat_count(k, levels); break;
+    case DESIGN_LHS: *n = (size_t)s->samples; break;
+    case DESIGN_SOBOL: *n = design_saltelli_count(k, s->samples); break;
+    }
+    if (*n == 0 || *n > 100000000) {
+        snprintf(err, errlen, "the %s design gives %zu points: expected 1 to 100000000", design_names[s->design], *n);
+        free(levels), free(base);
+        return NULL;
+    }
+    u = malloc(sizeof(double) * *n * (size_t)k);
+    if (!u) goto oom;
+    if (s->design == DESIGN_FACTORIAL) design_factorial(k, levels, u);
+    else if (s->design == DESIGN_OAT) {
+        for (int j = 0; j < k; j++) base[j] = base_level(s, &s->f[j]);
+        design_oat(k, levels, base, u);
+    } else if (s->design == DESIGN_LHS) {
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!r) goto oom;
+        gsl_rng_set(r, (unsigned long)(s->seed ^ s->hash));
+        design_lhs(k, s->samples, r, u);
+        gsl_rng_free(r);
+    } else if (design_saltelli(k, s->samples, u) != 0) goto oom;
+    int levelled = s->design == DESIGN_FACTORIAL || s->design == DESIGN_OAT;
+    for (size_t i = 0; i < *n; i++)
+        for (int j = 0; j < k; j++) u[i * k + j] = factor_value(&s->f[j], u[i * k + j], levelled);
+    free(levels), free(base);
+    return u;
+oom:
+    free(levels), free(base), free(u);
+    snprintf(err, errlen, "out of memory for the sweep design");
+    return NULL;
+}
