@@ -27,12 +27,12 @@
 #include "models.h"
 
 double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int week) {
-    double xp = week - s->started, grown = week - (s->profiled > s->started ? s->profiled : s->started), match;
+    double xp = week - s->started, match;
     double gen = p->team_generalist_match[0], off = p->team_specialist_off[0];
     switch (s->profile) {
     case PROF_GENERALIST: match = gen; break;
     case PROF_SPECIALIST: match = domain == s->domain ? 1 : off; break;
-    default: match = domain == s->domain ? 1 : off + (gen - off) * -expm1(-grown / p->team_tshape_weeks[0]);
+    default: match = domain == s->domain ? 1 : off + (gen - off) * -expm1(-(week - s->profiled) / p->team_tshape_weeks[0]);
     }
     return match * (1 - p->work_new_penalty[0] * exp(-xp / p->work_ramp_weeks[0]));
 }
@@ -175,7 +175,7 @@ int workforce_week(world_t *w, team_t *t, int week) {
         default: /* a post added this week stays vacant at least until next week */
             if (s->started != week && rng_bern(t->rng, p_hire)) {
                 s->state = STAFF_WORKING;
-                s->started = week;
+                s->started = s->profiled = week;
                 hires++;
             }
         }

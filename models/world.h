@@ -101,7 +101,7 @@ typedef enum { STAFF_WORKING, STAFF_SICK, STAFF_VACANT } staff_state_t;
 typedef struct {
     double fte;
     int started; /* week the current holder started (negative for starting staff) */
-    int profiled; /* week the post took its current profile (T-shaped growth counts from it) */
+    int profiled; /* week the holder started in the post's current profile (T-shaped growth) */
     int until;   /* end of sick leave */
     uint32_t caseload;
     uint8_t profile, domain, state;

@@ -12,9 +12,12 @@
 
 #define MAX_INCLUDE_DEPTH 16
 
+static void set_label(scenario_t *s);
+
 void scenario_init(scenario_t *s) {
     memset(s, 0, sizeof *s);
     params_defaults(&s->params);
+    set_label(s);
 }
 
 void scenario_free(scenario_t *s) {
@@ -257,6 +260,13 @@ static int load_policy(scenario_t *s, const config_setting_t *pol, const char *f
             return -1;
         }
     }
+    /* Keep the entries in order of week, and of the file within a week (a stable sort). */
+    for (int i = 1; i < s->npolicy; i++)
+        for (int j = i; j > 0 && s->policy[j - 1].week > s->policy[j].week; j--) {
+            policy_set_t t = s->policy[j];
+            s->policy[j] = s->policy[j - 1];
+            s->policy[j - 1] = t;
+        }
     return 0;
 }
 
@@ -386,8 +396,23 @@ static int load_file(scenario_t *s, const char *path, int depth, char *err, size
     return rc;
 }
 
+/* The label: the title, or the file name without folder and .cfg. */
+static void set_label(scenario_t *s) {
+    if (s->title) snprintf(s->label, sizeof s->label, "%s", s->title);
+    else if (s->nfiles == 0) snprintf(s->label, sizeof s->label, "defaults");
+    else {
+        const char *f = s->files[s->nfiles - 1], *b = strrchr(f, '/');
+        b = b ? b + 1 : f;
+        size_t n = strlen(b);
+        if (n > 4 && strcmp(b + n - 4, ".cfg") == 0) n -= 4;
+        snprintf(s->label, sizeof s->label, "%.*s", (int)n, b);
+    }
+}
+
 int scenario_load(scenario_t *s, const char *path, char *err, size_t errlen) {
-    return load_file(s, path, 0, err, errlen);
+    int rc = load_file(s, path, 0, err, errlen);
+    set_label(s);
+    return rc;
 }
 
 static int parse_number(const char *str, double *v) {
@@ -518,19 +543,9 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
 
 void scenario_params_at(const scenario_t *s, int week, params_t *out) {
     *out = s->params;
-    /* Steps in order of week; within a week, in the order of the file. */
-    int done = -1;
-    for (;;) {
-        int next = INT_MAX;
-        for (int i = 0; i < s->npolicy; i++)
-            if (s->policy[i].week > done && s->policy[i].week < next) next = s->policy[i].week;
-        if (next > week) return;
-        for (int i = 0; i < s->npolicy; i++)
-            if (s->policy[i].week == next)
-                memcpy(params_values(out, s->policy[i].id), s->policy[i].v,
-                       sizeof(double) * (size_t)param_table[s->policy[i].id].n);
-        done = next;
-    }
+    for (int i = 0; i < s->npolicy && s->policy[i].week <= week; i++) /* sorted by week */
+        memcpy(params_values(out, s->policy[i].id), s->policy[i].v,
+               sizeof(double) * (size_t)param_table[s->policy[i].id].n);
 }
 
 int scenario_changes_at(const scenario_t *s, int week) {
@@ -551,26 +566,16 @@ static int write_open_groups(FILE *f, const char *name) {
 void scenario_write_policy(FILE *f, const scenario_t *s) {
     if (s->npolicy == 0) return;
     fputs("policy = (\n", f);
-    int done = -1, first = 1;
-    for (;;) {
-        int next = INT_MAX;
-        for (int i = 0; i < s->npolicy; i++)
-            if (s->policy[i].week > done && s->policy[i].week < next) next = s->policy[i].week;
-        if (next == INT_MAX) break;
-        fprintf(f, "%s  { week = %d;", first ? "" : ",\n", next);
-        for (int i = 0; i < s->npolicy; i++) {
-            if (s->policy[i].week != next) continue;
-            fputc(' ', f);
-            int depth = write_open_groups(f, param_table[s->policy[i].id].name);
-            params_write_values(f, s->policy[i].id, s->policy[i].v);
-            fputc(';', f);
-            for (int k = 0; k < depth; k++) fputs(" };", f);
-        }
-        fputs(" }", f);
-        first = 0;
-        done = next;
+    for (int i = 0; i < s->npolicy; i++) { /* sorted by week: one step per week */
+        const policy_set_t *e = &s->policy[i];
+        if (i == 0 || e->week != e[-1].week) fprintf(f, "%s  { week = %d;", i ? " },\n" : "", e->week);
+        fputc(' ', f);
+        int depth = write_open_groups(f, param_table[e->id].name);
+        params_write_values(f, e->id, e->v);
+        fputc(';', f);
+        for (int k = 0; k < depth; k++) fputs(" };", f);
     }
-    fputs("\n);\n", f);
+    fputs(" }\n);\n", f);
 }
 
 void scenario_write_cfg(FILE *f, const scenario_t *s) {
@@ -586,16 +591,4 @@ void scenario_write_cfg(FILE *f, const scenario_t *s) {
     scenario_write_policy(f, s);
 }
 
-const char *scenario_label(const scenario_t *s) {
-    scenario_t *m = (scenario_t *)s; /* the label is a cache */
-    if (s->title) snprintf(m->label, sizeof m->label, "%s", s->title);
-    else if (s->nfiles == 0) snprintf(m->label, sizeof m->label, "defaults");
-    else {
-        const char *f = s->files[s->nfiles - 1], *b = strrchr(f, '/');
-        b = b ? b + 1 : f;
-        size_t n = strlen(b);
-        if (n > 4 && strcmp(b + n - 4, ".cfg") == 0) n -= 4;
-        snprintf(m->label, sizeof m->label, "%.*s", (int)n, b);
-    }
-    return s->label;
-}
+const char *scenario_label(const scenario_t *s) { return s->label; }

@@ -66,7 +66,8 @@ int scenario_changes_at(const scenario_t *s, int week);
  * start parameters, title and policy, loadable again. */
 void scenario_write_policy(FILE *f, const scenario_t *s);
 void scenario_write_cfg(FILE *f, const scenario_t *s);
-/* A short label: the title, or the file name without folder and .cfg. Owned by s. */
+/* A short label: the title, or the name of the last file loaded without folder and .cfg
+ * ("defaults" before any). Owned by s. */
 const char *scenario_label(const scenario_t *s);
 
 #endif

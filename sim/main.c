@@ -323,13 +323,10 @@ static int parse_horizons(const char *list, int weeks, int *h, int *nh) {
     return 0;
 }
 
-/* Writes the table to path atomically (temporary file renamed into place). */
-static int write_table_file(const char *path, int force, const compare_table_t *t,
-                            table_format_t fmt, char *err, size_t errlen) {
-    if (!force && access(path, F_OK) == 0) {
-        snprintf(err, errlen, "%s: table file exists; use --force to overwrite it", path);
-        return -2;
-    }
+/* Writes the table to path atomically (temporary file renamed into place); whether it may
+ * replace an existing file is decided before the run. */
+static int write_table_file(const char *path, const compare_table_t *t, table_format_t fmt,
+                            char *err, size_t errlen) {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
@@ -465,10 +462,7 @@ static int cmd_compare(int argc, char **argv) {
         for (int i = 0; i < nsc && rc == 0; i++)
             rc = output_outcomes(out, i, &cc.v[(size_t)i * ro.replicates * nh * N_OUTCOMES], nh, horizons);
         compare_table_t t = {nsc, names, ro.replicates, nh, horizons, cc.v, notes};
-        if (rc == 0 && table) {
-            int trc = write_table_file(table, force, &t, fmt, err, sizeof err);
-            if (trc != 0) rc = -1;
-        }
+        if (rc == 0 && table) rc = write_table_file(table, &t, fmt, err, sizeof err);
         char cerr[ERR_LEN];
         if (output_close(out, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
             snprintf(err, sizeof err, "%s", cerr);

@@ -395,12 +395,9 @@ int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w
     double *buf = malloc(sizeof(double) * (size_t)weeks * (detail ? nn : 1) * WIDTH_SDS);
     if ((detail && !nb) || !mu || !buf) rc = -1;
     if (rc == 0) series_municipality(values, weeks, nn, mu);
-    for (int t = 0; t < weeks && rc == 0; t++) {
-        for (int i = 0; detail && i < nn; i++) {
-            double *v = &nb[((size_t)t * nn + i) * N_VALUES];
-            memcpy(v, &values[((size_t)t * nn + i) * N_VALUES], sizeof(double) * N_VALUES);
-            series_fill_ratios(v);
-        }
+    if (detail && rc == 0) { /* neighbourhood values with their ratios */
+        memcpy(nb, values, sizeof(double) * (size_t)weeks * nn * N_VALUES);
+        for (size_t tn = 0; tn < (size_t)weeks * nn; tn++) series_fill_ratios(&nb[tn * N_VALUES]);
     }
     /* Summary over the last 52 weeks (before the ratios are filled in). */
     for (int t = weeks > 52 ? weeks - 52 : 0; t < weeks && rc == 0; t++) {
