@@ -16,7 +16,12 @@
 #include "params.h"
 #include "series.h"
 #include "sim.h"
+#include "sweep_run.h"
 #include "version.h"
+
+#ifdef WIJKSIM_MPI
+#include <mpi.h>
+#endif
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -30,6 +35,9 @@ static const char *const usage_main =
     "  run SCENARIO.cfg     run a scenario and write an HDF5 file\n"
     "  compare A.cfg B.cfg ...  run scenarios with common random numbers and a shared\n"
     "                       burn-in, and print their outcomes side by side\n"
+    "  sweep SPEC.cfg       run every point of a parameter sweep (threads, MPI ranks or\n"
+    "                       job-array shards), resumably, into one HDF5 file\n"
+    "  merge PART.h5 ...    merge the shards of a sweep into one file\n"
     "  params               list every parameter with its default, range and unit\n"
     "  series               list every output series with its unit\n"
     "  help [COMMAND]       this text, or the options of a command\n"
@@ -78,6 +86,40 @@ static const char *const usage_compare =
     "  -f, --force           overwrite existing output and table files\n"
     "  -q, --quiet           print nothing but errors (and the table when --format is given\n"
     "                        without --table)\n";
+
+static const char *const usage_sweep =
+    "usage: wijksim sweep SPEC.cfg [-o FILE.h5] [--threads T] [--shard I/N] [--detail] [--force]\n"
+    "                     [--quiet]\n"
+    "       mpirun -np N wijksim sweep SPEC.cfg -o FILE.h5\n"
+    "\n"
+    "Runs every point of the sweep file SPEC.cfg (base scenario, factors, design, replicates:\n"
+    "scenarios/sweeps/README.md) for every replicate, and writes one HDF5 file: a run table\n"
+    "(point, replicate, seed, the varied parameters, the outcomes per horizon) and the weekly\n"
+    "municipality series of every run (docs/output.md, Sweeps). Replicate r of every point\n"
+    "uses the same random streams, and every point branches from its replicate's burn-in.\n"
+    "Finished runs are kept in FILE.h5.journal: a sweep stopped in any way resumes, with the\n"
+    "same command, from the runs that finished; a changed spec is refused.\n"
+    "\n"
+    "  -o, --output FILE     the sweep file (default: SPEC name + .h5 in the current folder)\n"
+    "  -t, --threads T       runs side by side on this machine (default: all cores)\n"
+    "      --shard I/N       run only the I-th of N parts (0 <= I < N), for job arrays; merge\n"
+    "                        the parts with wijksim merge\n"
+    "      --detail          also write per-neighbourhood series\n"
+    "  -f, --force           overwrite an existing output file\n"
+    "  -q, --quiet           print nothing but errors\n"
+    "\n"
+    "Under mpirun (a build with MPI: make MPI=1, the default when mpicc is installed) rank 0\n"
+    "hands out runs and writes the file, every rank runs one run at a time (rank 0 too).\n";
+
+static const char *const usage_merge =
+    "usage: wijksim merge PART.h5 ... -o FILE.h5 [--force] [--quiet]\n"
+    "\n"
+    "Merges sweep files of one spec (the shards of wijksim sweep --shard) into one sweep file\n"
+    "holding every run once, in run order, as a single sweep would have written it. Parts of\n"
+    "another spec, and runs missing from every part, are refused.\n"
+    "  -o, --output FILE     the merged file (required)\n"
+    "  -f, --force           overwrite an existing output file\n"
+    "  -q, --quiet           print nothing but errors\n";
 
 static const char *const usage_params =
     "usage: wijksim params [SCENARIO.cfg] [--set name=value]... [--markdown | --cfg]\n"
@@ -308,9 +350,7 @@ static int compare_sink(void *ctx, int s, int rep, const world_t *w, const doubl
 static int parse_horizons(const char *list, int weeks, int *h, int *nh) {
     *nh = 0;
     if (!list) {
-        for (int y = 5; y <= 10; y += 5)
-            if (52 * y <= weeks) h[(*nh)++] = y;
-        if (*nh == 0) h[(*nh)++] = weeks / 52 > 0 ? weeks / 52 : 1;
+        *nh = outcomes_default_horizons(weeks, h);
         return 52 * h[0] <= weeks ? 0 : -1;
     }
     char buf[256];
@@ -481,6 +521,118 @@ static int cmd_compare(int argc, char **argv) {
     return rc == 0 ? 0 : status;
 }
 
+static int cmd_sweep(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"output", required_argument, 0, 'o'}, {"threads", required_argument, 0, 't'},
+        {"shard", required_argument, 0, 'P'},  {"detail", no_argument, 0, 'd'},
+        {"force", no_argument, 0, 'f'},        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    sweep_cli_t c = {.nshards = 1, .mpi_size = 1};
+    run_opts_t ro = {0};
+    int ch;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "o:t:fqh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': c.out_path = optarg; break;
+        case 't': {
+            int st = run_option("sweep", ch, optarg, &ro);
+            if (st) return st;
+            c.threads = ro.threads;
+            break;
+        }
+        case 'P': {
+            long i, n;
+            char *slash = strchr(optarg, '/'), buf[64];
+            snprintf(buf, sizeof buf, "%.*s", slash ? (int)(slash - optarg) : 0, optarg);
+            if (!slash || parse_long(slash + 1, 1, 1000000, &n) != 0 || parse_long(buf, 0, n - 1, &i) != 0)
+                return usage_error("sweep", "--shard: expected I/N with 0 <= I < N (e.g. 3/10), got '%s'", optarg);
+            c.shard = (int)i, c.nshards = (int)n;
+            break;
+        }
+        case 'd': c.detail = 1; break;
+        case 'f': c.force = 1; break;
+        case 'q': c.quiet = 1; break;
+        case 'h': fputs(usage_sweep, stdout); return 0;
+        default: return usage_error("sweep", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error("sweep", "%s", optind >= argc ? "expected one SPEC.cfg" : "expected exactly one SPEC.cfg");
+    c.spec_path = argv[optind];
+    char *defout = c.out_path ? NULL : default_output(c.spec_path);
+    if (!c.out_path && !defout) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
+    if (!c.out_path) c.out_path = defout;
+    int status;
+#ifdef WIJKSIM_MPI
+    if (sweep_launched_by_mpi()) {
+        int provided;
+        MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+        MPI_Comm_rank(MPI_COMM_WORLD, &c.mpi_rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &c.mpi_size);
+        if (c.mpi_size > 1 && (provided < MPI_THREAD_FUNNELED || c.nshards > 1 || c.threads > 0)) {
+            if (c.mpi_rank == 0)
+                fprintf(stderr, "wijksim sweep: %s\n",
+                        provided < MPI_THREAD_FUNNELED ? "this MPI library does not support threads (MPI_THREAD_FUNNELED)"
+                        : c.nshards > 1 ? "--shard is for separate processes (job arrays), not for mpirun: use one or the other"
+                                        : "--threads: under mpirun every rank runs one run at a time; start one rank per core instead");
+            MPI_Finalize();
+            free(defout);
+            return EXIT_USAGE;
+        }
+    }
+#else
+    if (sweep_launched_by_mpi()) {
+        fputs("wijksim sweep: started by an MPI launcher, but this wijksim was built without MPI "
+              "(build with `make MPI=1`, which needs mpicc from openmpi-bin and libopenmpi-dev)\n",
+              stderr);
+        free(defout);
+        return EXIT_USAGE;
+    }
+#endif
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    status = sweep_command(&c);
+#ifdef WIJKSIM_MPI
+    if (sweep_launched_by_mpi()) MPI_Finalize();
+#endif
+    free(defout);
+    return status;
+}
+
+static int cmd_merge(int argc, char **argv) {
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                         {"force", no_argument, 0, 'f'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *out = NULL;
+    int force = 0, quiet = 0, ch;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "o:fqh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': out = optarg; break;
+        case 'f': force = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage_merge, stdout); return 0;
+        default: return usage_error("merge", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!out) return usage_error("merge", "%s", "expected -o FILE.h5, the merged file");
+    if (optind >= argc) return usage_error("merge", "%s", "expected one or more PART.h5 files");
+    char err[ERR_LEN];
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    int rc = output_merge_sweeps((const char *const *)&argv[optind], argc - optind, out, force, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "wijksim: %s\n", err);
+        return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    if (!quiet) printf("Merged %d file%s: %s\n", argc - optind, argc - optind > 1 ? "s" : "", out);
+    return 0;
+}
+
 static int cmd_params(int argc, char **argv) {
     int markdown = 0, cfg = 0;
     const char *path = NULL;
@@ -549,6 +701,8 @@ int main(int argc, char **argv) {
         const char *what = argc > 2 ? argv[2] : "";
         fputs(strcmp(what, "run") == 0      ? usage_run
               : strcmp(what, "compare") == 0 ? usage_compare
+              : strcmp(what, "sweep") == 0 ? usage_sweep
+              : strcmp(what, "merge") == 0 ? usage_merge
               : strcmp(what, "params") == 0 ? usage_params
               : strcmp(what, "series") == 0 ? usage_series
                                             : usage_main,
@@ -557,6 +711,8 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "params") == 0) return cmd_params(argc - 1, argv + 1);
     if (strcmp(cmd, "series") == 0) return cmd_series(argc - 1, argv + 1);
     return usage_error(NULL, "unknown command '%s'", cmd);

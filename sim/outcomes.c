@@ -328,3 +328,11 @@ int compare_table_write(FILE *f, const compare_table_t *t, table_format_t fmt) {
     free(buf);
     return fflush(f) != 0 || ferror(f) ? -1 : 0;
 }
+
+int outcomes_default_horizons(int weeks, int *h) {
+    int nh = 0;
+    for (int y = 5; y <= 10; y += 5)
+        if (52 * y <= weeks) h[nh++] = y;
+    if (nh == 0) h[nh++] = weeks / 52 > 0 ? weeks / 52 : 1;
+    return nh;
+}

@@ -37,6 +37,9 @@ extern const outcome_info_t outcome_table[N_OUTCOMES];
  * out[N_OUTCOMES] for horizon year h (1-based), multiplied by each outcome's scale; NaN for
  * every outcome when h < 1 or weeks < 52 h, and for a ratio whose denominator sums to 0. */
 void outcomes_compute(const double *mun, int weeks, int h, double out[N_OUTCOMES]);
+/* The default horizon years of a run of `weeks` output weeks: 5 and 10 where the run reaches
+ * them, else its last whole year (or 1); h holds at least 2. Returns their number. */
+int outcomes_default_horizons(int weeks, int *h);
 /* The section "## Outcomes" of docs/output.md. */
 void outcomes_write_markdown(FILE *f);
 

@@ -31,6 +31,11 @@ struct output {
     int ng, replicates;
     char *err;
     size_t errlen;
+    /* A sweep: its spec and the run table, kept until output_end_sweep. */
+    const sweep_spec_t *spec;
+    const double *points;
+    unsigned char *rows;
+    size_t nrows, rowbytes;
 };
 
 /* For cleanup from a signal handler: one output per process. */
@@ -133,12 +138,10 @@ static void joined(char *buf, size_t len, const char *const *names, int n) {
     }
 }
 
-static const char *dims_text(series_shape_t sh, int per_nbh) {
-    static const char *const t[2][3] = {
-        {"replicate,week", "replicate,week,domain", "replicate,week,domain,severity"},
-        {"replicate,week,neighbourhood", "replicate,week,neighbourhood,domain",
-         "replicate,week,neighbourhood,domain,severity"}};
-    return t[per_nbh][sh];
+/* "replicate,week,neighbourhood,domain": the dimensions of a series dataset. */
+static void dims_text(char *buf, size_t len, const char *first, series_shape_t sh, int per_nbh) {
+    snprintf(buf, len, "%s,week%s%s%s", first, per_nbh ? ",neighbourhood" : "",
+             sh != S1 ? ",domain" : "", sh == SDS ? ",severity" : "");
 }
 
 /* The policy as a table: one row per value set (week, parameter, element, value). */
@@ -220,8 +223,10 @@ static int write_scenario(hid_t loc, const scenario_t *s) {
     return rc ? -1 : 0;
 }
 
-/* The series datasets of a run group at loc (neighbourhood series only with detail). */
-static int begin_group(run_group_t *g, hid_t loc, const params_t *p, int replicates, int detail) {
+/* The series datasets of a run group at loc (neighbourhood series only with detail), with
+ * `rows` rows of the first dimension, named `first` (replicates, or a sweep's runs). */
+static int begin_group(run_group_t *g, hid_t loc, const params_t *p, int rows, const char *first,
+                       int detail) {
     g->loc = loc;
     g->weeks = (int)p->sim_weeks[0];
     g->nnbh = (int)p->world_neighbourhoods[0];
@@ -233,8 +238,8 @@ static int begin_group(run_group_t *g, hid_t loc, const params_t *p, int replica
         const series_info_t *si = &series_table[i];
         int extra = si->shape == S1 ? 0 : si->shape == SD ? 1 : 2;
         hsize_t ext[2] = {N_DOMAINS, N_SEVERITIES};
-        hsize_t dm[4] = {(hsize_t)replicates, (hsize_t)g->weeks}, cm[4] = {1, (hsize_t)g->weeks};
-        hsize_t dn[5] = {(hsize_t)replicates, (hsize_t)g->weeks, (hsize_t)g->nnbh};
+        hsize_t dm[4] = {(hsize_t)rows, (hsize_t)g->weeks}, cm[4] = {1, (hsize_t)g->weeks};
+        hsize_t dn[5] = {(hsize_t)rows, (hsize_t)g->weeks, (hsize_t)g->nnbh};
         hsize_t cn[5] = {1, (hsize_t)(g->weeks < 104 ? g->weeks : 104),
                          (hsize_t)(g->nnbh < 64 ? g->nnbh : 64)};
         for (int k = 0; k < extra; k++) dm[2 + k] = cm[2 + k] = dn[3 + k] = cn[3 + k] = ext[k];
@@ -246,10 +251,12 @@ static int begin_group(run_group_t *g, hid_t loc, const params_t *p, int replica
         }
         for (int k = 0; k < 1 + detail; k++) {
             hid_t l = k ? gn : gm;
+            char dims[96];
+            dims_text(dims, sizeof dims, first, si->shape, k);
             rc |= attr_str(l, si->name, "unit", si->unit);
             rc |= attr_str(l, si->name, "description", si->description);
             rc |= attr_str(l, si->name, "kind", series_kind_names[si->kind]);
-            rc |= attr_str(l, si->name, "dims", dims_text(si->shape, k));
+            rc |= attr_str(l, si->name, "dims", dims);
         }
     }
     if (gm >= 0) H5Gclose(gm);
@@ -296,7 +303,7 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
     int rc = write_root(o, "run", &s->params, ro);
     rc |= H5LTset_attribute_int(o->file, "/", "neighbourhoods", &nnbh, 1) < 0;
     rc |= write_scenario(o->file, s);
-    rc |= begin_group(&o->g[0], o->file, &s->params, ro->replicates, 1);
+    rc |= begin_group(&o->g[0], o->file, &s->params, ro->replicates, "replicate", 1);
     if (rc) snprintf(err, errlen, "%s: could not write the HDF5 header", o->tmp);
     return rc ? -1 : 0;
 }
@@ -339,7 +346,7 @@ int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n,
         rc |= H5LTset_attribute_int(g, ".", "shares_history_with", &plan[i].root, 1) < 0;
         rc |= H5LTset_attribute_int(g, ".", "branch_week", &plan[i].branch, 1) < 0;
         rc |= attr_str(g, ".", "own_burn_in_because", plan[i].differs ? plan[i].differs : "");
-        rc |= begin_group(&o->g[i], g, &sc[i]->params, ro->replicates, detail);
+        rc |= begin_group(&o->g[i], g, &sc[i]->params, ro->replicates, "replicate", detail);
     }
     rc |= attr_str(o->file, "/", "scenario_groups", names);
     if (top >= 0) H5Gclose(top);
@@ -382,21 +389,18 @@ static int write_neighbourhoods(hid_t loc, const world_t *w) {
     return rc;
 }
 
-int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w,
-                              const double *values, int weeks) {
-    output_t *o = ctx;
-    run_group_t *g = &o->g[scenario];
-    int nn = g->nnbh, rc = 0;
-    if (rep == 0) rc |= write_neighbourhoods(g->loc, w);
-    /* Neighbourhood values with ratios filled in, and their municipality sums. */
-    int detail = g->nbh[0] >= 0;
+/* Writes row `row` of a run group's series: mu_raw, the municipality sums [week][N_VALUES]
+ * without ratios, and nb_raw, the neighbourhood values [week][neighbourhood][N_VALUES]
+ * (ignored without neighbourhood detail). */
+static int write_values(run_group_t *g, int row, const double *mu_raw, const double *nb_raw, int weeks) {
+    int nn = g->nnbh, rc = 0, detail = g->nbh[0] >= 0;
     double *nb = detail ? malloc(sizeof(double) * (size_t)weeks * nn * N_VALUES) : NULL;
     double *mu = malloc((size_t)weeks * N_VALUES * sizeof(double));
     double *buf = malloc(sizeof(double) * (size_t)weeks * (detail ? nn : 1) * WIDTH_SDS);
     if ((detail && !nb) || !mu || !buf) rc = -1;
-    if (rc == 0) series_municipality(values, weeks, nn, mu);
+    if (rc == 0) memcpy(mu, mu_raw, (size_t)weeks * N_VALUES * sizeof(double));
     if (detail && rc == 0) { /* neighbourhood values with their ratios */
-        memcpy(nb, values, sizeof(double) * (size_t)weeks * nn * N_VALUES);
+        memcpy(nb, nb_raw, sizeof(double) * (size_t)weeks * nn * N_VALUES);
         for (size_t tn = 0; tn < (size_t)weeks * nn; tn++) series_fill_ratios(&nb[tn * N_VALUES]);
     }
     /* Summary over the last 52 weeks (before the ratios are filled in). */
@@ -408,8 +412,8 @@ int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w
     for (int i = 0; i < N_SERIES && rc == 0; i++) {
         const series_info_t *si = &series_table[i];
         int extra = si->shape == S1 ? 0 : si->shape == SD ? 1 : 2;
-        hsize_t sm[4] = {(hsize_t)rep, 0, 0, 0}, cm[4] = {1, (hsize_t)weeks, N_DOMAINS, N_SEVERITIES};
-        hsize_t sn[5] = {(hsize_t)rep, 0, 0, 0, 0};
+        hsize_t sm[4] = {(hsize_t)row, 0, 0, 0}, cm[4] = {1, (hsize_t)weeks, N_DOMAINS, N_SEVERITIES};
+        hsize_t sn[5] = {(hsize_t)row, 0, 0, 0, 0};
         hsize_t cn[5] = {1, (hsize_t)weeks, (hsize_t)nn, N_DOMAINS, N_SEVERITIES};
         for (int t = 0; t < weeks; t++)
             memcpy(&buf[(size_t)t * si->width], &mu[(size_t)t * N_VALUES + si->offset],
@@ -421,6 +425,20 @@ int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w
         rc |= write_slab(g->nbh[i], 3 + extra, sn, cn, buf);
     }
     free(nb), free(mu), free(buf);
+    return rc;
+}
+
+int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w,
+                              const double *values, int weeks) {
+    output_t *o = ctx;
+    run_group_t *g = &o->g[scenario];
+    int rc = 0;
+    if (rep == 0) rc |= write_neighbourhoods(g->loc, w);
+    double *mu = malloc((size_t)weeks * N_VALUES * sizeof(double));
+    if (!mu) rc = -1;
+    if (rc == 0) series_municipality(values, weeks, g->nnbh, mu);
+    if (rc == 0) rc = write_values(g, rep, mu, values, weeks);
+    free(mu);
     if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write replicate %d", o->tmp, rep);
     return rc ? -1 : 0;
 }
@@ -490,4 +508,413 @@ int output_close(output_t *o, int commit, char *err, size_t errlen) {
     tmp_path_for_signal[0] = '\0';
     free(o->path), free(o->tmp), free(o);
     return rc;
+}
+
+/* ---- Sweeps ---------------------------------------------------------------------------- */
+
+/* A run-table row: run, point, replicate (int64), seed (uint64), then float64 columns. */
+#define SWEEP_ID_COLUMNS 4
+
+static size_t sweep_columns(const sweep_spec_t *s) {
+    return SWEEP_ID_COLUMNS + (size_t)s->k + (size_t)s->nh * N_OUTCOMES;
+}
+
+/* The name of float64 column c (c >= SWEEP_ID_COLUMNS), its unit and description. */
+static void sweep_column(const sweep_spec_t *s, size_t c, char *name, size_t len, const char **unit,
+                         const char **desc) {
+    size_t j = c - SWEEP_ID_COLUMNS;
+    if (j < (size_t)s->k) {
+        snprintf(name, len, "%s", s->f[j].label);
+        *unit = param_table[s->f[j].id].unit;
+        *desc = param_table[s->f[j].id].description;
+        return;
+    }
+    j -= (size_t)s->k;
+    const outcome_info_t *oi = &outcome_table[j % N_OUTCOMES];
+    snprintf(name, len, "%s_y%d", oi->name, s->horizons[j / N_OUTCOMES]);
+    *unit = oi->unit;
+    *desc = oi->description;
+}
+
+static const char *const sweep_id_names[SWEEP_ID_COLUMNS] = {"run", "point", "replicate", "seed"};
+static const char *const sweep_id_desc[SWEEP_ID_COLUMNS] = {
+    "Run index: point x replicates + replicate.",
+    "Design point (row of /points).",
+    "Replicate: the run's random streams are (seed, replicate), the same at every point "
+    "(common random numbers).",
+    "Base seed of the sweep."};
+
+/* The compound type of a run-table row. */
+static hid_t sweep_row_type(const sweep_spec_t *s) {
+    size_t nc = sweep_columns(s);
+    hid_t t = H5Tcreate(H5T_COMPOUND, nc * 8);
+    for (size_t c = 0; c < nc; c++) {
+        char name[160];
+        const char *u, *d;
+        if (c < SWEEP_ID_COLUMNS) snprintf(name, sizeof name, "%s", sweep_id_names[c]);
+        else sweep_column(s, c, name, sizeof name, &u, &d);
+        hid_t ct = c == 3 ? H5T_STD_U64LE : c < 3 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+        H5Tinsert(t, name, c * 8, ct);
+    }
+    return t;
+}
+
+/* /columns: name, kind, unit and description of every column of /runs. */
+static int write_sweep_columns(hid_t file, const sweep_spec_t *s) {
+    typedef struct {
+        char name[96], kind[16], unit[64], description[320];
+    } col_t;
+    size_t nc = sweep_columns(s);
+    col_t *cols = calloc(nc, sizeof *cols);
+    if (!cols) return -1;
+    for (size_t c = 0; c < nc; c++) {
+        const char *u = "", *d = sweep_id_desc[c < SWEEP_ID_COLUMNS ? c : 0];
+        if (c < SWEEP_ID_COLUMNS) snprintf(cols[c].name, sizeof cols[c].name, "%s", sweep_id_names[c]);
+        else sweep_column(s, c, cols[c].name, sizeof cols[c].name, &u, &d);
+        snprintf(cols[c].kind, sizeof cols[c].kind, "%s",
+                 c < SWEEP_ID_COLUMNS ? "id" : c < SWEEP_ID_COLUMNS + (size_t)s->k ? "factor" : "outcome");
+        snprintf(cols[c].unit, sizeof cols[c].unit, "%s", u);
+        snprintf(cols[c].description, sizeof cols[c].description, "%s", d);
+    }
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(col_t)), str[4];
+    size_t sizes[4] = {96, 16, 64, 320}, offs[4] = {HOFFSET(col_t, name), HOFFSET(col_t, kind),
+                                                     HOFFSET(col_t, unit), HOFFSET(col_t, description)};
+    const char *names[4] = {"name", "kind", "unit", "description"};
+    for (int i = 0; i < 4; i++) {
+        str[i] = H5Tcopy(H5T_C_S1);
+        H5Tset_size(str[i], sizes[i]);
+        H5Tinsert(t, names[i], offs[i], str[i]);
+    }
+    hsize_t dims[1] = {nc};
+    hid_t space = H5Screate_simple(1, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
+    hid_t d = H5Dcreate2(file, "columns", t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    int rc = d < 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, cols) < 0;
+    if (d >= 0) H5Dclose(d);
+    for (int i = 0; i < 4; i++) H5Tclose(str[i]);
+    H5Tclose(t), H5Sclose(space), H5Pclose(dcpl);
+    free(cols);
+    if (rc == 0)
+        rc |= attr_str(file, "columns", "description",
+                       "The columns of /runs: kind id, factor (a varied parameter) or outcome "
+                       "(NAME_yH: outcome NAME at horizon year H, docs/output.md, Outcomes).");
+    return rc ? -1 : 0;
+}
+
+int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t errlen) {
+    const sweep_spec_t *s = sf->spec;
+    run_opts_t ro = {.seed = s->seed, .replicates = s->replicates};
+    if (alloc_groups(o, 1, &ro, err, errlen) != 0) return -1;
+    o->spec = s;
+    o->points = sf->points;
+    o->nrows = sf->rows;
+    o->rowbytes = sweep_columns(s) * 8;
+    o->rows = calloc(sf->rows ? sf->rows : 1, o->rowbytes);
+    if (!o->rows) return snprintf(err, errlen, "out of memory for the run table"), -1;
+    const params_t *p = &s->base.params;
+    int rc = write_root(o, "sweep", p, &ro);
+    char hash[32], shard[32] = "", labels[4096];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->hash);
+    if (sf->nshards > 1) snprintf(shard, sizeof shard, "%d/%d", sf->shard, sf->nshards);
+    const char **lab = malloc(sizeof *lab * (size_t)s->k);
+    if (!lab) return snprintf(err, errlen, "out of memory"), -1;
+    for (int j = 0; j < s->k; j++) lab[j] = s->f[j].label;
+    joined(labels, sizeof labels, lab, s->k);
+    free(lab);
+    rc |= attr_str(o->file, "/", "spec", s->text);
+    rc |= attr_str(o->file, "/", "spec_file", sf->spec_path);
+    rc |= attr_str(o->file, "/", "spec_hash", hash);
+    rc |= attr_str(o->file, "/", "design", design_names[s->design]);
+    rc |= attr_str(o->file, "/", "factors", labels);
+    rc |= attr_str(o->file, "/", "shard", shard);
+    long long counts[3] = {(long long)sf->npoints, (long long)sf->npoints * s->replicates, (long long)sf->rows};
+    rc |= H5LTset_attribute_long_long(o->file, "/", "points", &counts[0], 1) < 0;
+    rc |= H5LTset_attribute_long_long(o->file, "/", "runs", &counts[1], 1) < 0;
+    rc |= H5LTset_attribute_long_long(o->file, "/", "runs_in_file", &counts[2], 1) < 0;
+    rc |= H5LTset_attribute_int(o->file, "/", "horizon_years", s->horizons, (size_t)s->nh) < 0;
+    int nnbh = (int)p->world_neighbourhoods[0];
+    rc |= H5LTset_attribute_int(o->file, "/", "neighbourhoods", &nnbh, 1) < 0;
+    hid_t gb = group(o->file, "base");
+    rc |= gb < 0 || write_scenario(gb, &s->base);
+    if (gb >= 0) H5Gclose(gb);
+    hsize_t pd[2] = {(hsize_t)sf->npoints, (hsize_t)s->k};
+    hid_t space = H5Screate_simple(2, pd, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
+    hid_t d = H5Dcreate2(o->file, "points", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    rc |= d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sf->points) < 0;
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(space), H5Pclose(dcpl);
+    rc |= attr_str(o->file, "points", "factors", labels);
+    rc |= attr_str(o->file, "points", "description",
+                   "The design: factor values (columns, named by the attribute factors) of every "
+                   "point; every point runs every replicate.");
+    rc |= write_sweep_columns(o->file, s);
+    rc |= begin_group(&o->g[0], o->file, p, (int)sf->rows, "run", sf->detail);
+    if (rc) snprintf(err, errlen, "%s: could not write the HDF5 header", o->tmp);
+    return rc ? -1 : 0;
+}
+
+int output_sweep_run(output_t *o, size_t row, int point, int replicate, const double *mu_raw,
+                     const double *nb_raw) {
+    const sweep_spec_t *s = o->spec;
+    run_group_t *g = &o->g[0];
+    unsigned char *r = &o->rows[row * o->rowbytes];
+    int64_t id[3] = {(int64_t)point * s->replicates + replicate, point, replicate};
+    uint64_t seed = s->seed;
+    memcpy(r, id, sizeof id);
+    memcpy(r + 24, &seed, 8);
+    double *x = (double *)(void *)(r + 32);
+    memcpy(x, &o->points[(size_t)point * s->k], sizeof(double) * (size_t)s->k);
+    int rc = 0;
+    for (int h = 0; h < s->nh; h++) outcomes_compute(mu_raw, g->weeks, s->horizons[h], &x[s->k + h * N_OUTCOMES]);
+    if (rc == 0) rc = write_values(g, (int)row, mu_raw, nb_raw, g->weeks);
+    if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write run %lld", o->tmp, (long long)id[0]);
+    return rc ? -1 : 0;
+}
+
+/* The run table, rows of rowbytes in the file's layout. */
+static int write_run_table(hid_t file, hid_t type, const void *rows, size_t n) {
+    hsize_t dims[1] = {n}, chunk[1] = {n < 1024 ? (n ? n : 1) : 1024};
+    hid_t space = H5Screate_simple(1, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
+    H5Pset_chunk(dcpl, 1, chunk);
+    H5Pset_deflate(dcpl, 4);
+    hid_t d = H5Dcreate2(file, "runs", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    int rc = d < 0 || (n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0);
+    if (d >= 0) H5Dclose(d);
+    H5Sclose(space), H5Pclose(dcpl);
+    if (rc == 0)
+        rc |= attr_str(file, "runs", "description",
+                       "One row per run: its identity, the values of the varied parameters and its "
+                       "outcomes per horizon year; /columns gives every column's unit. "
+                       "pandas.DataFrame(h5py.File(f)['runs'][:]) loads it.");
+    return rc ? -1 : 0;
+}
+
+int output_end_sweep(output_t *o) {
+    hid_t t = sweep_row_type(o->spec);
+    int rc = write_run_table(o->file, t, o->rows, o->nrows);
+    H5Tclose(t);
+    free(o->rows);
+    o->rows = NULL;
+    if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write the run table", o->tmp);
+    return rc;
+}
+
+/* ---- Merging sweep files ---------------------------------------------------------------- */
+
+static herr_t copy_attr(hid_t loc, const char *name, const H5A_info_t *info, void *dst) {
+    (void)info;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = H5Aget_type(a), sp = H5Aget_space(a);
+    hssize_t n = H5Sget_simple_extent_npoints(sp);
+    void *buf = malloc(H5Tget_size(t) * (size_t)(n > 0 ? n : 1));
+    herr_t rc = -1;
+    if (buf && H5Aread(a, t, buf) >= 0) {
+        hid_t b = H5Acreate2(*(hid_t *)dst, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        rc = b < 0 ? -1 : H5Awrite(b, t, buf);
+        if (b >= 0) H5Aclose(b);
+    }
+    free(buf);
+    H5Sclose(sp), H5Tclose(t), H5Aclose(a);
+    return rc < 0 ? -1 : 0;
+}
+
+static int copy_attrs(hid_t from, hid_t to) {
+    return H5Aiterate2(from, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_attr, &to) < 0 ? -1 : 0;
+}
+
+static char *read_attr_text(hid_t loc, const char *name) {
+    hsize_t dims;
+    H5T_class_t cls;
+    size_t size;
+    if (H5Aexists(loc, name) <= 0 || H5LTget_attribute_info(loc, "/", name, &dims, &cls, &size) < 0) return NULL;
+    char *buf = calloc(1, size + 1);
+    if (buf && H5LTget_attribute_string(loc, "/", name, buf) < 0) free(buf), buf = NULL;
+    return buf;
+}
+
+typedef struct {
+    hid_t file, runs, type;
+    size_t n;
+    unsigned char *rows;
+} part_t;
+
+/* Copies the datasets of group `name` (series of every run) from the parts into out, row
+ * `run` from the part and row src[run]. */
+static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t total,
+                        const int *src_part, const size_t *src_row) {
+    hid_t g0 = H5Gopen2(pt[0].file, name, H5P_DEFAULT);
+    if (g0 < 0) return 0; /* no such group: nothing to merge */
+    hid_t go = group(out, name);
+    H5G_info_t info;
+    int rc = go < 0 || H5Gget_info(g0, &info) < 0;
+    hid_t *src = calloc((size_t)np, sizeof *src);
+    if (!src) rc = -1;
+    for (hsize_t i = 0; i < info.nlinks && rc == 0; i++) {
+        char ds[256];
+        H5Lget_name_by_idx(g0, ".", H5_INDEX_NAME, H5_ITER_INC, i, ds, sizeof ds, H5P_DEFAULT);
+        for (int p = 0; p < np; p++) {
+            hid_t gp = H5Gopen2(pt[p].file, name, H5P_DEFAULT);
+            src[p] = gp < 0 ? -1 : H5Dopen2(gp, ds, H5P_DEFAULT);
+            if (gp >= 0) H5Gclose(gp);
+            if (src[p] < 0) rc = -1;
+        }
+        if (rc) break;
+        hid_t sp = H5Dget_space(src[0]), dcpl = H5Dget_create_plist(src[0]);
+        hsize_t dims[8], count[8], start[8] = {0};
+        int rank = H5Sget_simple_extent_dims(sp, dims, NULL);
+        H5Sclose(sp);
+        size_t row = 1;
+        for (int r = 1; r < rank; r++) row *= dims[r];
+        dims[0] = total;
+        memcpy(count, dims, sizeof dims);
+        count[0] = 1;
+        hid_t space = H5Screate_simple(rank, dims, NULL);
+        hid_t d = H5Dcreate2(go, ds, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        H5Pclose(dcpl);
+        double *buf = malloc(sizeof(double) * row);
+        hid_t ms = H5Screate_simple(rank, count, NULL);
+        rc = d < 0 || !buf || copy_attrs(src[0], d) != 0;
+        for (size_t j = 0; j < total && rc == 0; j++) {
+            hid_t fs = H5Dget_space(src[src_part[j]]);
+            start[0] = src_row[j];
+            rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+                 H5Dread(src[src_part[j]], H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf) < 0;
+            H5Sclose(fs);
+            start[0] = j;
+            if (rc == 0) rc = write_slab(d, rank, start, count, buf);
+        }
+        H5Sclose(ms), H5Sclose(space);
+        free(buf);
+        if (d >= 0) H5Dclose(d);
+        for (int p = 0; p < np; p++)
+            if (src[p] >= 0) H5Dclose(src[p]);
+    }
+    free(src);
+    if (go >= 0) H5Gclose(go);
+    H5Gclose(g0);
+    return rc ? -1 : 0;
+}
+
+int output_merge_sweeps(const char *const *parts, int n, const char *path, int force, char *err,
+                        size_t errlen) {
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    part_t *pt = calloc((size_t)n, sizeof *pt);
+    int *src_part = NULL;
+    size_t *src_row = NULL, total = 0;
+    int rc = pt ? 0 : -1, status = -1;
+    char *hash0 = NULL;
+    long long runs0 = 0, reps0 = 0;
+    for (int i = 0; i < n; i++) pt[i].file = pt[i].runs = pt[i].type = -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        pt[i].file = H5Fopen(parts[i], H5F_ACC_RDONLY, H5P_DEFAULT);
+        char *kind = pt[i].file < 0 ? NULL : read_attr_text(pt[i].file, "kind");
+        char *hash = kind ? read_attr_text(pt[i].file, "spec_hash") : NULL;
+        long long runs = 0;
+        int reps = 0;
+        if (!kind || strcmp(kind, "sweep") != 0 || !hash ||
+            H5LTget_attribute_long_long(pt[i].file, "/", "runs", &runs) < 0 ||
+            H5LTget_attribute_int(pt[i].file, "/", "replicates", &reps) < 0) {
+            snprintf(err, errlen, "%s: not a wijksim sweep file (expected one written by wijksim sweep)", parts[i]);
+            rc = -1, status = -2;
+        } else if (i == 0) {
+            hash0 = hash, hash = NULL, runs0 = runs, reps0 = reps;
+        } else if (strcmp(hash, hash0) != 0 || runs != runs0) {
+            snprintf(err, errlen,
+                     "%s: a sweep of another specification (spec hash %s, not %s as %s): only parts of "
+                     "one sweep can be merged",
+                     parts[i], hash, hash0, parts[0]);
+            rc = -1, status = -2;
+        }
+        free(kind), free(hash);
+        if (rc) break;
+        pt[i].runs = H5Dopen2(pt[i].file, "runs", H5P_DEFAULT);
+        hid_t ft = pt[i].runs < 0 ? -1 : H5Dget_type(pt[i].runs);
+        pt[i].type = ft < 0 ? -1 : H5Tget_native_type(ft, H5T_DIR_ASCEND);
+        if (ft >= 0) H5Tclose(ft);
+        hid_t sp = pt[i].runs < 0 ? -1 : H5Dget_space(pt[i].runs);
+        hsize_t nr = 0;
+        if (sp >= 0) H5Sget_simple_extent_dims(sp, &nr, NULL), H5Sclose(sp);
+        pt[i].n = nr;
+        pt[i].rows = pt[i].type < 0 ? NULL : malloc(H5Tget_size(pt[i].type) * (nr ? nr : 1));
+        if (!pt[i].rows || (i > 0 && H5Tequal(pt[i].type, pt[0].type) <= 0) ||
+            (nr && H5Dread(pt[i].runs, pt[i].type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pt[i].rows) < 0)) {
+            snprintf(err, errlen, "%s: cannot read its run table", parts[i]);
+            rc = -1, status = -2;
+        }
+    }
+    if (rc == 0) {
+        total = (size_t)runs0;
+        src_part = malloc(sizeof *src_part * (total ? total : 1));
+        src_row = malloc(sizeof *src_row * (total ? total : 1));
+        if (!src_part || !src_row) rc = -1, snprintf(err, errlen, "out of memory");
+        for (size_t j = 0; rc == 0 && j < total; j++) src_part[j] = -1;
+    }
+    for (int i = 0; i < n && rc == 0; i++) {
+        size_t rb = H5Tget_size(pt[i].type);
+        for (size_t r = 0; r < pt[i].n; r++) {
+            int64_t run;
+            memcpy(&run, &pt[i].rows[r * rb], sizeof run); /* the first column */
+            if (run < 0 || (size_t)run >= total) continue;
+            if (src_part[run] < 0) src_part[run] = i, src_row[run] = r; /* a duplicate is the same run */
+        }
+    }
+    size_t missing = 0, first_missing = 0;
+    for (size_t j = 0; rc == 0 && j < total; j++)
+        if (src_part[j] < 0 && missing++ == 0) first_missing = j;
+    if (rc == 0 && missing) {
+        snprintf(err, errlen,
+                 "%zu of %zu runs are in none of the %d files (the first: point %lld, replicate %lld); "
+                 "is a shard missing or unfinished?",
+                 missing, total, n, (long long)(first_missing / (size_t)reps0),
+                 (long long)(first_missing % (size_t)reps0));
+        rc = -1, status = -2;
+    }
+    output_t *o = NULL;
+    if (rc == 0) {
+        int orc = output_open(&o, path, force, err, errlen);
+        if (orc != 0) rc = -1, status = orc;
+    }
+    if (rc == 0) {
+        long long rows = (long long)total;
+        rc |= copy_attrs(pt[0].file, o->file);
+        char created[64];
+        const char *sde = getenv("SOURCE_DATE_EPOCH");
+        time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+        strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+        rc |= attr_str(o->file, "/", "created", created);
+        rc |= attr_str(o->file, "/", "shard", "");
+        rc |= H5LTset_attribute_long_long(o->file, "/", "runs_in_file", &rows, 1) < 0;
+        hid_t ocpl = H5Pcreate(H5P_OBJECT_COPY);
+        for (int c = 0; c < 3; c++) {
+            const char *obj = c == 0 ? "base" : c == 1 ? "points" : "columns";
+            rc |= H5Ocopy(pt[0].file, obj, o->file, obj, ocpl, H5P_DEFAULT) < 0;
+        }
+        H5Pclose(ocpl);
+        rc |= merge_series(pt, n, "municipality", o->file, total, src_part, src_row);
+        rc |= merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row);
+        size_t rb = H5Tget_size(pt[0].type);
+        unsigned char *rows_out = malloc(rb * (total ? total : 1));
+        if (!rows_out) rc = -1;
+        for (size_t j = 0; rc == 0 && j < total; j++)
+            memcpy(&rows_out[j * rb], &pt[src_part[j]].rows[src_row[j] * rb], rb);
+        hid_t ft = H5Dget_type(pt[0].runs);
+        if (rc == 0) rc = write_run_table(o->file, ft, rows_out, total);
+        H5Tclose(ft);
+        free(rows_out);
+        if (rc) snprintf(err, errlen, "%s: could not write the merged file", o->tmp);
+        char cerr[ERR_LEN];
+        if (output_close(o, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
+            snprintf(err, errlen, "%s", cerr);
+            rc = -1;
+        }
+    }
+    for (int i = 0; pt && i < n; i++) {
+        if (pt[i].type >= 0) H5Tclose(pt[i].type);
+        if (pt[i].runs >= 0) H5Dclose(pt[i].runs);
+        if (pt[i].file >= 0) H5Fclose(pt[i].file);
+        free(pt[i].rows);
+    }
+    free(pt), free(src_part), free(src_row), free(hash0);
+    return rc == 0 ? 0 : status;
 }

@@ -17,6 +17,7 @@
 #include "../models/world.h"
 #include "config.h"
 #include "sim.h"
+#include "sweep.h"
 
 typedef struct output output_t;
 
@@ -41,6 +42,35 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
 int output_close(output_t *o, int commit, char *err, size_t errlen);
 /* Removes the temporary file of an open output (async-signal-safe). */
 void output_remove_tmp_signal_safe(void);
+
+/* A sweep file (docs/output.md, Sweeps): the root attributes with the spec's text and hash,
+ * /base (the base scenario, as a comparison's scenario groups), /points [point][factor], the
+ * run table /runs (run, point, replicate, seed, one column per factor, one per outcome and
+ * horizon: `cost_total_y5`) described by /columns, and the series /municipality/NAME
+ * [run, week, ...] (and /neighbourhood/NAME with detail). Rows are runs in the order of run
+ * index point * replicates + replicate, whether the file holds a whole sweep or a shard. */
+typedef struct {
+    const sweep_spec_t *spec;
+    const char *spec_path;
+    const double *points; /* [npoints][k] */
+    size_t npoints;
+    size_t rows;          /* runs in this file */
+    int detail;
+    int shard, nshards;   /* 0 and 1 for a whole sweep */
+} sweep_file_t;
+
+int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t errlen);
+/* Row `row` of the file: run (point, replicate) from its municipality sums [week][N_VALUES]
+ * (ratios not filled in) and, with detail, its neighbourhood values. */
+int output_sweep_run(output_t *o, size_t row, int point, int replicate, const double *mu_raw,
+                     const double *nb_raw);
+/* Writes the run table; call after the last run, before output_close. */
+int output_end_sweep(output_t *o);
+/* Merges the sweep files parts[n] (shards of one spec, or whole sweeps) into one sweep file
+ * at path, every run once, in run order. 0; -2 for a usage error (parts of different specs,
+ * runs missing, an existing output without force); -1 for an I/O failure. */
+int output_merge_sweeps(const char *const *parts, int n, const char *path, int force, char *err,
+                        size_t errlen);
 
 /* Municipality means of every value over the last 52 recorded weeks of all replicates (of
  * the run, or of the first scenario), with ratios recomputed from the means. */

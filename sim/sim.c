@@ -254,3 +254,21 @@ int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void
     scenario_free(&s);
     return rc;
 }
+
+world_t *sim_burn_in(const scenario_t *s, uint64_t seed, int replicate, char *err, size_t errlen) {
+    run_opts_t o = {.seed = seed, .replicates = replicate + 1};
+    progress_t pg = {&o, 0, 1, replicate};
+    world_t *w = world_new(&s->params, seed, replicate, err, errlen);
+    if (w && run_weeks(w, s, 0, (int)s->params.sim_burn_in_weeks[0], NULL, &pg, err, errlen) != 0) {
+        world_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+int sim_output_weeks(world_t *w, const scenario_t *s, double *values, char *err, size_t errlen) {
+    run_opts_t o = {.seed = 0, .replicates = 1};
+    progress_t pg = {&o, 0, 1, 0};
+    int burn = (int)s->params.sim_burn_in_weeks[0];
+    return run_weeks(w, s, burn, burn + (int)s->params.sim_weeks[0], values, &pg, err, errlen);
+}

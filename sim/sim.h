@@ -62,4 +62,13 @@ int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
                       scenario_sink_fn sink, void *ctx, run_stats_t *stats, char *err,
                       size_t errlen);
 
+/* The two halves of one run, for sweeps that share a burn-in between many points: the world
+ * of scenario s after its burn-in (built from (seed, replicate)), and the output weeks of s
+ * continued from such a world (or a clone of it). A world that sim_burn_in returns and
+ * sim_output_weeks then finishes gives the same bits as sim_run_scenarios does for s alone.
+ * values: [sim.weeks][neighbourhood][N_VALUES]. The calling thread runs the weekly phases
+ * with the OpenMP threads in force (one, inside a parallel region). */
+world_t *sim_burn_in(const scenario_t *s, uint64_t seed, int replicate, char *err, size_t errlen);
+int sim_output_weeks(world_t *w, const scenario_t *s, double *values, char *err, size_t errlen);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "design.h"
+#include "outcomes.h"
 
 const char *const design_names[] = {"factorial", "oat", "lhs", "sobol"};
 
@@ -64,6 +65,15 @@ static int load_factor(sweep_spec_t *s, factor_t *f, const config_setting_t *g, 
         return bad(err, errlen, file, g, msg);
     }
     const param_info_t *pi = &param_table[f->id];
+    for (int i = 0; i < s->base.npolicy; i++)
+        if (s->base.policy[i].id == f->id) {
+            snprintf(msg, sizeof msg,
+                     "parameter '%s' cannot be varied: the base scenario's policy sets it (%s), "
+                     "which would override the sweep's value part-way; vary it in a base without "
+                     "that policy step",
+                     name, s->base.policy[i].where);
+            return bad(err, errlen, file, g, msg);
+        }
     if (!pi->schedulable) {
         snprintf(msg, sizeof msg,
                  "parameter '%s' cannot be varied: a sweep sets its factors from the first output "
@@ -178,6 +188,29 @@ static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char 
         return bad(err, errlen, path, root, need ? "parameter 'samples': expected an integer from 1 (the lhs and sobol designs need it)"
                                                  : "parameter 'samples': expected an integer from 1");
     s->samples = rc == 0 ? (int)v : 0;
+    const config_setting_t *hs = config_setting_get_member(root, "horizons");
+    int weeks = (int)s->base.params.sim_weeks[0];
+    if (!hs) {
+        s->nh = outcomes_default_horizons(weeks, s->horizons);
+    } else {
+        int n = config_setting_length(hs);
+        if ((!config_setting_is_array(hs) && !config_setting_is_list(hs)) || n < 1 || n > 16)
+            return bad(err, errlen, path, hs, "parameter 'horizons': expected a list of 1 to 16 whole years, e.g. [5, 10]");
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *x = config_setting_get_elem(hs, (unsigned)i);
+            int t = config_setting_type(x);
+            long long y = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(x) : -1;
+            if (y < 1 || 52 * y > weeks) {
+                char msg[256];
+                snprintf(msg, sizeof msg,
+                         "parameter 'horizons': expected whole years from 1 within the run "
+                         "(the base runs sim.weeks = %d, %d years)", weeks, weeks / 52);
+                return bad(err, errlen, path, hs, msg);
+            }
+            s->horizons[i] = (int)y;
+        }
+        s->nh = n;
+    }
     const config_setting_t *ps = config_setting_get_member(root, "parameters");
     if (!ps || !config_setting_is_list(ps) || config_setting_length(ps) < 1)
         return bad(err, errlen, path, ps ? ps : root, "parameter 'parameters': expected a list of factors ( { name = \"group.name\"; ... }, ... )");
@@ -299,4 +332,59 @@ oom:
     free(levels), free(base), free(u);
     snprintf(err, errlen, "out of memory for the sweep design");
     return NULL;
+}
+
+int sweep_point_scenario(const sweep_spec_t *s, const double *x, scenario_t *out) {
+    const scenario_t *b = &s->base;
+    int extra = s->k, at = 0;
+    *out = *b;
+    out->policy = malloc(sizeof *out->policy * (size_t)(b->npolicy + extra));
+    out->npolicy = b->npolicy + extra;
+    if (!out->policy) return -1;
+    while (at < b->npolicy && b->policy[at].week <= 0) at++; /* after the base's week-0 steps */
+    memcpy(out->policy, b->policy, sizeof *b->policy * (size_t)at);
+    params_t p0;
+    scenario_params_at(b, 0, &p0);
+    for (int j = 0; j < s->k; j++) {
+        const factor_t *f = &s->f[j];
+        policy_set_t *e = &out->policy[at + j];
+        memset(e, 0, sizeof *e);
+        e->id = f->id;
+        /* Each step carries the whole vector: a parameter whose elements two factors set gets
+         * both in its later step. */
+        memcpy(e->v, params_cvalues(&p0, f->id), sizeof(double) * (size_t)param_table[f->id].n);
+        for (int q = 0; q <= j; q++)
+            for (int i = 0; i < param_table[f->id].n && s->f[q].id == f->id; i++)
+                if (s->f[q].element < 0 || s->f[q].element == i) e->v[i] = x[q];
+        snprintf(e->where, sizeof e->where, "sweep factor %s", f->label);
+    }
+    memcpy(&out->policy[at + extra], &b->policy[at], sizeof *b->policy * (size_t)(b->npolicy - at));
+    return 0;
+}
+
+void sweep_point_free(scenario_t *pt) {
+    free(pt->policy);
+    memset(pt, 0, sizeof *pt);
+}
+
+int sweep_check_points(const sweep_spec_t *s, const double *points, size_t n, char *err,
+                       size_t errlen) {
+    for (size_t i = 0; i < n; i++) {
+        scenario_t pt;
+        char why[ERR_LEN];
+        if (sweep_point_scenario(s, &points[i * s->k], &pt) != 0)
+            return snprintf(err, errlen, "out of memory"), -1;
+        int rc = scenario_validate(&pt, why, sizeof why);
+        sweep_point_free(&pt);
+        if (rc == 0) continue;
+        char vals[512] = "";
+        for (int j = 0; j < s->k; j++) {
+            size_t l = strlen(vals);
+            snprintf(vals + l, sizeof vals - l, "%s%s = %g", j ? ", " : "", s->f[j].label, points[i * s->k + j]);
+        }
+        snprintf(err, errlen, "point %zu of the %s design (%s) is not a valid scenario: %.600s", i,
+                 design_names[s->design], vals, why);
+        return -1;
+    }
+    return 0;
 }

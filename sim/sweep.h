@@ -6,7 +6,8 @@
  *   design = "lhs";                  # factorial | oat | lhs | sobol
  *   samples = 64;                    # lhs: points; sobol: base samples N (N (k + 2) points)
  *   replicates = 3;
- *   seed = 1;
+ *   seed = 1;                        # replicate r of every point uses streams (seed, r)
+ *   horizons = [5, 10];              # outcome years (default: 5 and 10 within the run)
  *   parameters = (
  *     { name = "team.fte"; values = [6.0, 8.0, 10.0]; },                      # a list
  *     { name = "access.barrier"; min = 0.1; max = 0.4; levels = 4; },          # a range
@@ -21,6 +22,8 @@
  * it, every element. A sweep runs each point as the base scenario with the factors set from the
  * first output week on (a policy step), so only schedulable parameters may vary: every
  * replicate then shares its burn-in across points, and differences between points are paired.
+ * A parameter that the base scenario's own policy sets cannot vary (the step would override
+ * the factor part-way).
  * Every error names the file, line, parameter and what was expected. */
 #ifndef WIJKSIM_SWEEP_H
 #define WIJKSIM_SWEEP_H
@@ -51,6 +54,7 @@ typedef struct {
     design_kind_t design;
     int samples, replicates;
     uint64_t seed;
+    int nh, horizons[16]; /* outcome horizon years */
     int k;
     factor_t *f;
 } sweep_spec_t;
@@ -63,5 +67,15 @@ void sweep_spec_free(sweep_spec_t *s);
 /* The points: a newly allocated [n][k] array of parameter values, and n; NULL with err when
  * out of memory. */
 double *sweep_points(const sweep_spec_t *s, size_t *n, char *err, size_t errlen);
+
+/* The scenario of one point x[k]: the base with the factors set from output week 0 on, as
+ * policy steps after the base's own. It shares the base's strings (title, files): release it
+ * with sweep_point_free, never scenario_free. 0, or -1 when out of memory. */
+int sweep_point_scenario(const sweep_spec_t *s, const double *x, scenario_t *out);
+void sweep_point_free(scenario_t *pt);
+/* Checks every point of points[n][k] as a scenario (cross-parameter rules such as min <= max,
+ * at the start and after every policy step); 0, or -1 with err naming the point and its values. */
+int sweep_check_points(const sweep_spec_t *s, const double *points, size_t n, char *err,
+                       size_t errlen);
 
 #endif

@@ -1,0 +1,364 @@
+#include "sweep_run.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "output.h"
+#include "sim.h"
+
+#ifdef WIJKSIM_MPI
+#include <mpi.h>
+enum { TAG_READY = 1, TAG_RESULT, TAG_FAIL, TAG_WORK, TAG_STOP };
+#endif
+
+enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* What the workers of one process share. */
+typedef struct {
+    const sweep_spec_t *spec;
+    const double *points;
+    int detail, weeks, nnbh;
+    size_t payload;     /* doubles per run: municipality sums, then neighbourhood values */
+    journal_t *journal; /* where results go (NULL on MPI ranks other than 0) */
+    const size_t *todo; /* run indices in the order they are handed out */
+    size_t ntodo, next;
+    size_t finished, total; /* runs of the sweep or shard in the journal, and all of them */
+    int progress;           /* 0 none, 1 a line rewritten on a terminal, 2 a line per tenth */
+    int failed;
+    char err[ERR_LEN];
+} shared_t;
+
+/* A worker's own state: the burned-in world of the replicate it ran last, and a buffer. */
+typedef struct {
+    int rep;
+    world_t *burned;
+    double *values; /* [week][neighbourhood][N_VALUES] */
+} worker_t;
+
+int sweep_launched_by_mpi(void) {
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_SIZE") ||
+           getenv("PMI_RANK");
+}
+
+static int worker_init(worker_t *wk, const shared_t *sh) {
+    wk->rep = -1;
+    wk->burned = NULL;
+    wk->values = malloc(sizeof(double) * (size_t)sh->weeks * sh->nnbh * N_VALUES);
+    return wk->values ? 0 : -1;
+}
+
+static void worker_free(worker_t *wk) {
+    if (wk->burned) world_free(wk->burned);
+    free(wk->values);
+}
+
+/* Runs one (point, replicate) into payload. */
+static int compute_run(const shared_t *sh, worker_t *wk, size_t run, double *payload, char *err,
+                       size_t errlen) {
+    const sweep_spec_t *s = sh->spec;
+    int point = (int)(run / (size_t)s->replicates), rep = (int)(run % (size_t)s->replicates);
+    if (!wk->burned || wk->rep != rep) {
+        if (wk->burned) world_free(wk->burned);
+        wk->rep = rep;
+        wk->burned = sim_burn_in(&s->base, s->seed, rep, err, errlen);
+        if (!wk->burned) return -1;
+    }
+    world_t *w = world_clone(wk->burned);
+    scenario_t pt;
+    int rc = w ? sweep_point_scenario(s, &sh->points[(size_t)point * s->k], &pt) : -1;
+    if (rc != 0) {
+        if (w) world_free(w);
+        return snprintf(err, errlen, "out of memory for point %d, replicate %d", point, rep), -1;
+    }
+    rc = sim_output_weeks(w, &pt, wk->values, err, errlen);
+    sweep_point_free(&pt);
+    world_free(w);
+    if (rc != 0) return -1;
+    series_municipality(wk->values, sh->weeks, sh->nnbh, payload);
+    if (sh->detail)
+        memcpy(payload + (size_t)sh->weeks * N_VALUES, wk->values,
+               sizeof(double) * (size_t)sh->weeks * sh->nnbh * N_VALUES);
+    return 0;
+}
+
+/* The next run to hand out; 0 when none is left or the sweep failed. */
+static int take(shared_t *sh, size_t *run) {
+    int ok;
+#pragma omp critical(sweep_next)
+    {
+        ok = !sh->failed && sh->next < sh->ntodo;
+        if (ok) *run = sh->todo[sh->next++];
+    }
+    return ok;
+}
+
+static void show_progress(shared_t *sh) {
+    size_t f = sh->finished, t = sh->total;
+    if (sh->progress == 1) fprintf(stderr, "\rwijksim sweep: %zu of %zu runs done", f, t);
+    else if (sh->progress == 2 && t > 0 && (f * 10 / t != (f - 1) * 10 / t || f == t))
+        fprintf(stderr, "wijksim sweep: %zu of %zu runs done\n", f, t);
+}
+
+/* Journals a finished run, or records a failure (err != NULL). Callers hold sweep_journal. */
+static void finish_run(shared_t *sh, size_t run, const double *payload, const char *err) {
+    const sweep_spec_t *s = sh->spec;
+    if (!err && journal_append(sh->journal, (int)(run / (size_t)s->replicates),
+                               (int)(run % (size_t)s->replicates), payload, sh->err, sizeof sh->err) != 0)
+        err = sh->err;
+    if (err) {
+        if (!sh->failed && err != sh->err) snprintf(sh->err, sizeof sh->err, "%s", err);
+        sh->failed = 1;
+        return;
+    }
+    sh->finished++;
+    show_progress(sh);
+}
+
+/* Takes runs until none is left: the threads of one machine, and the computing thread of MPI
+ * rank 0. */
+static void local_worker(shared_t *sh) {
+    omp_set_num_threads(1); /* one thread per run: the machine's cores go to runs side by side */
+    worker_t wk;
+    double *payload = malloc(sizeof(double) * sh->payload);
+    char err[ERR_LEN];
+    if (worker_init(&wk, sh) != 0 || !payload) {
+#pragma omp critical(sweep_journal)
+        finish_run(sh, 0, NULL, "out of memory for a worker's buffers");
+        free(payload);
+        return;
+    }
+    size_t run;
+    while (take(sh, &run)) {
+        int rc = compute_run(sh, &wk, run, payload, err, sizeof err);
+#pragma omp critical(sweep_journal)
+        finish_run(sh, run, payload, rc ? err : NULL);
+    }
+    worker_free(&wk);
+    free(payload);
+}
+
+#ifdef WIJKSIM_MPI
+/* Rank 0's serving thread: answers every other rank's request for work with the next run,
+ * journals the results they send, and stops each when nothing is left. It polls rather than
+ * blocks so that it leaves the core to the computing thread. */
+static void mpi_master(shared_t *sh, int size) {
+    double *buf = malloc(sizeof(double) * (1 + sh->payload));
+    char msg[ERR_LEN];
+    int active = size - 1;
+    while (active > 0) {
+        int flag = 0;
+        MPI_Status ms;
+        MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &ms);
+        if (!flag) {
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+            continue;
+        }
+        int src = ms.MPI_SOURCE;
+        if (ms.MPI_TAG == TAG_RESULT) {
+            if (buf) MPI_Recv(buf, (int)(1 + sh->payload), MPI_DOUBLE, src, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+#pragma omp critical(sweep_journal)
+            finish_run(sh, buf ? (size_t)buf[0] : 0, buf ? buf + 1 : NULL, buf ? NULL : "out of memory on rank 0");
+        } else if (ms.MPI_TAG == TAG_FAIL) {
+            MPI_Recv(msg, ERR_LEN, MPI_CHAR, src, TAG_FAIL, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            msg[ERR_LEN - 1] = '\0';
+#pragma omp critical(sweep_journal)
+            finish_run(sh, 0, NULL, msg);
+        } else {
+            MPI_Recv(NULL, 0, MPI_DOUBLE, src, ms.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        }
+        size_t run;
+        if (take(sh, &run)) {
+            unsigned long long r = run;
+            MPI_Send(&r, 1, MPI_UNSIGNED_LONG_LONG, src, TAG_WORK, MPI_COMM_WORLD);
+        } else {
+            MPI_Send(NULL, 0, MPI_UNSIGNED_LONG_LONG, src, TAG_STOP, MPI_COMM_WORLD);
+            active--;
+        }
+    }
+    free(buf);
+}
+
+/* A rank other than 0: asks for a run, runs it, sends it back, until told to stop. A rank that
+ * could not load the spec (ok == 0) reports that and waits to be stopped. */
+static void mpi_worker(shared_t *sh, int ok, const char *why) {
+    omp_set_num_threads(1);
+    worker_t wk;
+    double *buf = ok ? malloc(sizeof(double) * (1 + sh->payload)) : NULL;
+    char err[ERR_LEN];
+    snprintf(err, sizeof err, "%s", why);
+    if (ok && (!buf || worker_init(&wk, sh) != 0)) {
+        snprintf(err, sizeof err, "out of memory on an MPI rank");
+        if (buf) free(buf), buf = NULL;
+        ok = 0;
+    }
+    int tag = ok ? TAG_READY : TAG_FAIL;
+    for (;;) {
+        if (tag == TAG_RESULT) MPI_Send(buf, (int)(1 + sh->payload), MPI_DOUBLE, 0, tag, MPI_COMM_WORLD);
+        else if (tag == TAG_FAIL) MPI_Send(err, (int)strlen(err) + 1, MPI_CHAR, 0, tag, MPI_COMM_WORLD);
+        else MPI_Send(NULL, 0, MPI_DOUBLE, 0, tag, MPI_COMM_WORLD);
+        unsigned long long r;
+        MPI_Status ms;
+        MPI_Recv(&r, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
+        if (ms.MPI_TAG == TAG_STOP) break;
+        buf[0] = (double)r;
+        tag = compute_run(sh, &wk, (size_t)r, buf + 1, err, sizeof err) == 0 ? TAG_RESULT : TAG_FAIL;
+    }
+    if (ok) worker_free(&wk);
+    free(buf);
+}
+#endif
+
+/* The sweep file from the journal: rows are the runs of scope[nscope], sorted by run. */
+static int write_file(const sweep_cli_t *c, const sweep_spec_t *s, const double *points,
+                      size_t npoints, journal_t *j, const size_t *rows, size_t nrows, char *err,
+                      size_t errlen) {
+    output_t *o;
+    int rc = output_open(&o, c->out_path, c->force, err, errlen);
+    if (rc != 0) return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+    sweep_file_t sf = {s, c->spec_path, points, npoints, nrows, c->detail, c->shard, c->nshards};
+    double *payload = malloc(sizeof(double) * j->values);
+    rc = payload ? output_begin_sweep(o, &sf, err, errlen) : -1;
+    int weeks = (int)s->base.params.sim_weeks[0];
+    for (size_t i = 0; i < nrows && rc == 0; i++) {
+        int point = (int)(rows[i] / (size_t)s->replicates), rep = (int)(rows[i] % (size_t)s->replicates);
+        rc = journal_read(j, point, rep, payload, err, errlen);
+        if (rc == 0)
+            rc = output_sweep_run(o, i, point, rep, payload, c->detail ? payload + (size_t)weeks * N_VALUES : NULL);
+    }
+    if (rc == 0) rc = output_end_sweep(o);
+    free(payload);
+    char cerr[ERR_LEN];
+    if (output_close(o, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
+        snprintf(err, errlen, "%s", cerr);
+        rc = -1;
+    }
+    return rc == 0 ? 0 : EXIT_RUNTIME;
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int sweep_command(const sweep_cli_t *c) {
+    int root = c->mpi_rank == 0, status = 0;
+    char err[ERR_LEN] = "";
+    sweep_spec_t s;
+    double *points = NULL;
+    size_t npoints = 0, *scope = NULL, *todo = NULL, nscope = 0, ntodo = 0;
+    journal_t j = {.fd = -1};
+    int have_journal = 0;
+    if (sweep_spec_load(&s, c->spec_path, err, sizeof err) != 0) status = EXIT_USAGE;
+    if (status == 0 && !(points = sweep_points(&s, &npoints, err, sizeof err))) status = EXIT_USAGE;
+    if (status == 0 && sweep_check_points(&s, points, npoints, err, sizeof err) != 0) status = EXIT_USAGE;
+    size_t runs = npoints * (size_t)s.replicates;
+    if (status == 0 && root) { /* the runs of this sweep or shard, in the order they are handed out */
+        size_t lo = runs * (size_t)c->shard / (size_t)c->nshards;
+        size_t hi = runs * (size_t)(c->shard + 1) / (size_t)c->nshards;
+        scope = malloc(sizeof *scope * (hi - lo + 1));
+        todo = malloc(sizeof *todo * (hi - lo + 1));
+        if (!scope || !todo) status = EXIT_RUNTIME, snprintf(err, sizeof err, "out of memory");
+        for (size_t e = lo; status == 0 && e < hi; e++)
+            scope[nscope++] = (e % npoints) * (size_t)s.replicates + e / npoints;
+    }
+    struct stat sb;
+    if (status == 0 && root && stat(c->out_path, &sb) == 0 && !c->force) {
+        snprintf(err, sizeof err, "%s: output file exists; use --force to overwrite it", c->out_path);
+        status = EXIT_USAGE;
+    }
+    if (status == 0 && root) {
+        char jpath[4200];
+        snprintf(jpath, sizeof jpath, "%s.journal", c->out_path);
+        journal_shape_t shape = {s.hash, (uint32_t)s.base.params.sim_weeks[0],
+                                 (uint32_t)s.base.params.world_neighbourhoods[0], N_VALUES,
+                                 (uint32_t)c->detail, (uint32_t)npoints, (uint32_t)s.replicates};
+        int rc = journal_open(&j, jpath, &shape, err, sizeof err);
+        if (rc != 0) status = rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+        else have_journal = 1;
+        for (size_t i = 0; status == 0 && i < nscope; i++)
+            if (j.offset[scope[i]] < 0) todo[ntodo++] = scope[i];
+    }
+#ifdef WIJKSIM_MPI
+    if (c->mpi_size > 1) {
+        int st = status;
+        MPI_Bcast(&st, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        if (!root && st == 0) status = status ? -status : 0; /* a rank that failed alone reports it */
+        else status = st;
+    }
+#endif
+    if (status > 0) {
+        if (root) fprintf(stderr, "wijksim: %s\n", err);
+        goto done;
+    }
+    shared_t sh = {.spec = &s, .points = points, .detail = c->detail,
+                   .weeks = (int)s.base.params.sim_weeks[0],
+                   .nnbh = (int)s.base.params.world_neighbourhoods[0], .journal = &j,
+                   .todo = todo, .ntodo = ntodo, .total = nscope, .finished = nscope - ntodo};
+    sh.payload = (size_t)sh.weeks * N_VALUES * (1 + (c->detail ? (size_t)sh.nnbh : 0));
+#ifdef WIJKSIM_MPI
+    if (!root) {
+        mpi_worker(&sh, status == 0, err);
+        status = 0;
+        goto done;
+    }
+#endif
+    int threads = c->threads > 0 ? c->threads : omp_get_num_procs();
+    if (!c->quiet) {
+        printf("wijksim sweep: %s: %s design, %zu points x %d replicates = %zu runs", c->spec_path,
+               design_names[s.design], npoints, s.replicates, runs);
+        if (c->nshards > 1) printf("; shard %d of 0..%d: %zu runs", c->shard, c->nshards - 1, nscope);
+        if (c->mpi_size > 1) printf("; %zu to run on %d MPI ranks", ntodo, c->mpi_size);
+        else printf("; %zu to run on %d thread%s", ntodo, threads, threads > 1 ? "s" : "");
+        if (nscope > ntodo) printf(" (%zu already in %s)", nscope - ntodo, j.path);
+        if (j.dropped) printf(" (a half-written run dropped: it is run again)");
+        printf("\n");
+        fflush(stdout);
+        sh.progress = isatty(STDERR_FILENO) ? 1 : 2;
+    }
+    double t0 = omp_get_wtime();
+    omp_set_max_active_levels(1); /* a run's own parallel loops run on the thread that runs it */
+    if (c->mpi_size > 1) {
+#ifdef WIJKSIM_MPI
+#pragma omp parallel num_threads(2)
+        {
+            if (omp_get_thread_num() == 0) mpi_master(&sh, c->mpi_size);
+            else local_worker(&sh);
+        }
+#endif
+    } else if (ntodo > 0) {
+#pragma omp parallel num_threads(threads)
+        local_worker(&sh);
+    }
+    double secs = omp_get_wtime() - t0;
+    if (sh.progress == 1) fputs("\n", stderr);
+    if (sh.failed) {
+        fprintf(stderr, "wijksim: %s\n(the %zu runs finished are kept in %s: the same command resumes)\n",
+                sh.err, sh.finished, j.path);
+        status = EXIT_RUNTIME;
+        goto done;
+    }
+    qsort(scope, nscope, sizeof *scope, cmp_size);
+    status = write_file(c, &s, points, npoints, &j, scope, nscope, err, sizeof err);
+    if (status != 0) {
+        fprintf(stderr, "wijksim: %s\n", err);
+        goto done;
+    }
+    journal_close(&j, 1);
+    have_journal = 0;
+    if (!c->quiet) {
+        if (ntodo > 0)
+            printf("Ran %zu runs in %.2f s: %.1f runs per minute.\n", ntodo, secs, ntodo / secs * 60);
+        printf("Output: %s\n", c->out_path);
+    }
+done:
+    if (have_journal) journal_close(&j, 0);
+    free(points), free(scope), free(todo);
+    sweep_spec_free(&s);
+    return status < 0 ? 0 : status;
+}
