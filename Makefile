@@ -3,19 +3,27 @@
 # the Debian packages `make deps` installs.
 
 CC      ?= gcc
+# MPI support for `mpirun ... wijksim sweep`: built with mpicc when it is installed (make deps
+# installs it); `make MPI=0` builds without. `make nompi` builds that flavour in bin-nompi/.
+MPICC   := $(shell command -v mpicc 2>/dev/null)
+MPI     ?= $(if $(MPICC),1,0)
+ifeq ($(MPI),1)
+CC      := mpicc
+MPIFLAGS := -DWIJKSIM_MPI
+endif
 PKGS    := gsl libconfig hdf5
 OPT     ?= -O2
 SAN     ?=
 BUILD   ?= build
 BIN     ?= bin
-CFLAGS  := $(OPT) $(SAN) -std=c11 -Wall -Wextra -Werror -fopenmp -D_GNU_SOURCE -I$(BUILD) \
+CFLAGS  := $(OPT) $(SAN) $(MPIFLAGS) -std=c11 -Wall -Wextra -Werror -fopenmp -D_GNU_SOURCE -I$(BUILD) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhdf5_hl -lm
 LDFLAGS := $(SAN) -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 
 # Debian 12 packages the build, tests and benchmarks need.
 DEB_PACKAGES := gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools \
-                python3-numpy python3-h5py python3-pytest
+                openmpi-bin libopenmpi-dev time python3-numpy python3-h5py python3-pytest
 
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC  := $(wildcard models/*.c)
@@ -25,7 +33,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests asan bench docs check-docs calibration format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench docs check-docs calibration format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -68,19 +76,29 @@ run: deps
 	@mkdir -p out
 	$(BIN)/wijksim run scenarios/baseline.cfg -o out/baseline.h5 --force
 
+# The build without MPI, which must keep working (tests/cli/test_sweep.sh runs both).
+nompi:
+	@$(MAKE) --no-print-directory MPI=0 BUILD=build-nompi BIN=bin-nompi all
+
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests
+	@$(MAKE) --no-print-directory all unit-tests nompi
 	@BIN=$(BIN) tests/run_tests.sh
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite (separate build tree).
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=bin-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory MPI=0 BUILD=build-asan BIN=bin-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit-tests
 	@ASAN_OPTIONS=detect_leaks=1 BIN=bin-asan WIJKSIM_QUICK=1 tests/run_tests.sh
+
+# Speed and memory of one run (bin/bench), then runs per minute of a sweep of the baseline on
+# 1 and 2 threads and 2 MPI ranks (BENCH_SWEEP_RUNS runs, a multiple of 20; about 35 minutes
+# on 2 cores at the default 200).
+BENCH_SWEEP_RUNS ?= 200
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BIN)/bench
 	$(BIN)/bench
+	BIN=$(BIN) tests/bench/sweep_bench.sh $(BENCH_SWEEP_RUNS)
 
 docs: all
 	$(BIN)/wijksim params --markdown > docs/parameters.md
@@ -108,4 +126,4 @@ format:
 	clang-format -i sim/*.c sim/*.h models/*.c models/*.h tests/unit/*.c tests/unit/*.h tests/bench/*.c
 
 clean:
-	rm -rf build build-asan bin bin-asan tests/artefacts
+	rm -rf build build-asan build-nompi bin bin-asan bin-nompi tests/artefacts

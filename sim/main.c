@@ -690,7 +690,11 @@ int main(int argc, char **argv) {
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        printf("wijksim %s (commit %s)\n", WIJKSIM_VERSION, WIJKSIM_COMMIT);
+#ifdef WIJKSIM_MPI
+        printf("wijksim %s (commit %s, with MPI)\n", WIJKSIM_VERSION, WIJKSIM_COMMIT);
+#else
+        printf("wijksim %s (commit %s, without MPI)\n", WIJKSIM_VERSION, WIJKSIM_COMMIT);
+#endif
         return 0;
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -34,9 +34,9 @@ expect_no_tmp "output: no temporary file left" "$D"
 check "output: only the target file in the folder" [ "$(ls -A "$D")" = "x.h5" ]
 
 # ---- root attributes ---------------------------------------------------------------------
-wj --version # "wijksim VERSION (commit COMMIT)"
+wj --version # "wijksim VERSION (commit COMMIT, with MPI)"
 version=$(printf '%s' "$OUT" | awk '{print $2}')
-commit=$(printf '%s' "$OUT" | sed -n 's/.*(commit \(.*\))$/\1/p')
+commit=$(printf '%s' "$OUT" | sed -n 's/.*(commit \([^,]*\), with\(out\)\? MPI)$/\1/p')
 check "output attribute wijksim_version equals --version ($version)" \
     [ -n "$version" -a "$(h5_attr "$X" /wijksim_version)" = "$version" ]
 check "output attribute git_commit equals --version ($commit)" \
