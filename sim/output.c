@@ -457,26 +457,31 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
     int rc = d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0;
     if (d >= 0) H5Dclose(d);
     H5Pclose(dcpl), H5Sclose(space);
-    char *names = NULL, *units = NULL;
-    size_t ln = 0, lu = 0;
-    FILE *fn = open_memstream(&names, &ln), *fu = open_memstream(&units, &lu);
-    for (int k = 0; fn && fu && k < N_OUTCOMES; k++) {
+    /* Names are identifiers, joined by commas; units and labels may hold commas ("residents,
+     * mean over the year"), so they are joined by '|'. */
+    char *names = NULL, *units = NULL, *labels = NULL;
+    size_t ln = 0, lu = 0, ll = 0;
+    FILE *fn = open_memstream(&names, &ln), *fu = open_memstream(&units, &lu), *fl = open_memstream(&labels, &ll);
+    for (int k = 0; fn && fu && fl && k < N_OUTCOMES; k++) {
         fprintf(fn, "%s%s", k ? "," : "", outcome_table[k].name);
-        fprintf(fu, "%s%s", k ? "," : "", outcome_table[k].unit);
+        fprintf(fu, "%s%s", k ? "|" : "", outcome_table[k].unit);
+        fprintf(fl, "%s%s", k ? "|" : "", outcome_table[k].label);
     }
     if (fn) fclose(fn);
     if (fu) fclose(fu);
-    if (rc == 0 && names && units) {
+    if (fl) fclose(fl);
+    if (rc == 0 && names && units && labels) {
         rc |= attr_str(g->loc, "outcomes", "dims", "replicate,horizon,outcome");
         rc |= attr_str(g->loc, "outcomes", "outcome_names", names);
         rc |= attr_str(g->loc, "outcomes", "units", units);
+        rc |= attr_str(g->loc, "outcomes", "labels", labels);
         rc |= H5LTset_attribute_int(g->loc, "outcomes", "horizon_years", horizons, (size_t)nh) < 0;
         rc |= attr_str(g->loc, "outcomes", "description",
                        "Outcomes per replicate at each horizon year (docs/output.md, Outcomes).");
     } else {
         rc = -1;
     }
-    free(names), free(units);
+    free(names), free(units), free(labels);
     if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write the outcomes", o->tmp);
     return rc ? -1 : 0;
 }
@@ -521,11 +526,12 @@ static size_t sweep_columns(const sweep_spec_t *s) {
 
 /* The name of float64 column c (c >= SWEEP_ID_COLUMNS), its unit and description. */
 static void sweep_column(const sweep_spec_t *s, size_t c, char *name, size_t len, const char **unit,
-                         const char **desc) {
+                         const char **label, const char **desc) {
     size_t j = c - SWEEP_ID_COLUMNS;
     if (j < (size_t)s->k) {
         snprintf(name, len, "%s", s->f[j].label);
         *unit = param_table[s->f[j].id].unit;
+        *label = s->f[j].label;
         *desc = param_table[s->f[j].id].description;
         return;
     }
@@ -533,6 +539,7 @@ static void sweep_column(const sweep_spec_t *s, size_t c, char *name, size_t len
     const outcome_info_t *oi = &outcome_table[j % N_OUTCOMES];
     snprintf(name, len, "%s_y%d", oi->name, s->horizons[j / N_OUTCOMES]);
     *unit = oi->unit;
+    *label = oi->label;
     *desc = oi->description;
 }
 
@@ -550,37 +557,40 @@ static hid_t sweep_row_type(const sweep_spec_t *s) {
     hid_t t = H5Tcreate(H5T_COMPOUND, nc * 8);
     for (size_t c = 0; c < nc; c++) {
         char name[160];
-        const char *u, *d;
+        const char *u, *l, *d;
         if (c < SWEEP_ID_COLUMNS) snprintf(name, sizeof name, "%s", sweep_id_names[c]);
-        else sweep_column(s, c, name, sizeof name, &u, &d);
+        else sweep_column(s, c, name, sizeof name, &u, &l, &d);
         hid_t ct = c == 3 ? H5T_STD_U64LE : c < 3 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
         H5Tinsert(t, name, c * 8, ct);
     }
     return t;
 }
 
-/* /columns: name, kind, unit and description of every column of /runs. */
+/* /columns: name, kind, unit, label and description of every column of /runs. */
 static int write_sweep_columns(hid_t file, const sweep_spec_t *s) {
     typedef struct {
-        char name[96], kind[16], unit[64], description[320];
+        char name[96], kind[16], unit[64], label[96], description[320];
     } col_t;
     size_t nc = sweep_columns(s);
     col_t *cols = calloc(nc, sizeof *cols);
     if (!cols) return -1;
     for (size_t c = 0; c < nc; c++) {
-        const char *u = "", *d = sweep_id_desc[c < SWEEP_ID_COLUMNS ? c : 0];
-        if (c < SWEEP_ID_COLUMNS) snprintf(cols[c].name, sizeof cols[c].name, "%s", sweep_id_names[c]);
-        else sweep_column(s, c, cols[c].name, sizeof cols[c].name, &u, &d);
+        const char *u = "", *l = "", *d = sweep_id_desc[c < SWEEP_ID_COLUMNS ? c : 0];
+        if (c < SWEEP_ID_COLUMNS) snprintf(cols[c].name, sizeof cols[c].name, "%s", l = sweep_id_names[c]);
+        else sweep_column(s, c, cols[c].name, sizeof cols[c].name, &u, &l, &d);
         snprintf(cols[c].kind, sizeof cols[c].kind, "%s",
                  c < SWEEP_ID_COLUMNS ? "id" : c < SWEEP_ID_COLUMNS + (size_t)s->k ? "factor" : "outcome");
         snprintf(cols[c].unit, sizeof cols[c].unit, "%s", u);
+        snprintf(cols[c].label, sizeof cols[c].label, "%s", l);
         snprintf(cols[c].description, sizeof cols[c].description, "%s", d);
     }
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(col_t)), str[4];
-    size_t sizes[4] = {96, 16, 64, 320}, offs[4] = {HOFFSET(col_t, name), HOFFSET(col_t, kind),
-                                                     HOFFSET(col_t, unit), HOFFSET(col_t, description)};
-    const char *names[4] = {"name", "kind", "unit", "description"};
-    for (int i = 0; i < 4; i++) {
+    enum { NF = 5 };
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(col_t)), str[NF];
+    size_t sizes[NF] = {96, 16, 64, 96, 320};
+    size_t offs[NF] = {HOFFSET(col_t, name), HOFFSET(col_t, kind), HOFFSET(col_t, unit),
+                       HOFFSET(col_t, label), HOFFSET(col_t, description)};
+    const char *names[NF] = {"name", "kind", "unit", "label", "description"};
+    for (int i = 0; i < NF; i++) {
         str[i] = H5Tcopy(H5T_C_S1);
         H5Tset_size(str[i], sizes[i]);
         H5Tinsert(t, names[i], offs[i], str[i]);
@@ -591,7 +601,7 @@ static int write_sweep_columns(hid_t file, const sweep_spec_t *s) {
     hid_t d = H5Dcreate2(file, "columns", t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     int rc = d < 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, cols) < 0;
     if (d >= 0) H5Dclose(d);
-    for (int i = 0; i < 4; i++) H5Tclose(str[i]);
+    for (int i = 0; i < NF; i++) H5Tclose(str[i]);
     H5Tclose(t), H5Sclose(space), H5Pclose(dcpl);
     free(cols);
     if (rc == 0)

@@ -80,7 +80,7 @@ class Comparison:
             self.groups[stem] = g
         first = next(iter(f["scenarios"].values()))["outcomes"]
         self.outcomes = text(first.attrs["outcome_names"]).split(",")
-        self.units = text(first.attrs["units"]).split(",") if "units" in first.attrs else []
+        self.units = text(first.attrs["units"]).split("|") if "units" in first.attrs else []
         self.horizons = [int(h) for h in first.attrs["horizon_years"]]
         self.replicates = int(f.attrs["replicates"][0])
 
