@@ -30,6 +30,11 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+# The statistics live in the analysis package next to this script (analysis/wijksim).
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from wijksim.stats import t_quantile  # noqa: E402
+
 WEEKS_PER_YEAR = 52
 DOMAINS = ("finances", "mental_health", "daily_living", "parenting", "loneliness", "housing")
 # How far outside the target range a mean may lie and still be "near": a share of the value
@@ -405,38 +410,6 @@ FRONT_END_DETAILS = [
 
 
 # ---- statistics ------------------------------------------------------------------------------
-
-def t_cdf_abs(t, df):
-    """P(|T| < t) for Student's t with integer df > 0 (Abramowitz and Stegun 26.7.3-4: a
-    finite series in theta = atan(t / sqrt(df)); exact, so no scipy is needed)."""
-    theta = math.atan(t / math.sqrt(df))
-    s, c = math.sin(theta), math.cos(theta)
-    if df % 2 == 1:
-        term, acc = c, (c if df > 1 else 0.0)
-        for k in range(3, df - 1, 2):
-            term *= c * c * (k - 1) / k
-            acc += term
-        return 2 / math.pi * (theta + s * acc)
-    term, acc = 1.0, 1.0
-    for k in range(2, df - 1, 2):
-        term *= c * c * (k - 1) / k
-        acc += term
-    return s * acc
-
-
-def t_quantile(p, df):
-    """The p quantile (p > 0.5) of Student's t with integer df, by bisection on t_cdf_abs."""
-    target, lo, hi = 2 * p - 1, 0.0, 1.0
-    while t_cdf_abs(hi, df) < target:
-        hi *= 2
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if t_cdf_abs(mid, df) < target:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
-
 
 def summarise(values):
     """Mean, 95 % interval of the mean and 2.5-97.5 % spread of the finite replicate values;
