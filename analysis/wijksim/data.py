@@ -1,0 +1,229 @@
+"""Reading wijksim HDF5 files: runs, comparisons and sweeps, as numpy arrays with their units.
+
+    from wijksim import data
+    with data.open_file("comparison.h5") as f:          # a RunFile, ComparisonFile or SweepFile
+        for sc in f.scenarios:                             # a run file has one, a sweep none
+            s = f.series("unmet_need", sc)                 # Series: .values [replicate, week], .unit
+        t = f.outcomes(f.scenarios[1])                     # Outcomes: .values [rep, horizon, outcome]
+    with data.open_file("sweep.h5") as f:
+        runs = f.runs()                                    # the run table, a numpy structured array
+        cost = f.series("cost_total")                      # [run, week]
+
+The layout is docs/output.md's: the file's root attribute `kind` says which of the three it
+is. A run file is one scenario at the root; a comparison has one group per scenario under
+/scenarios; a sweep has the run table /runs and series with a run dimension. Every dataset
+carries its unit and description, and nothing here hard-codes either: they come from the file,
+which took them from the registries. Strings are decoded to str; arrays are read whole (a
+municipality series of 100 replicates x 520 weeks is 0.4 MB).
+"""
+from dataclasses import dataclass, field
+
+import h5py
+import numpy as np
+
+WEEKS_PER_YEAR = 52
+
+
+class FileError(Exception):
+    """A file that is not a wijksim output, or lacks what was asked for: one line for the user."""
+
+
+def text(value):
+    """An attribute as str (h5py gives bytes or numpy scalars), or as a number."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray):
+        return text(value.reshape(-1)[0]) if value.size == 1 else [text(v) for v in value.reshape(-1)]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass
+class Series:
+    """One output series: values with dimensions `dims` (e.g. replicate, week, domain), unit,
+    description and kind (flow, stock, ratio, cost, cost total)."""
+    name: str
+    values: np.ndarray
+    unit: str
+    description: str
+    kind: str
+    dims: tuple
+
+    def total_over(self, dim):
+        """The sum over a dimension (domain, severity or neighbourhood) as a Series."""
+        axis = self.dims.index(dim)
+        return Series(self.name, np.nansum(self.values, axis=axis) if self.kind != "ratio" else self.values.mean(axis=axis),
+                      self.unit, self.description, self.kind, self.dims[:axis] + self.dims[axis + 1:])
+
+
+@dataclass
+class Scenario:
+    """A scenario of a file: its group (the file root for a run), index, label and attributes."""
+    group: str
+    index: int
+    label: str
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Outcomes:
+    """Per-replicate outcomes of a scenario: values [replicate, horizon, outcome]."""
+    values: np.ndarray
+    names: list
+    units: list
+    labels: list
+    horizons: list
+
+    def get(self, name, horizon):
+        """[replicate] values of one outcome at one horizon year."""
+        return self.values[:, self.horizons.index(horizon), self.names.index(name)]
+
+
+class WijksimFile:
+    """What every wijksim file has: root attributes and series with units."""
+    kind = None
+
+    def __init__(self, path, f):
+        self.path = str(path)
+        self.f = f
+        self.attrs = {k: text(v) for k, v in f.attrs.items()}
+        self.weeks = int(self.attrs["weeks"])
+        self.burn_in_weeks = int(self.attrs.get("burn_in_weeks", 0))
+        self.replicates = int(self.attrs["replicates"])
+        self.seed = int(self.attrs["seed"])
+        self.domain_names = str(self.attrs.get("domain_names", "")).split(",")
+        self.severity_names = str(self.attrs.get("severity_names", "")).split(",")
+        self.version = self.attrs.get("wijksim_version", "?")
+        self.commit = self.attrs.get("git_commit", "?")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.f.close()
+
+    @property
+    def years(self):
+        """Whole years of output."""
+        return self.weeks // WEEKS_PER_YEAR
+
+    def _group(self, scenario):
+        return self.f if scenario is None or scenario.group == "/" else self.f[scenario.group]
+
+    def series_names(self, scenario=None, level="municipality"):
+        g = self._group(scenario)
+        return sorted(g[level]) if level in g else []
+
+    def series(self, name, scenario=None, level="municipality"):
+        """A series of a scenario (the first by default) at the municipality or neighbourhood
+        level."""
+        if scenario is None and getattr(self, "scenarios", None):
+            scenario = self.scenarios[0]
+        g = self._group(scenario)
+        if level not in g:
+            raise FileError(f"{self.path}: no {level} series (written with --detail only)")
+        if name not in g[level]:
+            raise FileError(f"{self.path}: no series '{name}' (`wijksim series` lists them)")
+        d = g[level][name]
+        a = {k: text(v) for k, v in d.attrs.items()}
+        return Series(name, d[()], a.get("unit", ""), a.get("description", ""), a.get("kind", ""),
+                      tuple(str(a.get("dims", "")).split(",")))
+
+
+class RunFile(WijksimFile):
+    """`wijksim run`: one scenario, series [replicate, week, ...], neighbourhood series always."""
+    kind = "run"
+
+    def __init__(self, path, f):
+        super().__init__(path, f)
+        self.scenarios = [Scenario("/", 0, str(self.attrs.get("label", "run")), self.attrs)]
+
+    def neighbourhoods(self):
+        """index, deprivation, cohesion and team of every neighbourhood."""
+        g = self.f["neighbourhoods"]
+        return {k: g[k][()] for k in g}
+
+
+class ComparisonFile(WijksimFile):
+    """`wijksim compare`: scenarios sharing seeds, each with series and outcomes."""
+    kind = "comparison"
+
+    def __init__(self, path, f):
+        super().__init__(path, f)
+        groups = str(self.attrs["scenario_groups"]).split(",")
+        self.scenarios = []
+        for i, g in enumerate(groups):
+            a = {k: text(v) for k, v in f["scenarios"][g].attrs.items()}
+            self.scenarios.append(Scenario(f"scenarios/{g}", i, str(a.get("label", g)), a))
+
+    def outcomes(self, scenario):
+        d = self._group(scenario)["outcomes"]
+        a = {k: text(v) for k, v in d.attrs.items()}
+        horizons = a["horizon_years"]
+        horizons = [int(h) for h in (horizons if isinstance(horizons, list) else [horizons])]
+        return Outcomes(d[()], str(a["outcome_names"]).split(","), str(a["units"]).split("|"),
+                        str(a.get("labels", a["outcome_names"])).split("|"), horizons)
+
+
+class SweepFile(WijksimFile):
+    """`wijksim sweep` / `merge`: the run table and series [run, week, ...]."""
+    kind = "sweep"
+
+    def __init__(self, path, f):
+        super().__init__(path, f)
+        self.scenarios = []
+        self.design = str(self.attrs.get("design", ""))
+        horizons = self.attrs.get("horizon_years", [])
+        self.horizons = [int(h) for h in (horizons if isinstance(horizons, list) else [horizons])]
+        self.columns = [{k: text(c[k]) for k in c.dtype.names} for c in f["columns"][()]]
+        self.factors = [c["name"] for c in self.columns if c["kind"] == "factor"]
+        self.outcome_columns = [c["name"] for c in self.columns if c["kind"] == "outcome"]
+
+    def runs(self):
+        """The run table: one row per run, columns run, point, replicate, seed, the factors and
+        the outcomes NAME_yH (a numpy structured array; pandas.DataFrame takes it)."""
+        return self.f["runs"][()]
+
+    def column(self, name):
+        """unit, label, description and kind of a run-table column."""
+        for c in self.columns:
+            if c["name"] == name:
+                return c
+        raise FileError(f"{self.path}: no column '{name}' in /runs")
+
+    def points(self):
+        """The design [point, factor]."""
+        return self.f["points"][()]
+
+
+KINDS = {"run": RunFile, "comparison": ComparisonFile, "sweep": SweepFile}
+
+
+def open_file(path):
+    """Opens a wijksim file as the class its `kind` attribute names."""
+    try:
+        f = h5py.File(str(path), "r")
+    except OSError as e:
+        raise FileError(f"{path}: cannot open as HDF5 ({e})") from None
+    kind = text(f.attrs.get("kind", b""))
+    if kind not in KINDS:
+        f.close()
+        raise FileError(f"{path}: not a wijksim output file (root attribute kind = {kind!r}, "
+                        f"expected one of {', '.join(KINDS)})")
+    try:
+        return KINDS[kind](path, f)
+    except KeyError as e:
+        f.close()
+        raise FileError(f"{path}: a {kind} file without {e}: written by another version?") from None
+
+
+def yearly(values, how):
+    """[..., week] -> [..., year] over whole years: 'sum' for flows and costs, 'mean' for stocks
+    and ratios."""
+    weeks = values.shape[-1] // WEEKS_PER_YEAR * WEEKS_PER_YEAR
+    v = values[..., :weeks].reshape(values.shape[:-1] + (-1, WEEKS_PER_YEAR))
+    return np.nansum(v, axis=-1) if how == "sum" else np.nanmean(v, axis=-1)
