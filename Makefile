@@ -23,7 +23,8 @@ LDFLAGS := $(SAN) -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 
 # Debian 12 packages the build, tests and benchmarks need.
 DEB_PACKAGES := gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools \
-                openmpi-bin libopenmpi-dev time python3-numpy python3-h5py python3-pytest
+                openmpi-bin libopenmpi-dev time python3-numpy python3-h5py python3-matplotlib \
+                python3-pytest chromium
 
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC  := $(wildcard models/*.c)
@@ -33,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench docs check-docs calibration format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench docs check-docs calibration workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -121,6 +122,19 @@ calibration: deps
 	  --replicates $(CAL_REPLICATES) --seed $(CAL_SEED) --force
 	$(PYTHON3) analysis/calibration.py $(CAL_DIR)/baseline.h5 --demand-led $(CAL_DIR)/demand_led.h5 \
 	  -o docs/calibration.md
+
+# Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under
+# three contrasting presets, 5 replicates for the bands, and the report; prints its path.
+WORKSHOP_DIR ?= out/workshop
+
+workshop: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(WORKSHOP_DIR)
+	OMP_WAIT_POLICY=passive $(BIN)/wijksim compare scenarios/baseline.cfg scenarios/more_prevention.cfg \
+	  scenarios/strict_access.cfg --set world.population=30000 --set world.neighbourhoods=2 \
+	  --replicates 5 --horizon 5,10 -o $(WORKSHOP_DIR)/workshop.h5 --force --quiet
+	$(PYTHON3) analysis/report.py $(WORKSHOP_DIR)/workshop.h5 -o $(WORKSHOP_DIR)/report.html --force \
+	  --title "Workshop: prevention or stricter access? A town of 30,000"
 
 format:
 	clang-format -i sim/*.c sim/*.h models/*.c models/*.h tests/unit/*.c tests/unit/*.h tests/bench/*.c

@@ -38,6 +38,7 @@ static const char *const usage_main =
     "  sweep SPEC.cfg       run every point of a parameter sweep (threads, MPI ranks or\n"
     "                       job-array shards), resumably, into one HDF5 file\n"
     "  merge PART.h5 ...    merge the shards of a sweep into one file\n"
+    "  report FILE.h5       write a self-contained HTML report of a run, comparison or sweep\n"
     "  params               list every parameter with its default, range and unit\n"
     "  series               list every output series with its unit\n"
     "  help [COMMAND]       this text, or the options of a command\n"
@@ -119,6 +120,21 @@ static const char *const usage_merge =
     "another spec, and runs missing from every part, are refused.\n"
     "  -o, --output FILE     the merged file (required)\n"
     "  -f, --force           overwrite an existing output file\n"
+    "  -q, --quiet           print nothing but errors\n";
+
+static const char *const usage_report =
+    "usage: wijksim report FILE.h5 [-o REPORT.html] [--title TEXT] [--force] [--quiet]\n"
+    "\n"
+    "Writes one self-contained HTML page (charts inline, no network needed; prints well) for a\n"
+    "run, comparison or sweep file: outcomes over time with 95 % bands, costs against outcomes,\n"
+    "cumulative cost by category and break-even years for a comparison; sensitivity (Sobol\n"
+    "indices or partial rank correlations) for a sweep. It runs the script\n"
+    "analysis/report.py of this wijksim's source tree with /usr/bin/python3 (numpy, h5py,\n"
+    "matplotlib: make deps installs them); WIJKSIM_PYTHON names another interpreter. The script\n"
+    "also runs on its own: /usr/bin/python3 analysis/report.py FILE.h5 -o REPORT.html\n"
+    "  -o, --output FILE     the HTML file (default: FILE with .html, in the current folder)\n"
+    "      --title TEXT      the page title\n"
+    "  -f, --force           overwrite an existing report\n"
     "  -q, --quiet           print nothing but errors\n";
 
 static const char *const usage_params =
@@ -633,6 +649,36 @@ static int cmd_merge(int argc, char **argv) {
     return 0;
 }
 
+/* `wijksim report`: the report is Python (analysis/report.py, next to bin/ in the source tree),
+ * run in place of this process so its exit status is the command's. */
+static int cmd_report(int argc, char **argv) {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return fputs(usage_report, stdout), 0;
+    char exe[PATH_MAX], script[PATH_MAX + 64];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return fputs("wijksim report: cannot find the wijksim executable's folder\n", stderr), EXIT_RUNTIME;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) *slash = '\0';
+    snprintf(script, sizeof script, "%s/../analysis/report.py", exe);
+    if (access(script, R_OK) != 0) {
+        fprintf(stderr, "wijksim report: %s: not found; the report needs the source tree this wijksim was "
+                "built in (or run analysis/report.py yourself)\n", script);
+        return EXIT_RUNTIME;
+    }
+    const char *py = getenv("WIJKSIM_PYTHON") ? getenv("WIJKSIM_PYTHON") : "/usr/bin/python3";
+    char **args = calloc((size_t)argc + 3, sizeof *args);
+    if (!args) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
+    args[0] = (char *)py;
+    args[1] = script;
+    for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
+    execv(py, args);
+    fprintf(stderr, "wijksim report: cannot run %s: %s (install python3-matplotlib, python3-h5py and "
+            "python3-numpy: make deps)\n", py, strerror(errno));
+    free(args);
+    return EXIT_RUNTIME;
+}
+
 static int cmd_params(int argc, char **argv) {
     int markdown = 0, cfg = 0;
     const char *path = NULL;
@@ -707,6 +753,7 @@ int main(int argc, char **argv) {
               : strcmp(what, "compare") == 0 ? usage_compare
               : strcmp(what, "sweep") == 0 ? usage_sweep
               : strcmp(what, "merge") == 0 ? usage_merge
+              : strcmp(what, "report") == 0 ? usage_report
               : strcmp(what, "params") == 0 ? usage_params
               : strcmp(what, "series") == 0 ? usage_series
                                             : usage_main,
@@ -717,6 +764,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0) return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "params") == 0) return cmd_params(argc - 1, argv + 1);
     if (strcmp(cmd, "series") == 0) return cmd_series(argc - 1, argv + 1);
     return usage_error(NULL, "unknown command '%s'", cmd);
