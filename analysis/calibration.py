@@ -23,7 +23,6 @@ markdown byte for byte. Needs numpy and h5py only (Debian's /usr/bin/python3 has
 import argparse
 import copy
 import math
-import os
 import sys
 from pathlib import Path
 
@@ -33,6 +32,8 @@ import numpy as np
 # The statistics live in the analysis package next to this script (analysis/wijksim).
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+from wijksim.data import text as _text  # noqa: E402
+from wijksim.files import write_atomically  # noqa: E402
 from wijksim.stats import t_quantile  # noqa: E402
 
 WEEKS_PER_YEAR = 52
@@ -51,16 +52,6 @@ class CalibrationError(Exception):
 
 
 # ---- reading a run -------------------------------------------------------------------------
-
-def _text(value):
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    if isinstance(value, np.ndarray) and value.size == 1:
-        return _text(value.reshape(-1)[0])
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
 
 class Run:
     """One wijksim HDF5 file, seen through a window of full years of output (all of them
@@ -618,15 +609,6 @@ def render(base, dl, years=None):
                        f"{fmt_value(last['mean'], t['fmt'])} | {fmt_value(change, 'change')} | "
                        f"{drift(first, last)} |")
     return "\n".join(out) + "\n"
-
-
-def write_atomically(path, text):
-    """A failed run never leaves a half-written report in place of the last good one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def main(argv=None):

@@ -22,7 +22,6 @@ replicates (Student t), so they narrow as replicates are added; with one replica
 none, and the page says so.
 """
 import html
-import math
 import os
 import sys
 from pathlib import Path
@@ -30,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import charts, data
+from .files import write_atomically
 from .stats import break_even, mean_ci, paired_diff_ci, prcc, sobol_indices
 
 WEEKS_PER_YEAR = data.WEEKS_PER_YEAR
@@ -461,14 +461,6 @@ def render(path, title=None):
                 f"(commit {html.escape(str(f.commit))}) &middot; seed {f.seed} &middot; written "
                 f"{html.escape(str(f.attrs.get('created', '?')))}")
         return page.html(meta), page.figures
-
-
-def write_atomically(path, text):
-    """A failed report never leaves half a page in place of the last good one."""
-    path = Path(path)
-    tmp = path.with_name(f"{path.name}.tmp.{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def main(argv=None):

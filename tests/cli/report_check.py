@@ -53,7 +53,6 @@ def rendered(dom_path, png_path, n, label):
            f"{svgs} svg elements")
     try:
         import matplotlib.image as mpimg
-        import numpy as np
         img = mpimg.imread(png_path)
     except (OSError, SyntaxError, ValueError) as e:
         return report(f"report {label}: screenshot", False, f"cannot read {png_path}: {e}")
