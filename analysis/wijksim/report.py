@@ -281,8 +281,12 @@ def comparison_page(f, page):
                     f"Break-even of {s.label}",
                     f"Above zero the scenario has cost more so far, below zero its savings have paid back "
                     f"the extra spending; it {verdict}.")
-        span = ("&ndash;" if be_lo is None else f"{be_lo:.1f}") + " to " + (
-            "after the run" if be_hi is None else f"{be_hi:.1f}")
+        if not banded:
+            span = "&ndash; (one replicate)"
+        elif be_lo is None:
+            span = "not within the run"
+        else:
+            span = f"year {be_lo:.1f} to " + ("after the run" if be_hi is None else f"{be_hi:.1f}")
         rows.append([html.escape(s.label), "&ndash;" if be is None else f"{be:.1f}", span,
                      f"{within} of {len(per_rep)}", fmt(m[-1] * 1e-6) + " M&euro;"])
     if rows:
