@@ -51,10 +51,15 @@ class Series:
     dims: tuple
 
     def total_over(self, dim):
-        """The sum over a dimension (domain, severity or neighbourhood) as a Series."""
+        """The sum over a dimension (domain, severity or neighbourhood) as a Series. A ratio
+        has no such sum (nor is it the mean of its parts: the file's ratios are summed
+        numerator over summed denominator), so it is refused: sum those two instead."""
+        if self.kind == "ratio":
+            raise FileError(f"series '{self.name}' is a ratio: sum its numerator and denominator over "
+                            f"{dim} and divide (docs/output.md names them), not the ratio itself")
         axis = self.dims.index(dim)
-        return Series(self.name, np.nansum(self.values, axis=axis) if self.kind != "ratio" else self.values.mean(axis=axis),
-                      self.unit, self.description, self.kind, self.dims[:axis] + self.dims[axis + 1:])
+        return Series(self.name, np.nansum(self.values, axis=axis), self.unit, self.description, self.kind,
+                      self.dims[:axis] + self.dims[axis + 1:])
 
 
 @dataclass
@@ -219,6 +224,9 @@ def open_file(path):
     except KeyError as e:
         f.close()
         raise FileError(f"{path}: a {kind} file without {e}: written by another version?") from None
+    except BaseException:
+        f.close()
+        raise
 
 
 def yearly(values, how):

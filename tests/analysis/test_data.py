@@ -350,3 +350,12 @@ def test_yearly_sums_and_means_whole_years_dropping_a_partial_year():
         np.testing.assert_allclose(sums[..., y], week_block.sum(axis=-1))
         np.testing.assert_allclose(means[..., y], week_block.mean(axis=-1))
     assert data.yearly(v[..., :51], "sum").shape == (2, 3, 0)
+
+
+def test_total_over_refuses_a_ratio(out):
+    """A ratio's total is summed numerator over summed denominator, not a sum or mean of ratios."""
+    with data.open_file(out.run) as f:
+        s = f.series("specialist_waiting_time")
+        assert s.kind == "ratio"
+        with pytest.raises(data.FileError, match="ratio"):
+            s.total_over("domain")
