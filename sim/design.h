@@ -15,8 +15,10 @@
  *               the origin), A its first k coordinates and B its last k; then for each factor j
  *               the matrix AB_j, which is A with column j taken from B. Points: A, B, AB_1 ..
  *               AB_k, so n = N (k + 2) (Saltelli et al. 2010).
- *               The first Sobol point is the centre of the cube in every dimension, so row 0
- *               of A and of B coincide (it adds nothing to the estimators, and no bias).
+ *               Early points of the sequence are dyadic fractions, and a row of A and the
+ *               same row of B can share a coordinate (row 0, the centre of the cube, shares
+ *               all; for some k later rows share one): its AB_j is then A itself. The
+ *               estimators in analysis/wijksim/stats.py leave such rows out, given the points.
  *
  * The counting functions return the number of points, or 0 for an impossible request. */
 #ifndef WIJKSIM_DESIGN_H

@@ -91,8 +91,10 @@ int journal_open(journal_t *j, const char *path, const journal_shape_t *shape, c
     for (size_t i = 0; i < runs; i++) j->offset[i] = -1;
     j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (j->fd < 0) {
-        snprintf(err, errlen, "%s: cannot open the sweep journal: %s", path, strerror(errno));
-        return journal_close(j, 0), -1;
+        int usage = errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == EROFS;
+        snprintf(err, errlen, "%s: cannot create the sweep journal (%s): check that the output's folder "
+                 "exists and is writable", path, strerror(errno));
+        return journal_close(j, 0), usage ? -2 : -1;
     }
     if (flock(j->fd, LOCK_EX | LOCK_NB) != 0) {
         snprintf(err, errlen, "%s: another wijksim sweep is writing this journal; wait for it to end "

@@ -36,8 +36,9 @@ typedef struct {
 } journal_t;
 
 /* Opens (creating it when missing) the journal at path for a sweep of this shape and indexes
- * its whole records. 0; -2 when the journal belongs to another sweep or another process holds
- * it (a usage error: err says what to do); -1 on an I/O or memory failure. */
+ * its whole records. 0; -2 when the journal belongs to another sweep, another process holds
+ * it, or its folder is missing or not writable (a usage error: err says what to do); -1 on an
+ * I/O or memory failure. */
 int journal_open(journal_t *j, const char *path, const journal_shape_t *shape, char *err,
                  size_t errlen);
 /* Appends the run (point, replicate) with its payload of j->values doubles, durably. 0 or -1. */

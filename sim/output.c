@@ -835,6 +835,14 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
                      "one sweep can be merged",
                      parts[i], hash, hash0, parts[0]);
             rc = -1, status = -2;
+        } else if (H5Lexists(pt[i].file, "neighbourhood", H5P_DEFAULT) !=
+                   H5Lexists(pt[0].file, "neighbourhood", H5P_DEFAULT)) {
+            int det = H5Lexists(pt[i].file, "neighbourhood", H5P_DEFAULT) > 0;
+            snprintf(err, errlen,
+                     "%s was written %s --detail and %s %s: merge parts written alike (run the odd ones "
+                     "again with the same options)",
+                     parts[i], det ? "with" : "without", parts[0], det ? "without" : "with");
+            rc = -1, status = -2;
         }
         free(kind), free(hash);
         if (rc) break;

@@ -58,6 +58,16 @@ static size_t edit_distance(const char *a, const char *b) {
     return row[lb];
 }
 
+const char *closest_name(const char *name, const char *const *names, int n) {
+    const char *best = n > 0 ? names[0] : "";
+    size_t bestd = (size_t)-1;
+    for (int i = 0; i < n; i++) {
+        size_t d = edit_distance(name, names[i]);
+        if (d < bestd) bestd = d, best = names[i];
+    }
+    return best;
+}
+
 const char *params_closest(const char *name) {
     const char *best = param_table[0].name;
     size_t bestd = (size_t)-1;

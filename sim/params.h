@@ -56,6 +56,8 @@ void params_defaults(params_t *p);
 int params_find(const char *name);
 /* The known name closest to `name` (edit distance), for "did you mean" messages. */
 const char *params_closest(const char *name);
+/* The same among names[n]. */
+const char *closest_name(const char *name, const char *const *names, int n);
 double *params_values(params_t *p, int id);
 const double *params_cvalues(const params_t *p, int id);
 /* Checks one value against type and range; on failure writes what was expected into msg. */

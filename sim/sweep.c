@@ -40,9 +40,34 @@ static int number(const config_setting_t *g, const char *name, double *v) {
 
 static int bad(char *err, size_t errlen, const char *file, const config_setting_t *st,
                const char *what) {
-    snprintf(err, errlen, "%s:%d: %s", file, st ? config_setting_source_line(st) : 0, what);
+    int line = st ? config_setting_source_line(st) : 0;
+    if (line > 0) snprintf(err, errlen, "%s:%d: %s", file, line, what);
+    else snprintf(err, errlen, "%s: %s", file, what); /* a setting that is missing has no line */
     return -1;
 }
+
+/* Refuses a setting of group g whose name is not one of names[n] (a misspelt `replicate`
+ * would otherwise silently mean one replicate). */
+static int known_names(const config_setting_t *g, const char *const *names, int n, const char *what,
+                       const char *file, char *err, size_t errlen) {
+    for (int i = 0; i < config_setting_length(g); i++) {
+        const config_setting_t *st = config_setting_get_elem(g, (unsigned)i);
+        const char *name = config_setting_name(st);
+        int k = 0;
+        while (name && k < n && strcmp(name, names[k]) != 0) k++;
+        if (!name || k < n) continue;
+        char msg[512], list[256] = "";
+        for (k = 0; k < n; k++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", names[k]);
+        snprintf(msg, sizeof msg, "unknown %s setting '%s'; did you mean '%s'? (expected %s)", what, name,
+                 closest_name(name, names, n), list);
+        return bad(err, errlen, file, st, msg);
+    }
+    return 0;
+}
+
+static const char *const spec_names[] = {"base", "design", "samples", "replicates", "seed", "horizons", "parameters"};
+static const char *const factor_names[] = {"name", "values", "min", "max", "levels", "distribution", "element"};
 
 /* Checks a value of factor f against the registry's type and bounds. */
 static int check_value(const factor_t *f, double v, const char *where, char *err, size_t errlen) {
@@ -59,6 +84,7 @@ static int load_factor(sweep_spec_t *s, factor_t *f, const config_setting_t *g, 
     const char *name = NULL;
     if (!config_setting_is_group(g) || !config_setting_lookup_string(g, "name", &name))
         return bad(err, errlen, file, g, "parameters: expected a group { name = \"group.name\"; ... }");
+    if (known_names(g, factor_names, 7, "factor", file, err, errlen) != 0) return -1;
     f->id = params_find(name);
     if (f->id < 0) {
         snprintf(msg, sizeof msg, "unknown parameter '%s'; did you mean '%s'?", name, params_closest(name));
@@ -155,6 +181,7 @@ static int load_factor(sweep_spec_t *s, factor_t *f, const config_setting_t *g, 
 static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char *err, size_t errlen) {
     const config_setting_t *root = config_root_setting(cfg);
     const char *base = NULL, *design = NULL;
+    if (known_names(root, spec_names, 7, "sweep", path, err, errlen) != 0) return -1;
     if (!config_setting_lookup_string(root, "base", &base))
         return bad(err, errlen, path, root, "parameter 'base': expected the base scenario, base = \"file.cfg\";");
     char dir[4096], basepath[8192];
@@ -278,6 +305,11 @@ static double factor_value(const factor_t *f, double u, int levelled) {
     }
     double x = f->dist == DIST_LOGUNIFORM ? exp(log(f->min) + u * (log(f->max) - log(f->min)))
                                           : f->min + u * (f->max - f->min);
+    if (levelled) { /* 0.1 + (2/3) 0.3 is 0.30000000000000004: levels are meant as decimals */
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.12g", x);
+        x = strtod(buf, NULL);
+    }
     return param_table[f->id].type == P_INT ? round(x) : x;
 }
 
@@ -319,7 +351,7 @@ double *sweep_points(const sweep_spec_t *s, size_t *n, char *err, size_t errlen)
     } else if (s->design == DESIGN_LHS) {
         gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
         if (!r) goto oom;
-        gsl_rng_set(r, (unsigned long)(s->seed ^ s->hash));
+        gsl_rng_set(r, (unsigned long)s->seed); /* the design follows the seed, not the file's wording */
         design_lhs(k, s->samples, r, u);
         gsl_rng_free(r);
     } else if (design_saltelli(k, s->samples, u) != 0) goto oom;

@@ -338,7 +338,7 @@ def sweep_page(f, page):
         if sobol:
             y = np.array([np.nanmean(runs[col][runs["point"] == p]) for p in range(npoints)])
             try:
-                r = sobol_indices(y, k)
+                r = sobol_indices(y, k, points=f.points())
             except ValueError as e:
                 page.p(f"{html.escape(c['label'])}: no Sobol indices ({html.escape(str(e))}).")
                 continue

@@ -126,13 +126,17 @@ def _sobol_point(fA, fB, fAB):
     draws). Saltelli et al. 2010, table 2: S1 by estimator (b), ST by Jansen's (f)."""
     both = np.concatenate([fA, fB], axis=-1)
     var = both.var(axis=-1)[..., None]
+    # f_B centred: E[(f_B - c)(f_ABj - f_A)] = E[f_B (f_ABj - f_A)] for any constant c, since
+    # E[f_ABj - f_A] = 0, but without the centring an output with a large mean (a cost in
+    # millions) multiplies the noise of f_ABj - f_A by that mean.
+    centre = both.mean(axis=-1)[..., None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        s1 = np.mean(fB[..., None, :] * (fAB - fA[..., None, :]), axis=-1) / var
+        s1 = np.mean((fB - centre)[..., None, :] * (fAB - fA[..., None, :]), axis=-1) / var
         st = np.mean((fA[..., None, :] - fAB) ** 2, axis=-1) / (2 * var)
     return s1, st, var[..., 0]
 
 
-def sobol_indices(y, k, n_boot=500, seed=0, level=0.95):
+def sobol_indices(y, k, n_boot=500, seed=0, level=0.95, points=None):
     """First-order and total Sobol indices of k factors from a Saltelli sample.
 
     y: the N (k + 2) model outputs in the design's order: A (N rows), B (N rows), then
@@ -145,8 +149,14 @@ def sobol_indices(y, k, n_boot=500, seed=0, level=0.95):
     S1 sums to at most 1 for an additive model, where S1 = ST; ST - S1 is the part in
     interactions. Estimates can stray slightly below 0 or above 1 with small N.
 
+    S1 uses f_B minus the mean of f_A and f_B (the same expectation, far less noise for an
+    output with a large mean).
+
     A row i whose output is NaN in A, B or any AB_j (a run where the figure is undefined) is
-    dropped from all of them, so every index uses the same rows. Intervals are bootstrap
+    dropped from all of them, so every index uses the same rows. With `points`, the design's
+    factor values [N (k + 2), k] in the same order, a row where A and B share the value of some
+    factor is dropped too: its AB_j is A itself, which a random sample almost never gives,
+    and the early points of a Sobol sequence (dyadic fractions) often do. Intervals are bootstrap
     percentile intervals at `level`: the kept row indices are resampled with replacement
     (n_boot times, numpy generator seeded with `seed`), jointly for A, B and every AB_j,
     since they are paired; n_boot = 0 leaves them NaN.
@@ -166,6 +176,11 @@ def sobol_indices(y, k, n_boot=500, seed=0, level=0.95):
     N = y.size // (k + 2)
     fA, fB, fAB = y[:N], y[N:2 * N], y[2 * N:].reshape(k, N)
     keep = ~(np.isnan(fA) | np.isnan(fB) | np.isnan(fAB).any(axis=0))
+    if points is not None:
+        X = np.asarray(points, dtype=float)
+        if X.shape != (y.size, k):
+            raise ValueError(f"sobol_indices: points has shape {X.shape}, expected ({y.size}, {k})")
+        keep &= ~(X[:N] == X[N:2 * N]).any(axis=1)
     fA, fB, fAB = fA[keep], fB[keep], fAB[:, keep]
     n = int(keep.sum())
     if n == 0:

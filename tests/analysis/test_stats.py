@@ -381,3 +381,37 @@ def test_break_even_refuses_mismatched_or_unordered_times():
         stats.break_even([0.0, 1.0], [1.0])
     with pytest.raises(ValueError):
         stats.break_even([0.0, 2.0, 1.0], [1.0, 0.0, -1.0])
+
+
+def test_sobol_drops_rows_where_a_and_b_share_a_factor_value():
+    """A row whose A and B coincide in a factor gives AB_j = A; with the design's points the
+    row is left out (N counts the rest), without them it is kept."""
+    rng = np.random.default_rng(7)
+    k, N = 2, 64
+    A, B = rng.random((N, k)), rng.random((N, k))
+    B[3, 1] = A[3, 1]
+    B[10, 0] = A[10, 0]
+    AB = [A.copy() for _ in range(k)]
+    for j in range(k):
+        AB[j][:, j] = B[:, j]
+    X = np.concatenate([A, B] + AB)
+    y = X[:, 0] + 2 * X[:, 1] ** 2
+    assert stats.sobol_indices(y, k, n_boot=0)["N"] == N
+    assert stats.sobol_indices(y, k, n_boot=0, points=X)["N"] == N - 2
+    with pytest.raises(ValueError):
+        stats.sobol_indices(y, k, n_boot=0, points=X[:-1])
+
+
+def test_sobol_first_order_does_not_depend_on_the_output_mean():
+    """Adding a constant to every output leaves the (centred) first-order estimate unchanged."""
+    rng = np.random.default_rng(3)
+    k, N = 3, 500
+    A, B = rng.random((N, k)), rng.random((N, k))
+    AB = [A.copy() for _ in range(k)]
+    for j in range(k):
+        AB[j][:, j] = B[:, j]
+    X = np.concatenate([A, B] + AB)
+    y = X[:, 0] + X[:, 1] * X[:, 2]
+    a = stats.sobol_indices(y, k, n_boot=0)["S1"]
+    b = stats.sobol_indices(y + 1e6, k, n_boot=0)["S1"]
+    assert np.allclose(a, b, atol=1e-6)

@@ -103,6 +103,11 @@ diffout=$(h5diff "$D/t1.h5" "$D/merged.h5" 2>&1)
 check "merge: h5diff finds the merged file equal to the whole sweep (data and attributes)" [ $? -eq 0 ]
 wj merge "$D/part_0.h5" "$D/part_1.h5" "$D/part_2.h5" -o "$D/merged.h5"
 expect_rc "merge: an existing output is refused without --force" 2
+wj sweep "$D/spec.cfg" --shard 0/3 --detail -o "$D/part_0d.h5" -q
+wj merge "$D/part_0d.h5" "$D/part_1.h5" "$D/part_2.h5" -o "$D/mixed.h5"
+expect_rc "merge: parts written with and without --detail are refused" 2
+expect_err "merge: says which part differs" "part_1.h5 was written without --detail"
+check "merge: nothing written for mixed parts" [ ! -e "$D/mixed.h5" ]
 wj sweep "$D/spec.cfg" --shard 3/3 -o "$D/bad.h5"
 expect_rc "sweep: --shard 3/3 is refused (0 <= I < N)" 2
 
@@ -183,6 +188,13 @@ bad "replicates not a whole number" "$HEAD replicates = 2.5; parameters = ( { na
     "s.cfg:1" "'replicates'"
 bad "range without levels in a factorial design" "$HEAD parameters = ( { name = \"team.fte\"; min = 4.0; max = 8.0; } );" \
     "s.cfg:1" "'team.fte'" "needs 'levels'"
+bad "misspelt setting" "$HEAD replicate = 3; parameters = ( { name = \"team.fte\"; values = [1.0]; } );" \
+    "s.cfg:1" "unknown sweep setting 'replicate'" "did you mean 'replicates'"
+bad "misspelt factor setting" "design = \"lhs\"; samples = 4; base = \"base.cfg\"; parameters = ( { name = \"team.fte\"; min = 4.0; max = 8.0; distribuion = \"loguniform\"; } );" \
+    "s.cfg:1" "unknown factor setting 'distribuion'" "did you mean 'distribution'"
+wj sweep "$D/spec.cfg" -o "$D/no/such/folder/x.h5"
+expect_rc "sweep: an output folder that does not exist is a usage error" 2
+expect_err "sweep: says to check the folder" "folder exists and is writable"
 # A factor the base's own policy sets would be overridden part-way: refused.
 E=$(scratch badspec)
 printf '@include "%s"\npolicy = ( { week = 10; team = { fte = 9.0; }; } );\n' "$D/base.cfg" > "$E/policy_base.cfg"
