@@ -196,8 +196,8 @@ def comparison_page(f, page):
     reps = f.replicates
     page.p(f"{len(sc)} scenarios, {reps} replicates each, {f.years} years after {f.burn_in_weeks // WEEKS_PER_YEAR} "
            f"years of burn-in. Every scenario runs with the same random numbers per replicate, so the "
-           f"differences from <b>{html.escape(ref.label)}</b> (the first scenario) are paired: they are "
-           f"policy, not chance. Intervals are 95 % confidence intervals of the mean over replicates.",
+           f"differences from <b>{html.escape(ref.label)}</b> (the first scenario) are paired, replicate "
+           f"by replicate, and much of the chance that separate runs would differ by cancels out. Intervals are 95 % confidence intervals of the mean over replicates.",
            "note")
     if reps < 2:
         page.p("With one replicate there are no intervals: run more replicates (--replicates) before "
