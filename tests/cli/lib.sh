@@ -15,6 +15,13 @@ N_FAILED=0
 # A short run: half a year of output after ten weeks of burn-in, 20,000 residents.
 SHORT=(--set sim.weeks=26 --set sim.burn_in_weeks=10 --set world.population=20000)
 
+# small_base FILE WEEKS BURN_IN NEIGHBOURHOODS: a scenario file that is the baseline in a
+# 20,000-resident town, for tests that need a base scenario on disk (sweeps, reports).
+small_base() {
+    printf '@include "%s"\nsim = { weeks = %d; burn_in_weeks = %d; };\nworld = { population = 20000; neighbourhoods = %d; };\n' \
+        "$REPO_DIR/scenarios/baseline.cfg" "$2" "$3" "$4" > "$1"
+}
+
 pass() { echo "PASS $1"; }
 fail() {
     echo "FAIL $1: $2"

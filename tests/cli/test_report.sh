@@ -14,11 +14,7 @@ ART=$REPO_DIR/tests/artefacts
 mkdir -p "$ART"
 export OMP_WAIT_POLICY=passive
 
-cat > "$D/base.cfg" <<EOF
-@include "$REPO_DIR/scenarios/baseline.cfg"
-sim = { weeks = 104; burn_in_weeks = 26; };
-world = { population = 20000; neighbourhoods = 3; };
-EOF
+small_base "$D/base.cfg" 104 26 3
 cat > "$D/prevention.cfg" <<'EOF'
 @include "base.cfg"
 title = "More prevention";

@@ -14,11 +14,7 @@ export SOURCE_DATE_EPOCH=0 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFI
 CHECK="$PY $CLI_DIR/sweep_check.py"
 
 # A small city, short runs: 20 weeks of burn-in, one year of output.
-cat > "$D/base.cfg" <<EOF
-@include "$REPO_DIR/scenarios/baseline.cfg"
-sim = { weeks = 60; burn_in_weeks = 20; };
-world = { population = 20000; neighbourhoods = 4; };
-EOF
+small_base "$D/base.cfg" 60 20 4
 # 2 x 3 factorial x 2 replicates = 12 runs.
 cat > "$D/spec.cfg" <<'EOF'
 base = "base.cfg";
