@@ -284,15 +284,13 @@ int sweep_command(const sweep_cli_t *c) {
         for (size_t i = 0; status == 0 && i < nscope; i++)
             if (j.offset[scope[i]] < 0) todo[ntodo++] = scope[i];
     }
+    int loaded = status == 0; /* this rank's own spec and points */
+    (void)loaded;             /* (used by MPI ranks other than 0) */
 #ifdef WIJKSIM_MPI
-    if (c->mpi_size > 1) {
-        int st = status;
-        MPI_Bcast(&st, 1, MPI_INT, 0, MPI_COMM_WORLD);
-        if (!root && st == 0) status = status ? -status : 0; /* a rank that failed alone reports it */
-        else status = st;
-    }
+    if (c->mpi_size > 1) /* rank 0's verdict decides; a rank that failed alone tells rank 0 */
+        MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
-    if (status > 0) {
+    if (status != 0) {
         if (root) fprintf(stderr, "wijksim: %s\n", err);
         goto done;
     }
@@ -303,8 +301,7 @@ int sweep_command(const sweep_cli_t *c) {
     sh.payload = (size_t)sh.weeks * N_VALUES * (1 + (c->detail ? (size_t)sh.nnbh : 0));
 #ifdef WIJKSIM_MPI
     if (!root) {
-        mpi_worker(&sh, status == 0, err);
-        status = 0;
+        mpi_worker(&sh, loaded, err);
         goto done;
     }
 #endif
@@ -360,5 +357,5 @@ done:
     if (have_journal) journal_close(&j, 0);
     free(points), free(scope), free(todo);
     sweep_spec_free(&s);
-    return status < 0 ? 0 : status;
+    return status;
 }

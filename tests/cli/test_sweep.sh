@@ -59,6 +59,12 @@ if "$WIJKSIM" --version | grep -q "with MPI"; then
     out=$(cd "$D" && timeout 120 mpirun --oversubscribe -np 2 "$WIJKSIM" sweep spec.cfg -o mpi2.h5 --threads 2 2>&1)
     rc=$?
     check "sweep: --threads under mpirun is refused (status $rc)" [ "$rc" -ne 0 ] && [ ! -e "$D/mpi2.h5" ]
+    printf 'base = "missing.cfg"; design = "oat";\nparameters = ( { name = "team.fte"; values = [6.0]; } );\n' > "$D/nobase.cfg"
+    out=$(timeout 120 mpirun --oversubscribe -np 3 "$WIJKSIM" sweep "$D/nobase.cfg" -o "$D/nobase.h5" 2>&1)
+    rc=$?
+    n=$(printf '%s\n' "$out" | grep -c "^wijksim: .*missing.cfg: cannot read scenario file")
+    check "sweep: a bad spec under mpirun exits 2 (status $rc) with its message once (got $n)" \
+        [ "$rc" -eq 2 ] && [ "$n" -eq 1 ] && [ ! -e "$D/nobase.h5" ] && [ ! -e "$D/nobase.h5.journal" ]
 elif [ -n "${WIJKSIM_NO_MPI:-}" ]; then
     echo "sweep: MPI checks left out: $WIJKSIM is built without MPI (WIJKSIM_NO_MPI set)"
 else
