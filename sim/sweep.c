@@ -374,7 +374,7 @@ int sweep_point_scenario(const sweep_spec_t *s, const double *x, scenario_t *out
     out->npolicy = b->npolicy + extra;
     if (!out->policy) return -1;
     while (at < b->npolicy && b->policy[at].week <= 0) at++; /* after the base's week-0 steps */
-    memcpy(out->policy, b->policy, sizeof *b->policy * (size_t)at);
+    if (at > 0) memcpy(out->policy, b->policy, sizeof *b->policy * (size_t)at);
     params_t p0;
     scenario_params_at(b, 0, &p0);
     for (int j = 0; j < s->k; j++) {
@@ -390,7 +390,8 @@ int sweep_point_scenario(const sweep_spec_t *s, const double *x, scenario_t *out
                 if (s->f[q].element < 0 || s->f[q].element == i) e->v[i] = x[q];
         snprintf(e->where, sizeof e->where, "sweep factor %s", f->label);
     }
-    memcpy(&out->policy[at + extra], &b->policy[at], sizeof *b->policy * (size_t)(b->npolicy - at));
+    if (b->npolicy > at)
+        memcpy(&out->policy[at + extra], &b->policy[at], sizeof *b->policy * (size_t)(b->npolicy - at));
     return 0;
 }
 
