@@ -822,7 +822,11 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         char *hash = kind ? read_attr_text(pt[i].file, "spec_hash") : NULL;
         long long runs = 0;
         int reps = 0;
-        if (!kind || strcmp(kind, "sweep") != 0 || !hash ||
+        if (pt[i].file < 0) {
+            snprintf(err, errlen, "%s: cannot open as HDF5 (%s)", parts[i],
+                     access(parts[i], R_OK) != 0 ? strerror(errno) : "not an HDF5 file");
+            rc = -1, status = -2;
+        } else if (!kind || strcmp(kind, "sweep") != 0 || !hash ||
             H5LTget_attribute_long_long(pt[i].file, "/", "runs", &runs) < 0 ||
             H5LTget_attribute_int(pt[i].file, "/", "replicates", &reps) < 0) {
             snprintf(err, errlen, "%s: not a wijksim sweep file (expected one written by wijksim sweep)", parts[i]);
