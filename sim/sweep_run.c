@@ -307,8 +307,9 @@ int sweep_command(const sweep_cli_t *c) {
 #endif
     int threads = c->threads > 0 ? c->threads : omp_get_num_procs();
     if (!c->quiet) {
-        printf("wijksim sweep: %s: %s design, %zu points x %d replicates = %zu runs", c->spec_path,
-               design_names[s.design], npoints, s.replicates, runs);
+        printf("wijksim sweep: %s: %s design, %zu point%s x %d replicate%s = %zu run%s", c->spec_path,
+               design_names[s.design], npoints, npoints == 1 ? "" : "s", s.replicates,
+               s.replicates == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
         if (c->nshards > 1) printf("; shard %d of 0..%d: %zu runs", c->shard, c->nshards - 1, nscope);
         if (c->mpi_size > 1) printf("; %zu to run on %d MPI ranks", ntodo, c->mpi_size);
         else printf("; %zu to run on %d thread%s", ntodo, threads, threads > 1 ? "s" : "");

@@ -139,6 +139,10 @@ def fmt(x):
     return f"{x:.3g}"
 
 
+def plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def fmt_ci(mean, lo, hi):
     if not np.isfinite(lo):
         return fmt(mean)
@@ -194,7 +198,7 @@ def comparison_page(f, page):
     sc = f.scenarios
     ref = sc[0]
     reps = f.replicates
-    page.p(f"{len(sc)} scenarios, {reps} replicates each, {f.years} years after {f.burn_in_weeks // WEEKS_PER_YEAR} "
+    page.p(f"{len(sc)} scenarios, {plural(reps, 'replicate')} each, {plural(f.years, 'year')} after {f.burn_in_weeks // WEEKS_PER_YEAR} "
            f"years of burn-in. Every scenario runs with the same random numbers per replicate, so the "
            f"differences from <b>{html.escape(ref.label)}</b> (the first scenario) are paired, replicate "
            f"by replicate, and much of the chance that separate runs would differ by cancels out. Intervals are 95 % confidence intervals of the mean over replicates.",
@@ -229,14 +233,12 @@ def comparison_page(f, page):
             continue
         x, size = time_axis(f, how)
         lines_, unit = [], ""
+        scale = 1e-6 if name.startswith("cost") else 1  # costs in million euro
         for s in sc:
             v = city(f, name, s)
-            unit = v.unit
-            m, lo, hi, _ = mean_ci(blocks(v.values, how, size), axis=0)
-            lines_.append((s.label, m * (1e-6 if name.startswith("cost") else 1), lo * (1e-6 if name.startswith("cost") else 1),
-                           hi * (1e-6 if name.startswith("cost") else 1)))
-        if name.startswith("cost"):
-            unit = "million euro per week"
+            unit = "million euro per week" if scale != 1 else v.unit
+            m, lo, hi, _ = mean_ci(blocks(v.values, how, size) * scale, axis=0)
+            lines_.append((s.label, m, lo, hi))
         per = "year" if how == "sum" else f"{size}-week mean"
         page.figure(charts.bands(x, lines_, title, "Years since the policy start", f"{unit_per(unit, how)}",
                                  ylim0=name not in ZOOMED),
@@ -318,8 +320,8 @@ def sweep_page(f, page):
     k = len(f.factors)
     npoints = int(f.attrs["points"])
     h = f.horizons[-1]
-    page.p(f"A {html.escape(f.design)} design: {npoints} points &times; {f.replicates} replicates = "
-           f"{len(runs)} runs, varying {k} parameters. Outcomes at year {h}.", "note")
+    page.p(f"A {html.escape(f.design)} design: {plural(npoints, 'point')} &times; {plural(f.replicates, 'replicate')} = "
+           f"{plural(len(runs), 'run')}, varying {plural(k, 'parameter')}. Outcomes at year {h}.", "note")
     rows = []
     for name in f.factors:
         c = f.column(name)
@@ -396,7 +398,7 @@ def sweep_page(f, page):
 
 def run_page(f, page):
     s = f.scenarios[0]
-    page.p(f"Scenario <b>{html.escape(s.label)}</b>: {f.replicates} replicate(s), {f.years} years after "
+    page.p(f"Scenario <b>{html.escape(s.label)}</b>: {plural(f.replicates, 'replicate')}, {plural(f.years, 'year')} after "
            f"{f.burn_in_weeks // WEEKS_PER_YEAR} years of burn-in. Bands are 95 % intervals of the mean over "
            f"replicates{' (none with one replicate)' if f.replicates < 2 else ''}.", "note")
     rows = []
