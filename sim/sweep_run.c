@@ -92,7 +92,10 @@ static int take(shared_t *sh, size_t *run) {
     int ok;
 #pragma omp critical(sweep_next)
     {
-        ok = !sh->failed && sh->next < sh->ntodo;
+        int failed;
+#pragma omp atomic read
+        failed = sh->failed; /* set under sweep_journal by another thread */
+        ok = !failed && sh->next < sh->ntodo;
         if (ok) *run = sh->todo[sh->next++];
     }
     return ok;
@@ -113,6 +116,7 @@ static void finish_run(shared_t *sh, size_t run, const double *payload, const ch
         err = sh->err;
     if (err) {
         if (!sh->failed && err != sh->err) snprintf(sh->err, sizeof sh->err, "%s", err);
+#pragma omp atomic write
         sh->failed = 1;
         return;
     }
@@ -130,6 +134,7 @@ static void local_worker(shared_t *sh) {
     if (worker_init(&wk, sh) != 0 || !payload) {
 #pragma omp critical(sweep_journal)
         finish_run(sh, 0, NULL, "out of memory for a worker's buffers");
+        worker_free(&wk);
         free(payload);
         return;
     }
