@@ -66,7 +66,8 @@ static int known_names(const config_setting_t *g, const char *const *names, int 
     return 0;
 }
 
-static const char *const spec_names[] = {"base", "design", "samples", "replicates", "seed", "horizons", "parameters"};
+static const char *const spec_names[] = {"base",     "design",   "samples",   "replicates",
+                                         "seed",     "horizons", "parameters", "burn_in"};
 static const char *const factor_names[] = {"name", "values", "min", "max", "levels", "distribution", "element"};
 
 /* Checks a value of factor f against the registry's type and bounds. */
@@ -100,12 +101,20 @@ static int load_factor(sweep_spec_t *s, factor_t *f, const config_setting_t *g, 
                      name, s->base.policy[i].where);
             return bad(err, errlen, file, g, msg);
         }
-    if (!pi->schedulable) {
+    if (f->id == PID_sim_weeks || f->id == PID_world_neighbourhoods) {
+        snprintf(msg, sizeof msg,
+                 "parameter '%s' cannot be varied: it sets the shape of every run's series (weeks x "
+                 "neighbourhoods), which all runs of a sweep share; set it in the base scenario",
+                 name);
+        return bad(err, errlen, file, g, msg);
+    }
+    if (!pi->schedulable && !s->per_point) {
         snprintf(msg, sizeof msg,
                  "parameter '%s' cannot be varied: a sweep sets its factors from the first output "
                  "week on, so every replicate shares one burn-in across points, and only "
-                 "schedulable parameters (`wijksim params` marks them) can change then; set it "
-                 "in the base scenario instead",
+                 "schedulable parameters (`wijksim params` marks them) can change then; add "
+                 "burn_in = \"per_point\"; to give every point its own burn-in, or set it in the "
+                 "base scenario",
                  name);
         return bad(err, errlen, file, g, msg);
     }
@@ -181,7 +190,7 @@ static int load_factor(sweep_spec_t *s, factor_t *f, const config_setting_t *g, 
 static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char *err, size_t errlen) {
     const config_setting_t *root = config_root_setting(cfg);
     const char *base = NULL, *design = NULL;
-    if (known_names(root, spec_names, 7, "sweep", path, err, errlen) != 0) return -1;
+    if (known_names(root, spec_names, 8, "sweep", path, err, errlen) != 0) return -1;
     if (!config_setting_lookup_string(root, "base", &base))
         return bad(err, errlen, path, root, "parameter 'base': expected the base scenario, base = \"file.cfg\";");
     char dir[4096], basepath[8192];
@@ -238,6 +247,13 @@ static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char 
         }
         s->nh = n;
     }
+    const char *burn = "shared";
+    config_setting_lookup_string(root, "burn_in", &burn);
+    if (strcmp(burn, "shared") != 0 && strcmp(burn, "per_point") != 0)
+        return bad(err, errlen, path, config_setting_get_member(root, "burn_in"),
+                   "parameter 'burn_in': expected \"shared\" (factors from the first output week, one "
+                   "burn-in per replicate) or \"per_point\" (factors from the start, a burn-in per run)");
+    s->per_point = strcmp(burn, "per_point") == 0;
     const config_setting_t *ps = config_setting_get_member(root, "parameters");
     if (!ps || !config_setting_is_list(ps) || config_setting_length(ps) < 1)
         return bad(err, errlen, path, ps ? ps : root, "parameter 'parameters': expected a list of factors ( { name = \"group.name\"; ... }, ... )");
@@ -368,16 +384,19 @@ oom:
 
 int sweep_point_scenario(const sweep_spec_t *s, const double *x, scenario_t *out) {
     const scenario_t *b = &s->base;
-    int extra = s->k, at = 0;
+    int extra = s->per_point ? 0 : s->k, at = 0;
     *out = *b;
-    out->policy = malloc(sizeof *out->policy * (size_t)(b->npolicy + extra));
+    out->policy = malloc(sizeof *out->policy * (size_t)(b->npolicy + extra + 1));
     out->npolicy = b->npolicy + extra;
     if (!out->policy) return -1;
     while (at < b->npolicy && b->policy[at].week <= 0) at++; /* after the base's week-0 steps */
     if (at > 0) memcpy(out->policy, b->policy, sizeof *b->policy * (size_t)at);
     params_t p0;
     scenario_params_at(b, 0, &p0);
-    for (int j = 0; j < s->k; j++) {
+    for (int j = 0; j < s->k && s->per_point; j++) /* from the start: no step */
+        for (int i = 0; i < param_table[s->f[j].id].n; i++)
+            if (s->f[j].element < 0 || s->f[j].element == i) params_values(&out->params, s->f[j].id)[i] = x[j];
+    for (int j = 0; j < extra; j++) {
         const factor_t *f = &s->f[j];
         policy_set_t *e = &out->policy[at + j];
         memset(e, 0, sizeof *e);

@@ -8,6 +8,7 @@
  *   replicates = 3;
  *   seed = 1;                        # replicate r of every point uses streams (seed, r)
  *   horizons = [5, 10];              # outcome years (default: 5 and 10 within the run)
+ *   burn_in = "shared";              # or "per_point" (below)
  *   parameters = (
  *     { name = "team.fte"; values = [6.0, 8.0, 10.0]; },                      # a list
  *     { name = "access.barrier"; min = 0.1; max = 0.4; levels = 4; },          # a range
@@ -24,6 +25,11 @@
  * replicate then shares its burn-in across points, and differences between points are paired.
  * A parameter that the base scenario's own policy sets cannot vary (the step would override
  * the factor part-way).
+ *
+ * With `burn_in = "per_point";` every point instead starts from week 0 of its burn-in with
+ * its factors set, so any parameter may vary (a model assumption such as needs.spillover, or
+ * the population), at the cost of a burn-in per run; replicate r still uses streams (seed, r)
+ * at every point.
  * Every error names the file, line, parameter and what was expected. */
 #ifndef WIJKSIM_SWEEP_H
 #define WIJKSIM_SWEEP_H
@@ -55,6 +61,7 @@ typedef struct {
     int samples, replicates;
     uint64_t seed;
     int nh, horizons[16]; /* outcome horizon years */
+    int per_point;        /* burn_in = "per_point": factors set from week 0 of the burn-in */
     int k;
     factor_t *f;
 } sweep_spec_t;
@@ -69,8 +76,9 @@ void sweep_spec_free(sweep_spec_t *s);
 double *sweep_points(const sweep_spec_t *s, size_t *n, char *err, size_t errlen);
 
 /* The scenario of one point x[k]: the base with the factors set from output week 0 on, as
- * policy steps after the base's own. It shares the base's strings (title, files): release it
- * with sweep_point_free, never scenario_free. 0, or -1 when out of memory. */
+ * policy steps after the base's own (or, per point, in its start parameters). It shares the
+ * base's strings (title, files): release it with sweep_point_free, never scenario_free. 0, or
+ * -1 when out of memory. */
 int sweep_point_scenario(const sweep_spec_t *s, const double *x, scenario_t *out);
 void sweep_point_free(scenario_t *pt);
 /* Checks every point of points[n][k] as a scenario (cross-parameter rules such as min <= max,

@@ -58,27 +58,30 @@ static void worker_free(worker_t *wk) {
     free(wk->values);
 }
 
-/* Runs one (point, replicate) into payload. */
+/* Runs one (point, replicate) into payload: from a copy of the replicate's burned-in world,
+ * or, with a burn-in per point, from week 0. */
 static int compute_run(const shared_t *sh, worker_t *wk, size_t run, double *payload, char *err,
                        size_t errlen) {
     const sweep_spec_t *s = sh->spec;
     int point = (int)(run / (size_t)s->replicates), rep = (int)(run % (size_t)s->replicates);
-    if (!wk->burned || wk->rep != rep) {
-        if (wk->burned) world_free(wk->burned);
-        wk->rep = rep;
-        wk->burned = sim_burn_in(&s->base, s->seed, rep, err, errlen);
-        if (!wk->burned) return -1;
-    }
-    world_t *w = world_clone(wk->burned);
     scenario_t pt;
-    int rc = w ? sweep_point_scenario(s, &sh->points[(size_t)point * s->k], &pt) : -1;
-    if (rc != 0) {
-        if (w) world_free(w);
+    if (sweep_point_scenario(s, &sh->points[(size_t)point * s->k], &pt) != 0)
         return snprintf(err, errlen, "out of memory for point %d, replicate %d", point, rep), -1;
+    world_t *w = NULL;
+    if (s->per_point) {
+        w = sim_burn_in(&pt, s->seed, rep, err, errlen);
+    } else {
+        if (!wk->burned || wk->rep != rep) {
+            if (wk->burned) world_free(wk->burned);
+            wk->rep = rep;
+            wk->burned = sim_burn_in(&s->base, s->seed, rep, err, errlen);
+        }
+        w = wk->burned ? world_clone(wk->burned) : NULL;
+        if (wk->burned && !w) snprintf(err, errlen, "out of memory copying the world of replicate %d", rep);
     }
-    rc = sim_output_weeks(w, &pt, wk->values, err, errlen);
+    int rc = w ? sim_output_weeks(w, &pt, wk->values, err, errlen) : -1;
     sweep_point_free(&pt);
-    world_free(w);
+    if (w) world_free(w);
     if (rc != 0) return -1;
     series_municipality(wk->values, sh->weeks, sh->nnbh, payload);
     if (sh->detail)

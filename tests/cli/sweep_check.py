@@ -3,8 +3,8 @@
 
     sweep_check.py same A.h5 B.h5 LABEL          every dataset equal bit for bit, run for run
     sweep_check.py table SWEEP.h5 POINTS REPS    the run table against the design and series
-    sweep_check.py run SWEEP.h5 RUN RUN.h5 REP   run RUN of the sweep equals replicate REP of a
-                                                 `wijksim run` file, series by series
+    sweep_check.py run SWEEP.h5 RUN RUN.h5 REP [HOW]  run RUN of the sweep equals replicate REP
+                                                 of a `wijksim run` file, series by series
     sweep_check.py detail SWEEP.h5               neighbourhood series sum to the municipality's
     sweep_check.py replicates SWEEP.h5 POINTS    replicates differ, and so do points
 
@@ -90,14 +90,14 @@ def table(path, points, reps):
                    np.allclose(runs[f"unmet_need_y{h}"], un, rtol=1e-12), f"{runs[f'unmet_need_y{h}'][:3]} against {un[:3]}")
 
 
-def run(path, r, run_path, rep):
+def run(path, r, run_path, rep, how="with the point's values as a week-0 policy"):
     """Run r of the sweep equals replicate rep of a plain run: the same series bit for bit."""
     r, rep = int(r), int(rep)
     with h5py.File(path, "r") as s, h5py.File(run_path, "r") as w:
         names = list(s["municipality"])
         diff = [n for n in names if not same_bits(s["municipality"][n][r], w["municipality"][n][rep])]
-        report(f"run: sweep run {r} equals `wijksim run` with the point's values as a week-0 policy "
-               f"({len(names)} series)", not diff and len(names) > 50, f"differ: {diff[:5]}")
+        report(f"run: sweep run {r} equals `wijksim run` {how} ({len(names)} series)",
+               not diff and len(names) > 50, f"differ: {diff[:5]}")
 
 
 def detail(path):

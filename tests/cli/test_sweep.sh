@@ -48,6 +48,18 @@ wj run "$D/point4.cfg" -o "$D/point4.h5" --seed 5 --replicates 2 -q
 expect_rc "sweep: the plain run of point 4 runs" 0
 $CHECK run "$D/t1.h5" 9 "$D/point4.h5" 1
 
+# A burn-in per point: any parameter may vary, a model assumption too; a run is then a plain
+# run with the point's values set from the start. Run 5 is point 2 (needs.spillover 0.5,
+# team.fte 6), replicate 1.
+cat > "$D/perpoint.cfg" <<'SPEC'
+base = "base.cfg"; design = "factorial"; replicates = 2; seed = 5; burn_in = "per_point";
+parameters = ( { name = "needs.spillover"; values = [0.1, 0.5]; }, { name = "team.fte"; values = [6.0, 10.0]; } );
+SPEC
+wj sweep "$D/perpoint.cfg" -o "$D/perpoint.h5" --threads 2 -q
+expect_rc "sweep: a burn-in per point lets a model assumption vary" 0
+wj run "$D/base.cfg" --set needs.spillover=0.5 --set team.fte=6.0 -o "$D/perpoint_run.h5" --seed 5 --replicates 2 -q
+$CHECK run "$D/perpoint.h5" 5 "$D/perpoint_run.h5" 1 "with the point's values set from the start (burn_in per_point)"
+
 # MPI: three ranks (rank 0 serves and runs), dynamic scheduling, one file.
 if "$WIJKSIM" --version | grep -q "with MPI"; then
     out=$(timeout 300 mpirun --oversubscribe -np 3 "$WIJKSIM" sweep "$D/spec.cfg" -o "$D/mpi.h5" 2>&1)
@@ -180,6 +192,12 @@ bad "range outside the registry's bounds" "$HEAD parameters = ( { name = \"acces
     "s.cfg:1" "access.barrier"
 bad "parameter that cannot change during a run" "$HEAD parameters = ( { name = \"world.population\"; values = [1000, 2000]; } );" \
     "s.cfg:1" "'world.population' cannot be varied" "schedulable"
+bad "a shared burn-in names the way out" "$HEAD parameters = ( { name = \"needs.spillover\"; values = [0.1, 0.2]; } );" \
+    "s.cfg:1" "'needs.spillover' cannot be varied" "burn_in = \"per_point\""
+bad "the output's shape cannot vary" "$HEAD burn_in = \"per_point\"; parameters = ( { name = \"sim.weeks\"; values = [52, 60]; } );" \
+    "s.cfg:1" "'sim.weeks' cannot be varied" "shape"
+bad "unknown burn_in" "$HEAD burn_in = \"each\"; parameters = ( { name = \"team.fte\"; values = [6.0]; } );" \
+    "s.cfg:1" "'burn_in'" "per_point"
 bad "unknown design" 'base = "base.cfg"; design = "grid"; parameters = ( { name = "team.fte"; values = [1.0]; } );' \
     "s.cfg:1" "'design'" "factorial"
 bad "missing base" 'design = "oat"; parameters = ( { name = "team.fte"; values = [1.0]; } );' "s.cfg" "'base'"
