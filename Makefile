@@ -54,7 +54,13 @@ $(BUILD)/commit.h: FORCE
 	 echo "#define WIJKSIM_COMMIT \"$$c\"" > $@.new; \
 	 cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
-$(BUILD)/%.o: %.c $(HEADERS) $(BUILD)/commit.h
+# The compiler and flags of the build (MPI or not, sanitizers), rewritten only when they change,
+# so that switching them rebuilds every object.
+$(BUILD)/flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CFLAGS)' > $@.new; cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+$(BUILD)/%.o: %.c $(HEADERS) $(BUILD)/commit.h $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 

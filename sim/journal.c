@@ -72,7 +72,7 @@ static int scan(journal_t *j, char *err, size_t errlen) {
     if (at < end) { /* a record cut short by a kill: drop it, the run is redone */
         if (ftruncate(j->fd, at) != 0)
             return snprintf(err, errlen, "%s: cannot cut back a half-written run: %s", j->path, strerror(errno)), -1;
-        j->dropped = (size_t)(end - at);
+        j->dropped = ((size_t)(end - at) + nrec - 1) / nrec;
     }
     lseek(j->fd, 0, SEEK_END);
     return 0;
@@ -115,15 +115,17 @@ int journal_open(journal_t *j, const char *path, const journal_shape_t *shape, c
             return journal_close(j, 0), -1;
         }
     } else if (read_at(j->fd, &have, sizeof have, 0) != 0 || memcmp(&have, &want, sizeof have) != 0) {
-        int other = memcmp(have.magic, FILE_MAGIC, 8) == 0 && have.shape.spec_hash != shape->spec_hash;
+        int ours = memcmp(have.magic, FILE_MAGIC, 8) == 0;
         snprintf(err, errlen,
                  "%s: this journal holds runs of %s, and a run is identified by (spec hash, point, "
                  "replicate); remove the journal to start afresh, or write to another output file",
                  path,
-                 other ? "another sweep specification (the spec or its base scenario changed since)"
-                 : memcmp(have.magic, FILE_MAGIC, 8) == 0
-                     ? "the same specification with other output options (--detail)"
-                     : "something that is not a wijksim sweep journal");
+                 !ours ? "something that is not a wijksim sweep journal"
+                 : have.shape.spec_hash != shape->spec_hash
+                     ? "another sweep specification (the spec or its base scenario changed since)"
+                 : have.shape.build != shape->build
+                     ? "another wijksim build (version or commit), whose model may differ"
+                     : "the same specification with other output options (--detail)");
         return journal_close(j, 0), -2;
     }
     if (scan(j, err, errlen) != 0) return journal_close(j, 0), -1;

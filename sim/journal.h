@@ -23,6 +23,7 @@ typedef struct {
     uint64_t spec_hash;
     uint32_t weeks, nnbh, nvalues, detail;
     uint32_t points, replicates;
+    uint64_t build; /* hash of the wijksim version and commit: runs of another build differ */
 } journal_shape_t;
 
 typedef struct {
@@ -32,7 +33,7 @@ typedef struct {
     size_t values;  /* doubles in a record's payload */
     off_t *offset;  /* [point * replicates + replicate]: the record's payload, or -1 */
     size_t done;    /* runs with a record */
-    size_t dropped; /* bytes of a cut-short record removed on opening */
+    size_t dropped; /* runs (records, whole or not) cut off a short or damaged end on opening */
 } journal_t;
 
 /* Opens (creating it when missing) the journal at path for a sweep of this shape and indexes

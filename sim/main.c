@@ -673,7 +673,7 @@ static int cmd_report(int argc, char **argv) {
     args[0] = (char *)py;
     args[1] = script;
     for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
-    execv(py, args);
+    execvp(py, args); /* WIJKSIM_PYTHON may be a name on PATH */
     fprintf(stderr, "wijksim report: cannot run %s: %s (install python3-matplotlib, python3-h5py and "
             "python3-numpy: make deps)\n", py, strerror(errno));
     free(args);

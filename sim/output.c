@@ -503,6 +503,7 @@ int output_close(output_t *o, int commit, char *err, size_t errlen) {
         if (o->g[k].loc != o->file && o->g[k].loc > 0) H5Gclose(o->g[k].loc);
     }
     free(o->g);
+    free(o->rows); /* a sweep closed before its run table was written */
     if (H5Fclose(o->file) < 0) rc = -1;
     if (commit && rc == 0 && rename(o->tmp, o->path) != 0) {
         snprintf(err, errlen, "%s: cannot move the finished file into place: %s", o->path,
@@ -743,6 +744,14 @@ static char *read_attr_text(hid_t loc, const char *name) {
     return buf;
 }
 
+/* True when root attribute `name` has the same text in both files. */
+static int same_attr_text(hid_t a, hid_t b, const char *name) {
+    char *x = read_attr_text(a, name), *y = read_attr_text(b, name);
+    int same = x && y && strcmp(x, y) == 0;
+    free(x), free(y);
+    return same;
+}
+
 typedef struct {
     hid_t file, runs, type;
     size_t n;
@@ -769,7 +778,11 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             if (gp >= 0) H5Gclose(gp);
             if (src[p] < 0) rc = -1;
         }
-        if (rc) break;
+        if (rc) {
+            for (int p = 0; p < np; p++)
+                if (src[p] >= 0) H5Dclose(src[p]);
+            break;
+        }
         hid_t sp = H5Dget_space(src[0]), dcpl = H5Dget_create_plist(src[0]);
         hsize_t dims[8], count[8], start[8] = {0};
         int rank = H5Sget_simple_extent_dims(sp, dims, NULL);
@@ -838,6 +851,13 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
                      "%s: a sweep of another specification (spec hash %s, not %s as %s): only parts of "
                      "one sweep can be merged",
                      parts[i], hash, hash0, parts[0]);
+            rc = -1, status = -2;
+        } else if (!same_attr_text(pt[i].file, pt[0].file, "git_commit") ||
+                   !same_attr_text(pt[i].file, pt[0].file, "wijksim_version")) {
+            snprintf(err, errlen,
+                     "%s and %s were written by different wijksim builds (version or commit), whose "
+                     "models may differ: run the parts with one build",
+                     parts[i], parts[0]);
             rc = -1, status = -2;
         } else if (H5Lexists(pt[i].file, "neighbourhood", H5P_DEFAULT) !=
                    H5Lexists(pt[0].file, "neighbourhood", H5P_DEFAULT)) {

@@ -11,6 +11,7 @@
 #include "journal.h"
 #include "output.h"
 #include "sim.h"
+#include "version.h"
 
 #ifdef WIJKSIM_MPI
 #include <mpi.h>
@@ -155,8 +156,7 @@ static void local_worker(shared_t *sh) {
 /* Rank 0's serving thread: answers every other rank's request for work with the next run,
  * journals the results they send, and stops each when nothing is left. It polls rather than
  * blocks so that it leaves the core to the computing thread. */
-static void mpi_master(shared_t *sh, int size) {
-    double *buf = malloc(sizeof(double) * (1 + sh->payload));
+static void mpi_master(shared_t *sh, int size, double *buf) {
     char msg[ERR_LEN];
     int active = size - 1;
     while (active > 0) {
@@ -169,9 +169,9 @@ static void mpi_master(shared_t *sh, int size) {
         }
         int src = ms.MPI_SOURCE;
         if (ms.MPI_TAG == TAG_RESULT) {
-            if (buf) MPI_Recv(buf, (int)(1 + sh->payload), MPI_DOUBLE, src, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            MPI_Recv(buf, (int)(1 + sh->payload), MPI_DOUBLE, src, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 #pragma omp critical(sweep_journal)
-            finish_run(sh, buf ? (size_t)buf[0] : 0, buf ? buf + 1 : NULL, buf ? NULL : "out of memory on rank 0");
+            finish_run(sh, (size_t)buf[0], buf + 1, NULL);
         } else if (ms.MPI_TAG == TAG_FAIL) {
             MPI_Recv(msg, ERR_LEN, MPI_CHAR, src, TAG_FAIL, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             msg[ERR_LEN - 1] = '\0';
@@ -189,7 +189,6 @@ static void mpi_master(shared_t *sh, int size) {
             active--;
         }
     }
-    free(buf);
 }
 
 /* A rank other than 0: asks for a run, runs it, sends it back, until told to stop. A rank that
@@ -283,14 +282,23 @@ int sweep_command(const sweep_cli_t *c) {
     if (status == 0 && root) {
         char jpath[4200];
         snprintf(jpath, sizeof jpath, "%s.journal", c->out_path);
+        uint64_t build = 14695981039346656037ULL;
+        for (const char *t = WIJKSIM_VERSION " " WIJKSIM_COMMIT; *t; t++) build = (build ^ (unsigned char)*t) * 1099511628211ULL;
         journal_shape_t shape = {s.hash, (uint32_t)s.base.params.sim_weeks[0],
                                  (uint32_t)s.base.params.world_neighbourhoods[0], N_VALUES,
-                                 (uint32_t)c->detail, (uint32_t)npoints, (uint32_t)s.replicates};
+                                 (uint32_t)c->detail, (uint32_t)npoints, (uint32_t)s.replicates, build};
         int rc = journal_open(&j, jpath, &shape, err, sizeof err);
         if (rc != 0) status = rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
         else have_journal = 1;
         for (size_t i = 0; status == 0 && i < nscope; i++)
             if (j.offset[scope[i]] < 0) todo[ntodo++] = scope[i];
+    }
+    double *master_buf = NULL; /* rank 0's buffer for the runs other ranks send */
+    if (status == 0 && root && c->mpi_size > 1) {
+        size_t payload = (size_t)s.base.params.sim_weeks[0] * N_VALUES *
+                         (1 + (c->detail ? (size_t)s.base.params.world_neighbourhoods[0] : 0));
+        if (!(master_buf = malloc(sizeof(double) * (1 + payload))))
+            status = EXIT_RUNTIME, snprintf(err, sizeof err, "out of memory for the MPI receive buffer");
     }
     int loaded = status == 0; /* this rank's own spec and points */
     (void)loaded;             /* (used by MPI ranks other than 0) */
@@ -322,7 +330,9 @@ int sweep_command(const sweep_cli_t *c) {
         if (c->mpi_size > 1) printf("; %zu to run on %d MPI ranks", ntodo, c->mpi_size);
         else printf("; %zu to run on %d thread%s", ntodo, threads, threads > 1 ? "s" : "");
         if (nscope > ntodo) printf(" (%zu already in %s)", nscope - ntodo, j.path);
-        if (j.dropped) printf(" (a half-written run dropped: it is run again)");
+        if (j.dropped)
+            printf(" (%zu run%s from a half-written or damaged end of the journal dropped: run again)",
+                   j.dropped, j.dropped > 1 ? "s" : "");
         printf("\n");
         fflush(stdout);
         sh.progress = isatty(STDERR_FILENO) ? 1 : 2;
@@ -333,7 +343,7 @@ int sweep_command(const sweep_cli_t *c) {
 #ifdef WIJKSIM_MPI
 #pragma omp parallel num_threads(2)
         {
-            if (omp_get_thread_num() == 0) mpi_master(&sh, c->mpi_size);
+            if (omp_get_thread_num() == 0) mpi_master(&sh, c->mpi_size, master_buf);
             else local_worker(&sh);
         }
 #endif
@@ -364,7 +374,7 @@ int sweep_command(const sweep_cli_t *c) {
     }
 done:
     if (have_journal) journal_close(&j, 0);
-    free(points), free(scope), free(todo);
+    free(points), free(scope), free(todo), free(master_buf);
     sweep_spec_free(&s);
     return status;
 }

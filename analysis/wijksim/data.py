@@ -180,6 +180,10 @@ class SweepFile(WijksimFile):
 
     def __init__(self, path, f):
         super().__init__(path, f)
+        shard = str(self.attrs.get("shard", ""))
+        if shard:
+            raise FileError(f"{path}: shard {shard} of a sweep, holding {self.attrs.get('runs_in_file')} of its "
+                            f"{self.attrs.get('runs')} runs: merge the parts first (wijksim merge part_*.h5 -o SWEEP.h5)")
         self.scenarios = []
         self.design = str(self.attrs.get("design", ""))
         horizons = self.attrs.get("horizon_years", [])

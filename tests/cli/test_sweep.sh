@@ -122,6 +122,15 @@ wj merge "$D/part_0d.h5" "$D/part_1.h5" "$D/part_2.h5" -o "$D/mixed.h5"
 expect_rc "merge: parts written with and without --detail are refused" 2
 expect_err "merge: says which part differs" "part_1.h5 was written without --detail"
 check "merge: nothing written for mixed parts" [ ! -e "$D/mixed.h5" ]
+cp "$D/part_2.h5" "$D/part_2x.h5"
+$PY -c 'import h5py, sys; f = h5py.File(sys.argv[1], "r+"); f.attrs["git_commit"] = "0000000"' "$D/part_2x.h5"
+wj merge "$D/part_0.h5" "$D/part_1.h5" "$D/part_2x.h5" -o "$D/mixed2.h5"
+expect_rc "merge: parts from another wijksim build are refused" 2
+expect_err "merge: says the builds differ" "different wijksim builds"
+wj report "$D/part_1.h5" -o "$D/part_1.html"
+expect_rc "report: a shard's part file is refused" 2
+expect_err "report: says to merge the parts first" "merge the parts first"
+check "report: nothing written for a shard" [ ! -e "$D/part_1.html" ]
 wj sweep "$D/spec.cfg" --shard 3/3 -o "$D/bad.h5"
 expect_rc "sweep: --shard 3/3 is refused (0 <= I < N)" 2
 
@@ -146,7 +155,8 @@ size=$(stat -c %s "$D/killed.h5.journal")
 truncate -s $((size - 5000)) "$D/killed.h5.journal"
 wj sweep "$D/long.cfg" -o "$D/killed.h5" --threads 2
 expect_rc "resume: the same command finishes the sweep" 0
-expect_out "resume: skips the runs in the journal and redoes the half-written one" "already in" "half-written run dropped"
+expect_out "resume: skips the runs in the journal and redoes the half-written one" "already in" \
+    "1 run from a half-written or damaged end of the journal dropped"
 $CHECK same "$D/whole.h5" "$D/killed.h5" "killed and resumed against uninterrupted"
 check "resume: the journal is gone once the file is complete" [ ! -e "$D/killed.h5.journal" ]
 
