@@ -734,13 +734,25 @@ static int copy_attrs(hid_t from, hid_t to) {
     return H5Aiterate2(from, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_attr, &to) < 0 ? -1 : 0;
 }
 
+/* A root string attribute as a newly allocated string (NULL when missing or not a string):
+ * wijksim writes fixed-length strings, other tools (h5py) variable-length ones. */
 static char *read_attr_text(hid_t loc, const char *name) {
-    hsize_t dims;
-    H5T_class_t cls;
-    size_t size;
-    if (H5Aexists(loc, name) <= 0 || H5LTget_attribute_info(loc, "/", name, &dims, &cls, &size) < 0) return NULL;
-    char *buf = calloc(1, size + 1);
-    if (buf && H5LTget_attribute_string(loc, "/", name, buf) < 0) free(buf), buf = NULL;
+    if (H5Aexists(loc, name) <= 0) return NULL;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = a < 0 ? -1 : H5Aget_type(a);
+    char *buf = NULL;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+        char *v = NULL;
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        if (H5Aread(a, mt, &v) >= 0 && v) buf = strdup(v);
+        if (v) H5free_memory(v);
+        H5Tclose(mt);
+    } else if (t >= 0 && H5Tget_class(t) == H5T_STRING) {
+        buf = calloc(1, H5Tget_size(t) + 1);
+        if (buf && H5Aread(a, t, buf) < 0) free(buf), buf = NULL;
+    }
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
     return buf;
 }
 
