@@ -16,6 +16,7 @@ carries its unit and description, and nothing here hard-codes either: they come 
 which took them from the registries. Strings are decoded to str; arrays are read whole (a
 municipality series of 100 replicates x 520 weeks is 0.4 MB).
 """
+import warnings
 from dataclasses import dataclass, field
 
 import h5py
@@ -233,9 +234,17 @@ def open_file(path):
         raise
 
 
+def blocks(values, how, size):
+    """[..., week] -> [..., block] over whole blocks of `size` weeks (a partial last block is
+    dropped): 'sum' for flows and costs, 'mean' for stocks and ratios; NaN weeks (a ratio with
+    no events) are skipped, and an all-NaN block is NaN without a warning."""
+    n = values.shape[-1] // size * size
+    v = values[..., :n].reshape(values.shape[:-1] + (-1, size))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nansum(v, axis=-1) if how == "sum" else np.nanmean(v, axis=-1)
+
+
 def yearly(values, how):
-    """[..., week] -> [..., year] over whole years: 'sum' for flows and costs, 'mean' for stocks
-    and ratios."""
-    weeks = values.shape[-1] // WEEKS_PER_YEAR * WEEKS_PER_YEAR
-    v = values[..., :weeks].reshape(values.shape[:-1] + (-1, WEEKS_PER_YEAR))
-    return np.nansum(v, axis=-1) if how == "sum" else np.nanmean(v, axis=-1)
+    """[..., week] -> [..., year] over whole years (blocks of 52 weeks)."""
+    return blocks(values, how, WEEKS_PER_YEAR)

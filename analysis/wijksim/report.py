@@ -149,27 +149,6 @@ def fmt_ci(mean, lo, hi):
     return f"{fmt(mean)} <span class=\"meta\">[{fmt(lo)}, {fmt(hi)}]</span>"
 
 
-def blocks(values, how, size):
-    """[..., week] -> [..., block]: sums or means over blocks of `size` weeks."""
-    n = values.shape[-1] // size * size
-    v = values[..., :n].reshape(values.shape[:-1] + (-1, size))
-    with np.errstate(invalid="ignore"), _quiet():
-        return np.nansum(v, axis=-1) if how == "sum" else np.nanmean(v, axis=-1)
-
-
-class _quiet:
-    """Silences numpy's warnings about all-NaN blocks (a ratio with no events all block)."""
-
-    def __enter__(self):
-        import warnings
-        self.w = warnings.catch_warnings()
-        self.w.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        self.w.__exit__(*exc)
-
-
 def city(f, name, scenario=None):
     """A municipality series with domains and severities summed: [replicate or run, week]."""
     s = f.series(name, scenario)
@@ -237,7 +216,7 @@ def comparison_page(f, page):
         for s in sc:
             v = city(f, name, s)
             unit = "million euro per week" if scale != 1 else v.unit
-            m, lo, hi, _ = mean_ci(blocks(v.values, how, size) * scale, axis=0)
+            m, lo, hi, _ = mean_ci(data.blocks(v.values, how, size) * scale, axis=0)
             lines_.append((s.label, m, lo, hi))
         per = "year" if how == "sum" else f"{size}-week mean"
         page.figure(charts.bands(x, lines_, title, "Years since the policy start", f"{unit_per(unit, how)}",
@@ -410,12 +389,12 @@ def run_page(f, page):
         scale = 1e-6 if name.startswith("cost") else 1
         unit = "million euro per week" if scale != 1 else v.unit
         x, size = time_axis(f, how)
-        m, lo, hi, _ = mean_ci(blocks(v.values, how, size) * scale, axis=0)
+        m, lo, hi, _ = mean_ci(data.blocks(v.values, how, size) * scale, axis=0)
         per = "year" if how == "sum" else f"{size}-week mean"
         page.figure(charts.bands(x, [(s.label, m, lo, hi)], title, "Years since the end of the burn-in",
                                  unit_per(unit, how), ylim0=name not in ZOOMED), title,
                     f"{aid} Line: mean over replicates ({per}).")
-        last = blocks(v.values[:, -WEEKS_PER_YEAR:], how, WEEKS_PER_YEAR)[:, 0] * scale
+        last = data.blocks(v.values[:, -WEEKS_PER_YEAR:], how, WEEKS_PER_YEAR)[:, 0] * scale
         lm, llo, lhi, _ = mean_ci(last)
         rows.append([html.escape(title), html.escape(unit_per(unit, how)), fmt_ci(lm, llo, lhi)])
     page.h2("The last year in numbers")
@@ -436,14 +415,13 @@ def run_page(f, page):
              "Crises per year; where needs pile up unmet, crises follow.")]:
         v = f.series(name, s, "neighbourhood")
         x, size = time_axis(f, how)
-        b = blocks(np.moveaxis(v.values, 2, 1), how, size).mean(axis=0)  # [neighbourhood, block]
+        b = data.blocks(np.moveaxis(v.values, 2, 1), how, size).mean(axis=0)  # [neighbourhood, block]
         series = [(f"{i} (deprivation {dep[i]:.2f})", b[i] / res[i] * 1000) for i in order]
         page.figure(charts.lines(x, series, title, "Years since the end of the burn-in",
                                  f"{unit_per(v.unit, how)} per 1,000 residents", colours=col,
                                  legend_title="neighbourhood"), title, aid)
     w = f.series("waiting_time", s, "neighbourhood").values[:, -WEEKS_PER_YEAR:, :]
-    with _quiet():
-        per_rep = np.nanmean(w, axis=1)  # [replicate, neighbourhood]
+    per_rep = data.blocks(np.moveaxis(w, 1, 2), "mean", WEEKS_PER_YEAR)[..., 0]  # [replicate, neighbourhood]
     m, lo, hi, _ = mean_ci(per_rep, axis=0)
     page.figure(charts.bars([str(i) for i in order], m[order], lo[order] if f.replicates > 1 else None,
                             hi[order] if f.replicates > 1 else None,
