@@ -14,7 +14,11 @@
  * paperwork, coordination and casework (casework.c).
  *
  * Triage after intake:
- *   below access.team_threshold: advice, which lowers the need one level with probability
+ *   below access.team_threshold, in a service that is an entitlement (specialist.entitlement:
+ *     Wmo provisions, youth care) and at its referral threshold: the team does not take the
+ *     need on, but the law does not let the municipality refuse it: it goes to the municipal
+ *     desk for a decision and a referral (help_seeking.c);
+ *   below access.team_threshold otherwise: advice, which lowers the need one level with probability
  *     team.advice_effect (seed 004 L257: most questions are simple); if it remains, in a
  *     volunteer domain, a share is also referred to a volunteer (volunteers.c);
  *   network first (access.network_first): a need below the referral threshold whose informal
@@ -23,8 +27,12 @@
  *     the intake looks at the whole household (access.whole_household), every other need of
  *     the household at the team threshold that has no support becomes a case as well.
  * A referral (team_refer) is first assessed jointly when access.demand_led is on (again only if
- * the need has become heavier since), which keeps it with the team with probability
- * access.demand_led_solve (Breda: 18 of 28, seed 001
+ * the need has become heavier since) and the joint team (a team member, a provider and a
+ * municipal officer) has hours left this week (access.assessment_capacity; referrals beyond
+ * that go on as usual, so the joint team never takes the whole team's time). An assessment
+ * takes access.assessment_hours person-hours: the team pays its member's third from its
+ * client hours, the other two thirds are costed at cost.assessment_hour. It keeps the need
+ * with the team with probability access.demand_led_solve (Breda: 18 of 28, seed 001
  * L271-273). Without a mandate (access.mandate) it waits for a municipal decision: weeks
  * (access.decision_weeks) and paperwork (access.decision_hours, cost.decision). Then it joins
  * the specialist service's waiting list while the team holds the case (seed 002 L724-725). */
@@ -37,8 +45,13 @@
 int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
     const params_t *p = &w->p;
     int s = sev_get(&n->res[c->resident], c->domain);
-    if (p->access_demand_led[0] && s > c->assessed_sev) {
-        t->assess_due += p->access_assessment_hours[0];
+    double h = p->access_assessment_hours[0];
+    if (p->access_demand_led[0] && s > c->assessed_sev && t->assess_left >= h) {
+        /* The joint team's own hours; the team member's third comes from the team's time. */
+        t->assess_left -= h;
+        t->assess_due += h / 3;
+        n->m[OFF_hours_assessment] += h;
+        n->m[OFF_cost_assessment] += h * 2 / 3 * p->cost_assessment_hour[0];
         n->m[OFF_assessments] += 1;
         c->assessed_sev = (uint8_t)s;
         if (rng_bern(t->rng, p->access_demand_led_solve[0])) {
@@ -74,6 +87,10 @@ static int open_and_refer(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, in
 /* The outcome of an intake for need d of resident ri at severity s. */
 static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int s, int week) {
     const params_t *p = &w->p;
+    if (s < p->access_team_threshold[0] && p->spec_entitlement[d] && s >= p->access_refer_threshold[d]) {
+        n->m[OFF_desk_referrals] += 1;
+        return desk_apply(p, n, ri, d, week);
+    }
     if (s < p->access_team_threshold[0]) {
         sup_change(n, ri, d, SUP_NONE, week);
         n->m[OFF_advice] += 1;
@@ -128,6 +145,7 @@ int access_week(world_t *w, team_t *t, int week) {
         in->head = in->len = 0;
     }
     t->hours = team_client_hours(p, t);
+    t->assess_left = p->access_demand_led[0] ? p->access_assessment_capacity[0] * t->residents / 10000 : 0;
     t->reserved = p->team_prevention_protected[0] ? t->hours * p->team_prevention_share[0] : 0;
     double carried = t->intake_carry;
     double budget = (t->hours - t->reserved) * p->team_intake_share[0] + carried;
@@ -169,6 +187,7 @@ int access_week(world_t *w, team_t *t, int week) {
     for (int k = 0; k < t->nnbh; k++) {
         nbh_t *n = &w->nbh[t->first_nbh + k];
         n->last_wait = wait;
+        n->m[OFF_team_wait_worst] = wait;
         n->m[OFF_hours_client] += t->hours * n->nres / t->residents;
     }
     t->demand = arriving;

@@ -40,6 +40,7 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
         n->youth_care_year = 0;
     }
     double with_need = 0, unmet = 0, loss_sum = 0, youth_care = 0, youth_team = 0;
+    double clients_by_domains[3] = {0, 0, 0};
     for (uint32_t i = n->nactive; i-- > 0;) {
         active_t *a = &n->active[i];
         uint32_t ri = a->resident;
@@ -52,7 +53,7 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
             if (resident_schedule_onset(w, n, ri, week) != 0) return -1;
             continue;
         }
-        int any = 0, unmet_here = 0;
+        int any = 0, unmet_here = 0, in_care = 0;
         double loss = r->flags & RF_OVERLOADED ? p->qol_overload_loss[0] : 0;
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d), st = sup_get(r, d);
@@ -61,6 +62,7 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
             int supported = st == SUP_VOLUNTEER || st == SUP_SPECIALIST || st == SUP_AFTERCARE ||
                             team_holds(a, d, st);
             unmet_here |= s >= SEV_MODERATE && !supported;
+            in_care += st == SUP_SPECIALIST;
         }
         if (r->age_band == AGE_0_17) {
             int st = sup_get(r, DOM_PARENTING), team = team_holds(a, DOM_PARENTING, st);
@@ -73,6 +75,7 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
                 }
             }
         }
+        if (in_care) clients_by_domains[in_care < 3 ? in_care - 1 : 2] += 1;
         loss_sum += loss < 1 ? loss : 1;
         with_need += any;
         unmet += unmet_here;
@@ -87,6 +90,9 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
     m[OFF_residents_with_need] = with_need;
     m[OFF_unmet_need] = unmet;
     m[OFF_qol_sum] = n->nres - loss_sum;
+    m[OFF_clients_1_domain] = clients_by_domains[0];
+    m[OFF_clients_2_domains] = clients_by_domains[1];
+    m[OFF_clients_3plus_domains] = clients_by_domains[2];
     m[OFF_youth_care_clients] = youth_care;
     m[OFF_youth_care_team] = youth_team;
     m[OFF_youth_care_year] = n->youth_care_year;

@@ -2,10 +2,12 @@
  *
  * A need that reaches severity 4 triggers a crisis intervention (emergency placement,
  * eviction, admission): counted (need_set counts every escalation to crisis) and costed at
- * cost.crisis, plus cost.crisis_week for every week a need stays in crisis. With probability
- * crisis.admit_share the crisis leads to an emergency admission: the need goes to the head of
- * its specialist service's waiting list (specialist.c), unless it is in specialist care or
- * on the list already. Crisis intervention stabilises a crisis to severe after
+ * cost.crisis of its domain, plus cost.crisis_week for every week it stays in crisis. With
+ * probability crisis.admit_share of its domain the crisis leads to an emergency admission, a
+ * route around the team (MODEL_BRIEF s10: crisis placement, emergency admission, shelter,
+ * Veilig Thuis): the need goes to the head of its specialist service's waiting list
+ * (specialist.c), unless it is in specialist care or on the list already. Needs the team
+ * refused or never saw arrive here later, heavier and dearer. Crisis intervention stabilises a crisis to severe after
  * crisis.weeks on average (a geometric duration). This phase runs before specialist
  * care, so emergency admissions happen in the week of the crisis when a place is free. */
 #include "../sim/rng.h"
@@ -17,8 +19,9 @@ int crisis_week(world_t *w, nbh_t *n, int week) {
     for (uint32_t k = n->crisis_open; k < n->crises.len; k++) {
         uint32_t ri = n->crises.v[k] >> 3;
         int d = (int)(n->crises.v[k] & 7), st = sup_get(&n->res[ri], d);
-        n->m[OFF_cost_crisis] += p->cost_crisis[0];
-        if (st == SUP_SPECIALIST || st == SUP_SPEC_WAIT || !rng_bern(n->rng, p->crisis_admit_share[0]))
+        n->m[OFF_cost_crisis] += p->cost_crisis[d];
+        n->m[OFF_crises_domain + d] += 1;
+        if (st == SUP_SPECIALIST || st == SUP_SPEC_WAIT || !rng_bern(n->rng, p->crisis_admit_share[d]))
             continue;
         if (st == SUP_WAITING) n->m[OFF_waiting_exits] += 1; /* leaves the intake list now */
         sup_change(n, ri, d, SUP_SPEC_WAIT, week);
@@ -33,7 +36,7 @@ int crisis_week(world_t *w, nbh_t *n, int week) {
         uint32_t ri = n->crises.v[k] >> 3;
         int d = (int)(n->crises.v[k] & 7);
         if (sev_get(&n->res[ri], d) != SEV_CRISIS) continue; /* stale: resolved otherwise */
-        n->m[OFF_cost_crisis] += p->cost_crisis_week[0];
+        n->m[OFF_cost_crisis] += p->cost_crisis_week[d];
         if (rng_bern(n->rng, p_stable))
             need_set(n, ri, d, SEV_SEVERE, week);
         else

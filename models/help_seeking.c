@@ -15,6 +15,14 @@
  * For a need at the referral threshold the GP may refer directly to the specialist service (signals.gp_direct;
  * GPs make 31-42 % of referrals to youth care, seed 002 L1026-1029).
  *
+ * The municipal desk. The team is not the only gate (MODEL_BRIEF s10): a need at the referral
+ * threshold that has no support may be brought straight to the municipality's own desk
+ * (routes.desk: the Wmo desk, where anyone may report a need that the municipality must then
+ * assess, Wmo 2015 art. 2.3.2; the debt-counselling desk; free-access day activities), and the
+ * team sends needs it does not take on there when the service is an entitlement (access.c).
+ * An application waits access.decision_weeks (rounded) for the municipal decision, costs
+ * cost.decision, and then joins the service's waiting list as a referral around the team.
+ *
  * Requests go to the neighbourhood's inbox, which the team's intake takes in (access.c);
  * direct referrals go to its outbox, which the specialist services take in (specialist.c). */
 #include <math.h>
@@ -47,8 +55,44 @@ static int partner_signal(const params_t *p, nbh_t *n, uint32_t ri, int d, int s
     return request(n, ri, d, SRC_SIGNAL, week);
 }
 
+int desk_apply(const params_t *p, nbh_t *n, uint32_t ri, int d, int week) {
+    if (queue_push(&n->desk, (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
+                                         REF_DESK}) != 0)
+        return -1;
+    sup_change(n, ri, d, SUP_DECISION, week);
+    n->m[OFF_desk_applications] += 1;
+    n->m[OFF_decisions] += 1;
+    n->m[OFF_cost_admin] += p->cost_decision[0];
+    return 0;
+}
+
+/* Applications whose decision is due become referrals (the delay is the same for all, so the
+ * list is in order of due week); those whose status changed meanwhile lapse. */
+static int desk_decide(const params_t *p, nbh_t *n, int week) {
+    int delay = (int)lround(p->access_decision_weeks[0]);
+    queue_t *q = &n->desk;
+    while (q->len > 0) {
+        request_t r = *queue_front(q);
+        if (!request_live(n, &r, SUP_DECISION)) { /* lapsed (a crisis admission, say) */
+            queue_pop(q);
+            continue;
+        }
+        if (week - r.since < delay) break;
+        queue_pop(q);
+        if (sev_get(&n->res[r.resident], r.domain) == SEV_NONE) { /* passed meanwhile */
+            sup_change(n, r.resident, r.domain, SUP_NONE, week);
+            continue;
+        }
+        sup_change(n, r.resident, r.domain, SUP_SPEC_WAIT, week);
+        r.since = (uint16_t)week;
+        if (queue_push(&n->outbox, r) != 0) return -1;
+    }
+    return 0;
+}
+
 int help_seeking_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
+    if (desk_decide(p, n, week) != 0) return -1;
     const team_t *t = team_of(w, n);
     double through = 1 - p->access_barrier[0];
     if (n->index != t->first_nbh) through *= 1 - p->access_distance_barrier[0];
@@ -61,17 +105,21 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
             int s = sev_get(r, d);
             if (s == SEV_NONE || sup_get(r, d) != SUP_NONE) continue;
             double self = p->seek_rate[s - 1] * r->propensity / PROPENSITY_SCALE * scale;
-            double gp = 0, other = 0;
+            double gp = 0, other = 0, desk = 0;
             if (s >= SEV_MODERATE) {
                 gp = p->signal_gp[d] / 52.0;
                 other = (p->signal_housing[d] + p->signal_energy[d] +
                          (r->age_band == AGE_0_17 ? p->signal_school[d] : 0)) / 52.0;
             }
-            /* Competing: the resident asks, or a partner signals first. */
-            double total = self + gp + other, u = gsl_rng_uniform(n->rng), pany = rate_to_p(total);
+            if (s >= p->access_refer_threshold[d]) desk = p->route_desk[d] / 52.0;
+            /* Competing: the resident asks the team, someone goes to the desk, or a partner
+             * signals first. */
+            double total = self + desk + gp + other, u = gsl_rng_uniform(n->rng), pany = rate_to_p(total);
             if (u >= pany) continue;
-            int rc = u < pany * self / total ? request(n, ri, d, SRC_SELF, week)
-                                             : partner_signal(p, n, ri, d, s, gp, gp + other, week);
+            u *= total / pany;
+            int rc = u < self          ? request(n, ri, d, SRC_SELF, week)
+                     : u < self + desk ? desk_apply(p, n, ri, d, week)
+                                       : partner_signal(p, n, ri, d, s, gp, gp + other, week);
             if (rc != 0) return -1;
         }
     }

@@ -15,7 +15,11 @@
  * carers give what they can: the hours of their life situation and closeness (Gostoli and
  * Silverman: working 16/8/4/0, retired 48/32/16/8), times informal.willingness, less what
  * they already gave this week, and reduced when overloaded. Children and carers with a
- * severe need of their own give nothing. The share of the hours met (informal_cover) helps
+ * severe need of their own give nothing. A heavy, long-lasting need (daily living from
+ * moderate, any other domain from severe, for informal.primary_weeks) has a primary carer:
+ * the first of these carers who can give offers informal.primary_stretch times their usual
+ * hours to it, so such care concentrates on one close carer, as CBS finds for intensive and
+ * heavily burdened carers. The share of the hours met (informal_cover) helps
  * the need next week (needs.c).
  *
  * Burden. A carer's burden is a moving average of the hours they give (time constant
@@ -88,6 +92,23 @@ int informal_ties_build(const params_t *p, nbh_t *n) {
                 n->ties[y - 1] = t;
             }
     free(edge);
+    /* Network size (household members plus ties) and its quarter in the neighbourhood, by
+     * mid-rank, for the output by network size. */
+    uint32_t count[257] = {0};
+    for (uint32_t i = 0; i < n->nres; i++) {
+        uint32_t h = n->res[i].household, size = n->hh_first[h + 1] - n->hh_first[h] - 1 +
+                                                  n->tie_first[i + 1] - n->tie_first[i];
+        count[size < 256 ? size : 256]++;
+    }
+    uint32_t below[257], run2 = 0;
+    for (int k = 0; k < 257; k++) below[k] = run2, run2 += count[k];
+    for (uint32_t i = 0; i < n->nres; i++) {
+        uint32_t h = n->res[i].household, size = n->hh_first[h + 1] - n->hh_first[h] - 1 +
+                                                  n->tie_first[i + 1] - n->tie_first[i];
+        size = size < 256 ? size : 256;
+        int q = (int)(4.0 * (below[size] + count[size] / 2.0) / n->nres);
+        n->res[i].flags = (uint8_t)((n->res[i].flags & ~(3u << RF_NET_SHIFT)) | (uint32_t)(q < 3 ? q : 3) << RF_NET_SHIFT);
+    }
     return 0;
 oom:
     free(edge);
@@ -121,12 +142,15 @@ static double carer_hours(const params_t *p, const resident_t *c, int closeness)
     return c->flags & RF_OVERLOADED ? x * p->informal_overload_capacity[0] : x;
 }
 
-/* Carer j gives what they can towards `*left` hours; returns -1 when out of memory. */
-static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double *left) {
-    double cap = carer_hours(p, &n->res[j], closeness);
+/* Carer j gives what they can towards `*left` hours, `stretch` times their usual hours when
+ * they are the primary carer of a heavy need (*stretch is then used up: one primary carer);
+ * returns -1 when out of memory. */
+static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double *left, double *stretch) {
+    double cap = carer_hours(p, &n->res[j], closeness) * *stretch;
     if (cap <= 0) return 0;
     if (n->res[j].active) cap -= active_of(n, j)->given;
     if (cap <= 0) return 0;
+    *stretch = 1;
     if (resident_activate(n, j) != 0) return -1;
     double take = cap < *left ? cap : *left;
     active_of(n, j)->given += (float)take;
@@ -134,9 +158,21 @@ static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double 
     return 0;
 }
 
+/* A heavy, long-lasting need: daily living from moderate or any other domain from severe, for
+ * informal.primary_weeks or more (the daily living of the oldest, dementia, disability, a
+ * child with severe problems). */
+static int heavy_lasting(const params_t *p, const active_t *a, const resident_t *r, int week) {
+    for (int d = 0; d < N_DOMAINS; d++) {
+        int s = sev_get(r, d);
+        if ((s >= SEV_SEVERE || (d == DOM_DAILY && s >= SEV_MODERATE)) &&
+            week - a->need_since[d] >= p->informal_primary_weeks[0])
+            return 1;
+    }
+    return 0;
+}
+
 int informal_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
-    (void)week;
     for (uint32_t i = 0; i < n->nactive; i++) n->active[i].given = 0;
     uint32_t nactive = n->nactive;
     for (uint32_t i = 0; i < nactive; i++) {
@@ -152,15 +188,17 @@ int informal_week(world_t *w, nbh_t *n, int week) {
             n->active[i].informal_cover = 0;
             continue;
         }
-        double left = need;
+        double left = need, stretch = heavy_lasting(p, &n->active[i], r, week) ? p->informal_primary_stretch[0] : 1;
         uint32_t h = r->household;
         for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1] && left > 1e-9; j++)
-            if (j != ri && offer(p, n, j, 0, &left) != 0) return -1;
+            if (j != ri && offer(p, n, j, 0, &left, &stretch) != 0) return -1;
         for (uint32_t e = n->tie_first[ri]; e < n->tie_first[ri + 1] && left > 1e-9; e++)
-            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left) != 0) return -1;
+            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left, &stretch) != 0) return -1;
         n->active[i].informal_cover = (float)((need - left) / need);
         n->m[OFF_informal_hours_needed] += need;
         n->m[OFF_informal_hours] += need - left;
+        n->m[OFF_informal_needed_q1 + 2 * net_quarter(r->flags)] += need;
+        n->m[OFF_informal_hours_q1 + 2 * net_quarter(r->flags)] += need - left;
     }
     /* Burden of everyone who gave (or still carries burden). */
     double tau = p->informal_burden_weeks[0], respite = p->informal_respite[0];

@@ -10,11 +10,15 @@
  *
  * Team time. The team's outreach and prevention hours (casework.c decides how many: protected,
  * or what casework leaves) are split by team.outreach_share. Outreach workers meet
- * team.outreach_contacts residents an hour, at random in the team's neighbourhoods; a resident
- * with a need that has no support (one of them at random, if several) is put on the team's
- * waiting list (vindplaatsgericht
- * werken, seed 002 L1331-1381), whether or not they would have asked: needs are found earlier,
- * at lower severity. */
+ * team.outreach_contacts residents an hour, at random in the team's neighbourhoods, at the
+ * places where daily life goes on (schools, community centres, supermarkets: seed 001
+ * L217-221). Such places see beginning problems: a need without support is noticed with
+ * probability team.outreach_notice by severity (high for light needs, low for severe ones,
+ * whose owners have mostly withdrawn from daily life), and a noticed need (one at random, if
+ * several) is put on the team's waiting list (vindplaatsgericht werken, seed 002 L1331-1381),
+ * whether or not its owner would have asked: needs are found earlier and lighter than they
+ * would have arrived, among people who would have asked later or never, and light needs get
+ * advice or a volunteer after intake (access.c), which is more often enough. */
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
@@ -49,12 +53,16 @@ int prevention_week(world_t *w, nbh_t *n, int week) {
     return 0;
 }
 
-/* One of the resident's needs without support, at random (whatever comes up in the
- * conversation), or -1. */
-static int unsupported_need(gsl_rng *rng, const resident_t *r) {
+/* One of the resident's needs without support that the contact notices (team.outreach_notice
+ * by severity: beginning problems show in daily life, severe ones have mostly withdrawn from
+ * it), at random if several, or -1. */
+static int noticed_need(const params_t *p, gsl_rng *rng, const resident_t *r) {
     int pick[N_DOMAINS], k = 0;
-    for (int d = 0; d < N_DOMAINS; d++)
-        if (sev_get(r, d) > 0 && sup_get(r, d) == SUP_NONE) pick[k++] = d;
+    for (int d = 0; d < N_DOMAINS; d++) {
+        int s = sev_get(r, d);
+        if (s > 0 && s < SEV_CRISIS && sup_get(r, d) == SUP_NONE && rng_bern(rng, p->team_outreach_notice[s - 1]))
+            pick[k++] = d;
+    }
     return k ? pick[gsl_rng_uniform_int(rng, (unsigned long)k)] : -1;
 }
 
@@ -74,7 +82,7 @@ int prevention_team_week(world_t *w, team_t *t, int week) {
         while (x >= w->nbh[t->first_nbh + k].nres) x -= w->nbh[t->first_nbh + k++].nres;
         nbh_t *n = &w->nbh[t->first_nbh + k];
         const resident_t *r = &n->res[x];
-        int d = r->active ? unsupported_need(t->rng, r) : -1;
+        int d = r->active ? noticed_need(p, t->rng, r) : -1;
         if (d < 0) continue;
         if (queue_push(&t->queue, (request_t){x, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
                                               SRC_OUTREACH}) != 0)

@@ -5,12 +5,24 @@
  * A serial phase, since the services are shared by all neighbourhoods. Referrals of the week
  * join the waiting lists in a fixed order: the teams' outboxes in team order (referrals after
  * intake or a municipal decision), then the neighbourhoods' outboxes in neighbourhood order
- * (GP referrals, emergency admissions after a crisis, which go to the head of the list).
+ * (GP referrals, applications decided at the municipal desk, emergency admissions after a
+ * crisis, which go to the head of the list).
  * Clients leave when their need is resolved or after a stay of specialist.stay_weeks on
  * average (geometric), into aftercare with the team when aftercare.weeks > 0 (aftercare notices
  * a need that remains and the team takes it up, casework.c) and with a raised relapse risk
- * after a resolution (needs.c). Then free places (specialist.places per 1000 residents) are
- * filled first come, first served. A referral whose need has passed, or whose status changed
+ * after a resolution (needs.c). Then free places are filled first come, first served.
+ *
+ * Capacity. Services with fixed capacity have specialist.places per 1000 residents: mental
+ * health care, youth care, debt counselling and shelter, which have provider waiting lists in
+ * the Netherlands (MODEL_BRIEF s10). Services bought open-house (Wmo home care and aids, day
+ * activities: specialist.expand_weeks > 0) start from the contracted places and then follow
+ * demand: each week providers move their places towards clients plus waiting list with that
+ * time constant, so spending follows need and waiting comes from how fast providers grow.
+ *
+ * Cost. A client costs cost.specialist_week while their need is light or moderate
+ * (ambulatory care) and cost.specialist_heavy_week while it is severe or in crisis
+ * (residential youth care, clinical mental health care, intensive support): needs that
+ * arrive heavier cost more per week and stay longer. A referral whose need has passed, or whose status changed
  * (the team closed the case), leaves the list without admission. Care itself acts on the need
  * in needs.c (specialist.effect, specialist.protection). */
 #include <math.h>
@@ -20,8 +32,12 @@
 #include "models.h"
 
 void services_update_places(world_t *w) {
-    for (int d = 0; d < N_DOMAINS; d++)
-        w->services[d].places = (int)lround(w->p.spec_places[d] * (double)w->population / 1000.0);
+    for (int d = 0; d < N_DOMAINS; d++) {
+        service_t *s = &w->services[d];
+        double contracted = w->p.spec_places[d] * (double)w->population / 1000.0;
+        if (w->p.spec_expand_weeks[d] <= 0 || s->capacity < 0) s->capacity = contracted;
+        s->places = (int)lround(s->capacity);
+    }
 }
 
 /* Appends an outbox's referrals to the waiting lists; emergencies are set aside in `urgent`. */
@@ -33,6 +49,8 @@ static int take_referrals(world_t *w, queue_t *out, queue_t *urgent) {
         if (rc != 0) return -1;
         m[OFF_referrals + q.domain] += 1;
         if (q.source & REF_GP) m[OFF_referrals_gp + q.domain] += 1;
+        if (q.source & REF_DESK) m[OFF_referrals_desk + q.domain] += 1;
+        if (q.source & (REF_GP | REF_DESK | REF_EMERGENCY)) m[OFF_referrals_around + q.domain] += 1;
     }
     out->head = out->len = 0;
     return 0;
@@ -105,18 +123,27 @@ int specialist_week(world_t *w, int week) {
     /* Stocks and costs, attributed to the clients' neighbourhoods. */
     for (int i = 0; i < w->nnbh; i++)
         for (int d = 0; d < N_DOMAINS; d++)
-            w->nbh[i].m[OFF_specialist_clients + d] = w->nbh[i].m[OFF_specialist_waiting + d] = 0;
+            w->nbh[i].m[OFF_specialist_clients + d] = w->nbh[i].m[OFF_specialist_clients_heavy + d] =
+                w->nbh[i].m[OFF_specialist_waiting + d] = 0;
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
         for (uint32_t k = 0; k < s->nclients; k++) {
             double *m = w->nbh[s->clients[k].nbh].m;
+            int heavy = sev_get(&w->nbh[s->clients[k].nbh].res[s->clients[k].resident], d) >= SEV_SEVERE;
             m[OFF_specialist_clients + d] += 1;
-            m[OFF_cost_specialist + d] += p->cost_specialist_week[d];
+            m[OFF_specialist_clients_heavy + d] += heavy;
+            m[OFF_cost_specialist + d] += heavy ? p->cost_specialist_heavy_week[d] : p->cost_specialist_week[d];
         }
+        uint32_t waiting = 0;
         for (uint32_t k = 0; k < s->waiting.len; k++) { /* only referrals that still stand */
             request_t *q = queue_at(&s->waiting, k);
-            if (request_live(&w->nbh[q->nbh], q, SUP_SPEC_WAIT)) w->nbh[q->nbh].m[OFF_specialist_waiting + d] += 1;
+            if (!request_live(&w->nbh[q->nbh], q, SUP_SPEC_WAIT)) continue;
+            w->nbh[q->nbh].m[OFF_specialist_waiting + d] += 1;
+            waiting++;
         }
+        /* Providers that follow demand add or shed places towards clients plus waiting list. */
+        if (p->spec_expand_weeks[d] > 0)
+            s->capacity += (s->nclients + waiting - s->capacity) / p->spec_expand_weeks[d];
     }
     return 0;
 }

@@ -33,7 +33,9 @@ enum {
     RF_VOLUNTEER = 1,       /* in the neighbourhood's volunteer pool */
     RF_OVERLOADED = 2,      /* an overloaded carer */
     RF_YOUTH_CARE_YEAR = 4, /* a youth who received youth care this year */
+    RF_NET_SHIFT = 5,       /* bits 5-6: quarter of network sizes in the neighbourhood (0-3) */
 };
+static inline int net_quarter(uint8_t flags) { return flags >> RF_NET_SHIFT & 3; }
 
 typedef struct {
     uint32_t household;  /* index into the neighbourhood's households */
@@ -74,7 +76,7 @@ typedef struct {
     uint8_t source; /* source_t for requests; REF_* flags for referrals */
 } request_t;
 
-enum { REF_GP = 1, REF_EMERGENCY = 2 };
+enum { REF_GP = 1, REF_EMERGENCY = 2, REF_DESK = 4 }; /* referrals that bypass the team */
 
 /* A first-in first-out queue of requests, growable, that can also push at the front. */
 typedef struct {
@@ -125,6 +127,7 @@ typedef struct {
     double reserved;         /* of which protected for outreach and prevention */
     double hours_left;       /* after intake, for paperwork, coordination and casework */
     double assess_due;       /* demand-led assessment hours owed */
+    double assess_left;      /* hours the joint assessment team has left this week */
     double demand;           /* hours the week's work asked for */
     double prevention_hours; /* this week's outreach and prevention hours */
     queue_t queue;           /* waiting for intake */
@@ -158,6 +161,7 @@ typedef struct {
     queue_t inbox;      /* requests to the team made this week */
     queue_t outbox;     /* direct referrals to specialist services made this week */
     queue_t vol_queue;  /* needs waiting for a volunteer match */
+    queue_t desk;       /* applications at the municipal desk, waiting for the decision */
     double coord_carry; /* coordinator hours carried over for a match (fractional matches) */
     volunteer_t *vols;
     uint32_t nvols, capvols;
@@ -178,6 +182,7 @@ typedef struct {
 /* A municipality-wide specialist service (one per domain). */
 typedef struct {
     int places;
+    double capacity; /* places providers offer when they follow demand (specialist.expand_weeks) */
     queue_t waiting;
     request_t *clients; /* .since = week admitted */
     uint32_t nclients, capclients;
@@ -229,6 +234,9 @@ int request_live(nbh_t *n, const request_t *q, int status);
 int resident_activate(nbh_t *n, uint32_t ri);
 /* Draws and files the week of the resident's next onset after `week`. */
 int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week);
+/* Files an application for need d at the municipal desk (status SUP_DECISION); it becomes a
+ * referral to the specialist service when the decision is taken (help_seeking.c). */
+int desk_apply(const params_t *p, nbh_t *n, uint32_t ri, int d, int week);
 
 int u32vec_push(u32vec_t *v, uint32_t x);
 /* Makes room for one more element in a growable array (doubling, starting at `first`). */

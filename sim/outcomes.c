@@ -37,7 +37,30 @@ static double series_reduce(const double *mun, int sid, int t0, int t1) {
         return den != 0 ? series_total(mun, s->num, t0, t1) / den : NAN;
     }
     double sum = series_total(mun, sid, t0, t1);
-    return s->kind == K_STOCK ? sum / (t1 - t0) : sum;
+    return s->kind == K_STOCK || s->kind == K_MAX ? sum / (t1 - t0) : sum;
+}
+
+const char *const drift_stock_names[N_DRIFT_STOCKS] = {"specialist_clients", "team_cases", "unmet_need",
+                                                       "overloaded_carers", "residents_with_need"};
+
+void outcomes_drift(const double *mun, int weeks, double drift[N_DRIFT_STOCKS]) {
+    static const int sid[N_DRIFT_STOCKS] = {SID_specialist_clients, SID_team_cases, SID_unmet_need,
+                                            SID_overloaded_carers, SID_residents_with_need};
+    int years = weeks / YEAR < 5 ? weeks / YEAR : 5;
+    for (int s = 0; s < N_DRIFT_STOCKS; s++) {
+        drift[s] = 0;
+        if (years < 2) continue;
+        /* least-squares slope of log(yearly mean) on the year */
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        int ok = 1;
+        for (int y = 0; y < years; y++) {
+            double m = series_reduce(mun, sid[s], YEAR * y, YEAR * (y + 1));
+            if (!(m > 0)) ok = 0;
+            double ly = ok ? log(m) : 0;
+            sx += y, sy += ly, sxx += (double)y * y, sxy += y * ly;
+        }
+        if (ok) drift[s] = 100 * expm1((years * sxy - sx * sy) / (years * sxx - sx * sx));
+    }
 }
 
 void outcomes_compute(const double *mun, int weeks, int h, double out[N_OUTCOMES]) {
@@ -54,7 +77,7 @@ void outcomes_compute(const double *mun, int weeks, int h, double out[N_OUTCOMES
 
 static const char *reduction_name(const outcome_info_t *oi) {
     series_kind_t k = series_table[oi->series].kind;
-    return k == K_RATIO ? "ratio of sums" : k == K_STOCK ? "mean" : "sum";
+    return k == K_RATIO ? "ratio of sums" : k == K_STOCK || k == K_MAX ? "mean" : "sum";
 }
 
 void outcomes_write_markdown(FILE *f) {

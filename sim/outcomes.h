@@ -40,6 +40,14 @@ void outcomes_compute(const double *mun, int weeks, int h, double out[N_OUTCOMES
 /* The default horizon years of a run of `weeks` output weeks: 5 and 10 where the run reaches
  * them, else its last whole year (or 1); h holds at least 2. Returns their number. */
 int outcomes_default_horizons(int weeks, int *h);
+/* The steady-state check of a run: the log-linear trend, in percent per year, of the yearly
+ * means of the main stocks (drift_stock_names) over the first min(5, weeks / 52) output years;
+ * 0 with fewer than two whole years. The burn-in has ended in steady state when every trend is
+ * within DRIFT_LIMIT percent per year (MODEL_BRIEF s2, docs/ODD.md "Initialisation"). */
+#define N_DRIFT_STOCKS 5
+#define DRIFT_LIMIT 1.0
+extern const char *const drift_stock_names[N_DRIFT_STOCKS];
+void outcomes_drift(const double *mun, int weeks, double drift[N_DRIFT_STOCKS]);
 /* The section "## Outcomes" of docs/output.md. */
 void outcomes_write_markdown(FILE *f);
 

@@ -22,6 +22,8 @@ typedef struct {
     int weeks, nnbh;
     double sum[N_VALUES]; /* running sums for the summary */
     double nsum;
+    double drift[N_DRIFT_STOCKS]; /* running sums of the steady-state trends */
+    double ndrift;
 } run_group_t;
 
 struct output {
@@ -408,6 +410,20 @@ static int write_values(run_group_t *g, int row, const double *mu_raw, const dou
         for (int k = 0; k < N_VALUES; k++) g->sum[k] += mu[(size_t)t * N_VALUES + k];
         g->nsum += 1;
     }
+    if (rc == 0) { /* the steady-state check, as a mean over the rows written so far */
+        double d[N_DRIFT_STOCKS], mean[N_DRIFT_STOCKS], rows = 0;
+        outcomes_drift(mu, weeks, d);
+        for (int s = 0; s < N_DRIFT_STOCKS; s++) g->drift[s] += d[s];
+        g->ndrift += 1;
+        rows = g->ndrift;
+        for (int s = 0; s < N_DRIFT_STOCKS; s++) mean[s] = g->drift[s] / rows;
+        rc |= H5LTset_attribute_double(g->loc, ".", "steady_state_drift", mean, N_DRIFT_STOCKS) < 0;
+        char names[256] = "";
+        for (int s = 0; s < N_DRIFT_STOCKS; s++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", s ? "," : "",
+                     drift_stock_names[s]);
+        rc |= attr_str(g->loc, ".", "steady_state_stocks", names);
+    }
     for (int t = 0; t < weeks && rc == 0; t++) series_fill_ratios(&mu[(size_t)t * N_VALUES]);
     for (int i = 0; i < N_SERIES && rc == 0; i++) {
         const series_info_t *si = &series_table[i];
@@ -484,6 +500,13 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
     free(names), free(units), free(labels);
     if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write the outcomes", o->tmp);
     return rc ? -1 : 0;
+}
+
+double output_drift(const output_t *o) {
+    double worst = 0;
+    for (int s = 0; o->ng && o->g[0].ndrift > 0 && s < N_DRIFT_STOCKS; s++)
+        worst = fmax(worst, fabs(o->g[0].drift[s] / o->g[0].ndrift));
+    return worst;
 }
 
 void output_summary(const output_t *o, double v[N_VALUES]) {

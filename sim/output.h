@@ -75,5 +75,8 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
 /* Municipality means of every value over the last 52 recorded weeks of all replicates (of
  * the run, or of the first scenario), with ratios recomputed from the means. */
 void output_summary(const output_t *o, double v[N_VALUES]);
+/* The steady-state check of the first run group: the largest trend of a main stock over the
+ * first output years, percent per year, as a mean over replicates (outcomes_drift). */
+double output_drift(const output_t *o);
 
 #endif

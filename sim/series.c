@@ -10,7 +10,7 @@ const series_info_t series_table[N_SERIES] = {
 #undef SERIES
 };
 
-const char *const series_kind_names[] = {"flow", "stock", "ratio", "cost", "cost total"};
+const char *const series_kind_names[] = {"flow", "stock", "ratio", "cost", "cost total", "max"};
 
 void series_fill_ratios(double *v) {
     for (int i = 0; i < N_SERIES; i++) {
@@ -39,6 +39,10 @@ void series_municipality(const double *values, int weeks, int nnbh, double *mu) 
         for (int i = 1; i < nnbh; i++) {
             const double *v = &values[((size_t)t * nnbh + i) * N_VALUES];
             for (int k = 0; k < N_VALUES; k++) m[k] += v[k];
+            for (int s = 0; s < N_SERIES; s++)
+                if (series_table[s].kind == K_MAX)
+                    for (int k = series_table[s].offset; k < series_table[s].offset + series_table[s].width; k++)
+                        m[k] = fmax(m[k] - v[k], v[k]); /* undo the sum: the larger of the two */
         }
     }
 }

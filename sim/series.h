@@ -12,7 +12,7 @@
 #include "../models/domain.h"
 
 /* K_COST is a flow in euros that counts towards cost_total; K_COST_TOTAL is their sum. */
-typedef enum { K_FLOW, K_STOCK, K_RATIO, K_COST, K_COST_TOTAL } series_kind_t;
+typedef enum { K_FLOW, K_STOCK, K_RATIO, K_COST, K_COST_TOTAL, K_MAX } series_kind_t;
 typedef enum { S1, SD, SDS } series_shape_t;
 
 #define WIDTH_S1 1
@@ -50,7 +50,8 @@ extern const char *const series_kind_names[];
 
 /* Fills ratio series in a value vector whose other series are already summed. */
 void series_fill_ratios(double *values);
-/* Municipality sums mu[week][value] of values[week][neighbourhood][value] (ratios not filled). */
+/* Municipality sums mu[week][value] of values[week][neighbourhood][value] (ratios not filled;
+ * K_MAX series take the largest neighbourhood value instead of the sum). */
 void series_municipality(const double *values, int weeks, int nnbh, double *mu);
 /* Sets every K_COST_TOTAL series to the sum of all K_COST values. */
 void series_sum_costs(double *values);

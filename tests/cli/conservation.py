@@ -82,7 +82,7 @@ def registry():
     rows = re.findall(r"SERIES\(\s*(\w+)\s*,\s*\"([^\"]+)\"\s*,\s*(\w+)\s*,\s*(\w+)\s*,"
                       r"\s*(\w+)\s*,\s*(\w+)\s*,", text)
     ident = {r[0]: r[1] for r in rows}
-    kinds = {"K_FLOW": "flow", "K_STOCK": "stock", "K_RATIO": "ratio", "K_COST": "cost",
+    kinds = {"K_FLOW": "flow", "K_STOCK": "stock", "K_RATIO": "ratio", "K_COST": "cost", "K_MAX": "max",
              "K_COST_TOTAL": "cost total"}
     return {name: (kinds.get(kind, kind), ident.get(num), ident.get(den))
             for _, name, _, kind, num, den in rows}
@@ -175,6 +175,10 @@ def generic(m, n, reg):
             bad.append(f"{k} ({max_abs(total - m[k]) if total.shape == m[k].shape else 'shape'})")
     report(f"conservation: municipality = sum over neighbourhoods for all {len(summed)} flow,"
            " stock and cost series", bool(summed) and not bad, f"differs for {bad[:6]}")
+    maxed = [k for k in m.d if m.kinds.get(k) == "max" and k in n]
+    bad = [k for k in maxed if not close(n[k].max(axis=2), m[k])]
+    report(f"conservation: municipality = largest neighbourhood value for all {len(maxed)} max"
+           " series", bool(maxed) and not bad, f"differs for {bad[:6]}")
 
     for lv in (m, n):
         neg = [f"{k} (min {float(np.min(lv[k]))})" for k in lv.d

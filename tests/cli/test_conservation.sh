@@ -36,7 +36,7 @@ conserve() {
 
 # The baseline, shortened: informal care, specialist care, aftercare, relapses, spill-over
 # and staff turnover all run.
-conserve short informal_hours,specialist_admissions,specialist_discharges,requests_aftercare,relapses,spillovers,staff_leavers,staff_hires
+conserve short informal_hours,specialist_admissions,specialist_discharges,requests_aftercare,relapses,spillovers,staff_leavers,staff_hires,desk_applications,referrals_desk,referrals_around,specialist_clients_heavy,clients_1_domain,informal_hours_q1,informal_hours_q4
 # A stretched team: a waiting list and a casework shortfall.
 conserve stretched waiting_list,hours_casework_needed \
     --set team.fte=1 --set team.intake_hours=10,10,10,10 --set team.case_hours=8,8,8,8
@@ -45,13 +45,14 @@ conserve carry waiting_list --set team.fte=1 --set team.intake_hours=30,30,30,30
 # Scarce specialist places: full services, waiting lists and waiting exits, held cases; fast
 # escalation and every crisis admitted, so emergency admissions jump the waiting lists.
 conserve scarce specialist_waiting,specialist_waiting_exits,held_cases,crises,emergency_admissions \
-    --set specialist.places=0.2,0.5,5,1,0.3,0.1 --set needs.escalation_rate=2,2,2 --set crisis.admit_share=1
+    --set specialist.places=0.2,0.5,5,1,0.3,0.1 --set specialist.expand_weeks=0,0,0,0,0,0 \
+    --set needs.escalation_rate=2,2,2 --set crisis.admit_share=1,1,1,1,1,1
 # The other branches of access and casework: no mandate (municipal decisions), demand-led
 # assessment, network first, a case director, protected outreach and prevention, respite;
 # teams serving two neighbourhoods each, large enough for volunteer matches.
-conserve levers decisions,hours_admin,assessments,network_referrals,hours_coordination,hours_outreach,hours_prevention,requests_outreach,respite_hours,volunteer_matches,requests_aftercare \
+conserve levers decisions,hours_admin,assessments,hours_assessment,cost_assessment,network_referrals,hours_coordination,hours_outreach,hours_prevention,requests_outreach,respite_hours,volunteer_matches,requests_aftercare \
     --set world.neighbourhoods=4 --set world.teams=2 \
-    --set access.mandate=0 --set access.demand_led=1 --set access.network_first=1 \
+    --set access.mandate=0 --set access.demand_led=1 --set access.assessment_capacity=20 --set access.network_first=1 \
     --set team.case_director=1 --set team.prevention_protected=1 --set team.prevention_share=0.25 \
     --set informal.respite=0.5
 

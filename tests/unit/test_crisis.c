@@ -13,11 +13,14 @@ static void new_crisis(nbh_t *n, uint32_t ri, int d, int week) {
     u32vec_push(&n->crises, ri << 3 | (uint32_t)d);
 }
 
-/* cost.crisis for each new crisis, cost.crisis_week for each need in crisis this week. */
+/* cost.crisis of its domain for each new crisis, cost.crisis_week of its domain for each need
+ * in crisis this week (mental health at 4321 + 789, housing at 2 x that). */
 static void test_crisis_costs(void) {
     params_t p;
     fixture_params(&p, 5000);
-    p.cost_crisis[0] = 4321, p.cost_crisis_week[0] = 789;
+    for (int d = 0; d < N_DOMAINS; d++) p.cost_crisis[d] = 1e9, p.cost_crisis_week[d] = 1e9;
+    p.cost_crisis[DOM_MENTAL] = 4321, p.cost_crisis_week[DOM_MENTAL] = 789;
+    p.cost_crisis[DOM_HOUSING] = 2 * 4321, p.cost_crisis_week[DOM_HOUSING] = 2 * 789;
     world_t *w = fixture_world(&p, 801);
     nbh_t *n = &w->nbh[0];
     for (uint32_t i = 70; i < 100; i++)
@@ -34,7 +37,7 @@ static void test_crisis_costs(void) {
         new_crisis(n, i, DOM_HOUSING, 2); /* crises of week 2 */
     memset(n->m, 0, sizeof n->m);
     crisis_week(w, n, 2);
-    double want = 70 * 4321.0 + (70 + still) * 789.0;
+    double want = 70 * 2 * (4321.0 + 789.0) + still * 789.0;
     CHECK(fabs(n->m[OFF_cost_crisis] - want) < 1e-6 && still > 0,
           "crisis_costs_per_crisis_and_per_week", "%g, expected %g (%g crises from week 1)",
           n->m[OFF_cost_crisis], want, still);

@@ -66,7 +66,7 @@ static void test_zero_places(void) {
     params_t p;
     base(&p, quick() ? 10000 : 20000);
     for (int d = 0; d < N_DOMAINS; d++)
-        p.spec_places[d] = 0;
+        p.spec_places[d] = p.spec_expand_weeks[d] = 0; /* fixed capacity: none */
     totals_t t;
     run(&p, 1, &t);
     CHECK(domain_sum(t.total, OFF_specialist_admissions) == 0 &&

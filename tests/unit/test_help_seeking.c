@@ -8,7 +8,8 @@
 
 static void no_signals(params_t *p) {
     for (int d = 0; d < N_DOMAINS; d++)
-        p->signal_gp[d] = p->signal_school[d] = p->signal_housing[d] = p->signal_energy[d] = 0;
+        p->signal_gp[d] = p->signal_school[d] = p->signal_housing[d] = p->signal_energy[d] =
+            p->route_desk[d] = 0;
 }
 
 static void test_care_avoider_share(void) {

@@ -131,11 +131,12 @@ static void test_outreach_finds_needs(void) {
         prevention_team_week(w, t, week);
         found += n->m[OFF_outreach_found];
         /* contacts land uniformly: the share with an unsupported need is the share of even
-         * residents still without a request */
+         * residents still without a request; a light need is noticed with
+         * team.outreach_notice[0] */
         double open = 0;
         for (uint32_t i = 0; i < n->nres; i += 2)
             open += sup_get(&n->res[i], DOM_LONELINESS) == SUP_NONE;
-        mean += 40 * 0.6 * 7 * (open + n->m[OFF_outreach_found]) / n->nres;
+        mean += 40 * 0.6 * 7 * p.team_outreach_notice[0] * (open + n->m[OFF_outreach_found]) / n->nres;
     }
     check_count("outreach_found_at_contacts_per_hour", found, mean, mean, K, 500);
     double waiting = 0, odd = 0;

@@ -25,7 +25,7 @@ static void clear_metrics(world_t *w) {
 
 static void no_places(params_t *p) {
     for (int d = 0; d < N_DOMAINS; d++)
-        p->spec_places[d] = 0;
+        p->spec_places[d] = p->spec_expand_weeks[d] = 0;
 }
 
 /* Places are round(specialist.places x population / 1000); a change of the parameter takes

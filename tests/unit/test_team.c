@@ -333,6 +333,7 @@ static void test_demand_led_assessment(void) {
         fixture_params(&p, quick() ? 6000 : 12000);
         ample_intake(&p);
         p.access_demand_led[0] = 1;
+        p.access_assessment_capacity[0] = 1e6; /* every referral fits */
         p.access_demand_led_solve[0] = 0.6;
         p.access_assessment_hours[0] = 5;
         p.access_mandate[0] = mandate;
@@ -350,9 +351,13 @@ static void test_demand_led_assessment(void) {
             kept += st == SUP_TEAM;
             on += st == (mandate ? SUP_SPEC_WAIT : SUP_DECISION);
         }
-        CHECK(n->m[OFF_assessments] == N && fabs(t->assess_due - N * 5.0) < 1e-6,
-              "every_referral_is_assessed", "%g assessments, %g h owed", n->m[OFF_assessments],
-              t->assess_due);
+        /* the team owes its member's third; the other two thirds are costed */
+        CHECK(n->m[OFF_assessments] == N && fabs(t->assess_due - N * 5.0 / 3) < 1e-6 &&
+                  fabs(n->m[OFF_hours_assessment] - N * 5.0) < 1e-6 &&
+                  fabs(n->m[OFF_cost_assessment] - N * 5.0 * 2 / 3 * p.cost_assessment_hour[0]) < 1e-3,
+              "every_referral_is_assessed", "%g assessments, %g h owed, %g h, %g euro",
+              n->m[OFF_assessments], t->assess_due, n->m[OFF_hours_assessment],
+              n->m[OFF_cost_assessment]);
         char name[64];
         snprintf(name, sizeof name, "demand_led_keeps_solve_share_%s",
                  mandate ? "mandate" : "no_mandate");
@@ -371,6 +376,34 @@ static void test_demand_led_assessment(void) {
               "%g of %g kept", still, kept);
         world_free(w);
     }
+}
+
+/* The joint assessment team assesses only what its hours allow (access.assessment_capacity
+ * per 10,000 residents); the other referrals go on as usual, so it never takes the team's
+ * whole time. */
+static void test_demand_led_capacity(void) {
+    params_t p;
+    fixture_params(&p, 10000);
+    ample_intake(&p);
+    p.access_demand_led[0] = 1;
+    p.access_assessment_hours[0] = 5;
+    p.access_assessment_capacity[0] = 50; /* 10,000 residents: 50 hours, 10 assessments */
+    world_t *w = fixture_world(&p, 160);
+    nbh_t *n = &w->nbh[0];
+    team_t *t = &w->teams[0];
+    const double fit = floor(p.access_assessment_capacity[0] * t->residents / 10000 / 5);
+    for (uint32_t i = 0; i < 200; i++)
+        ask(n, i, DOM_FINANCES, SEV_SEVERE, 1);
+    clear_metrics(w);
+    access_week(w, t, 1);
+    double waiting = 0;
+    for (uint32_t i = 0; i < 200; i++)
+        waiting += sup_get(&n->res[i], DOM_FINANCES) == SUP_SPEC_WAIT;
+    CHECK(n->m[OFF_assessments] == fit && fit >= 5 && fit < 200, "assessments_within_capacity",
+          "%g assessments, %g fit", n->m[OFF_assessments], fit);
+    CHECK(waiting == 200 - n->m[OFF_assessments_kept], "referrals_beyond_capacity_go_on",
+          "%g referred of 200, %g kept", waiting, n->m[OFF_assessments_kept]);
+    world_free(w);
 }
 
 /* The duration cap team.case_max_weeks closes team cases in their last week and hands the
@@ -694,6 +727,7 @@ int main(void) {
     test_referral_threshold_per_domain();
     test_decision_without_mandate();
     test_demand_led_assessment();
+    test_demand_led_capacity();
     test_duration_cap();
     test_crisis_cases_first();
     test_coordination_hours();
