@@ -343,6 +343,43 @@ static void test_household_first_then_closeness(void) {
     world_free(w);
 }
 
+/* A heavy need that has lasted informal.primary_weeks gets a primary carer who gives
+ * informal.primary_stretch times their usual hours; before that, and for a light need, the
+ * usual hours. Adult couples without other ties: the partner is the only carer. */
+static void test_primary_carer(void) {
+    params_t p;
+    fixture_params(&p, 4000);
+    only_household_type(&p, 2);
+    p.informal_family_ties[0] = p.informal_friend_ties[0] = 0;
+    p.informal_need_hours[0] = p.informal_need_hours[1] = 100;
+    p.informal_overload_hours[0] = 168;
+    p.informal_primary_weeks[0] = 5;
+    p.informal_primary_stretch[0] = 1.75;
+    world_t *w = fixture_world(&p, 361);
+    nbh_t *n = &w->nbh[0];
+    for (uint32_t h = 0; h < n->nhh; h++) {
+        resident_activate(n, n->hh_first[h]);
+        need_set(n, n->hh_first[h], DOM_DAILY, h % 2 ? SEV_MODERATE : SEV_LIGHT, 0);
+    }
+    double g = p.informal_hours_working[0] * p.informal_willingness[0];
+    double early = 0, late = 0, light = 0, heavy = 0;
+    for (int week = 1; week <= 8; week++) {
+        informal_week(w, n, week);
+        for (uint32_t h = 0; h < n->nhh; h++) {
+            double given = active_of(n, n->hh_first[h] + 1)->given;
+            int lasting = week >= 5;
+            if (h % 2 == 0) light += fabs(given - g) > 1e-4;
+            else if (!lasting) early += fabs(given - g) > 1e-4;
+            else late += fabs(given - 1.75 * g) > 1e-4, heavy++;
+        }
+    }
+    CHECK(heavy > 0 && late == 0, "primary_carer_gives_stretched_hours_to_a_lasting_heavy_need",
+          "%g of %g carer-weeks off %g", late, heavy, 1.75 * g);
+    CHECK(early == 0, "no_primary_carer_before_primary_weeks", "%g carer-weeks off %g", early, g);
+    CHECK(light == 0, "no_primary_carer_for_a_light_need", "%g carer-weeks off %g", light, g);
+    world_free(w);
+}
+
 /* Burden is a moving average of the hours given: from 0 with g hours a week for W weeks it is
  * g (1 - (1 - 1/tau)^W); without giving it decays by (1 - 1/tau) a week. */
 static void test_burden_moving_average(void) {
@@ -353,6 +390,7 @@ static void test_burden_moving_average(void) {
     p.informal_need_hours[1] = 100;
     p.informal_overload_hours[0] = 168; /* nobody overloaded */
     p.informal_burden_weeks[0] = 9;
+    p.informal_primary_stretch[0] = 1; /* the usual hours throughout */
     world_t *w = fixture_world(&p, 360);
     nbh_t *n = &w->nbh[0];
     for (uint32_t h = 0; h < n->nhh; h++) {
@@ -456,6 +494,7 @@ int main(void) {
     test_hours_never_exceed_capacity();
     test_household_first_then_closeness();
     test_burden_moving_average();
+    test_primary_carer();
     test_overload_threshold();
     test_respite();
     return check_exit();
