@@ -6,14 +6,17 @@ it names, which must kill it (print a FAIL line or exit non-zero).
 The tree is what git tracks plus untracked files it does not ignore (a new test counts
 before it is committed), as it is in the working copy now. It is copied and built once
 (the base); the base's named tests must pass, or no verdict would mean anything. Each mutant
-then starts from a copy of the built base, so only the broken file is recompiled. Two
-mutants run at a time (MUTANTS_JOBS). A mutant whose `find` text does not occur exactly once
-is STALE and one that does not compile is BROKEN: both are failures of the list, which must
-keep in step with the code. Exit status 0 only when every mutant was KILLED.
+then starts from a copy of the built base, so only the broken file is recompiled and only
+what its tests need is relinked (the named unit tests, or everything for a command-line
+test). Two mutants run at a time (MUTANTS_JOBS). A mutant whose `find` text does not occur
+exactly once is STALE and one that does not compile is BROKEN: both are failures of the
+list, which must keep in step with the code. Exit status 0 only when every mutant was
+KILLED (1 otherwise; 2 when the list, the base build or the base's tests are at fault).
 
 Usage: mutants.py [ID...]    (no ID: all of them)
 Environment: MUTANTS_JOBS (2), MUTANTS_TIMEOUT (seconds per test, 600; a test that runs
-over kills its mutant), MUTANTS_KEEP=1 keeps the scratch folder. Standard library only."""
+over kills its mutant), MUTANTS_KEEP=1 keeps the scratch folder, MUTANTS_LIST another list
+(for testing this script). Standard library only."""
 
 import concurrent.futures as cf
 import os
@@ -26,11 +29,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-LIST = os.path.join(HERE, "mutants.txt")
+LIST = os.environ.get("MUTANTS_LIST") or os.path.join(HERE, "mutants.txt")
 KEYS = ("id", "what", "file", "find", "replace", "tests")
 JOBS = int(os.environ.get("MUTANTS_JOBS", "2"))
 TIMEOUT = float(os.environ.get("MUTANTS_TIMEOUT", "600"))
-MAKE = ["make", "--no-print-directory", "MPI=0", "all", "unit-tests"]
+MAKE = ["make", "--no-print-directory", "MPI=0"]
 
 
 def parse(path):
@@ -97,9 +100,16 @@ def copy_tree(files, dest):
         shutil.copy2(os.path.join(REPO, name), os.path.join(dest, name))
 
 
-def build(root, jobs, log):
+def build(root, jobs, log, targets=("all", "unit-tests")):
     with open(log, "w") as f:
-        return subprocess.run(MAKE + [f"-j{jobs}"], cwd=root, stdout=f, stderr=subprocess.STDOUT).returncode == 0
+        return subprocess.run(MAKE + list(targets) + [f"-j{jobs}"], cwd=root, stdout=f,
+                              stderr=subprocess.STDOUT).returncode == 0
+
+
+def first_error(log):
+    lines = open(log, errors="replace").read().splitlines()
+    errs = [l.strip() for l in lines if "error:" in l] or [l.strip() for l in lines[-2:]]
+    return errs[0][:300]
 
 
 def run_test(root, test, scratch):
@@ -141,9 +151,11 @@ def run_mutant(m, base, scratch):
     with open(os.path.join(root, m["file"]), "w", encoding="utf-8") as f:
         f.write(text.replace(m["find"], m["replace"]))
     log = os.path.join(scratch, m["id"] + ".build.log")
-    if not build(root, 1, log):
-        tail = open(log, errors="replace").read().strip().splitlines()[-3:]
-        return "BROKEN", "does not compile: " + " | ".join(tail)[:300], time.time() - start
+    # Only what the tests need is rebuilt (the rest of the base is left as it was): the named
+    # unit tests, or everything when a command-line test is named.
+    cli = any(t.endswith(".sh") for t in m["tests"])
+    if not build(root, 1, log, ("all", "unit-tests") if cli else m["tests"]):
+        return "BROKEN", "does not compile: " + first_error(log), time.time() - start
     killers, others = [], []
     for t in m["tests"]:
         killed, why, secs = run_test(root, t, scratch)
