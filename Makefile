@@ -34,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench docs check-docs calibration workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench mutants docs check-docs calibration workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -106,6 +106,15 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BIN)/bench
 	$(BIN)/bench
 	BIN=$(BIN) tests/bench/sweep_bench.sh $(BENCH_SWEEP_RUNS)
+
+# Mutation testing: each mutant of tests/mutants/mutants.txt (a deliberate break of the model)
+# is built without MPI in a copy of the tree, two at a time, and must be killed by the tests
+# it names; non-zero status if one survives or is stale. MUTANT=id runs only that one. Not
+# part of `make test`: several minutes.
+MUTANT ?=
+
+mutants:
+	@tests/mutants/run_mutants.sh $(MUTANT)
 
 docs: all
 	$(BIN)/wijksim params --markdown > docs/parameters.md

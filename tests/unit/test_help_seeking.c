@@ -154,6 +154,35 @@ static void test_trust_follows_wait(void) {
     world_free(w);
 }
 
+/* Self-referral is scaled by trust, which moves first: a neighbourhood whose team kept people
+ * waiting asks less. Trust starts at 1 and the wait is long; with seeking.trust_weeks = 2 it
+ * falls halfway to exp(-wait / seeking.trust_wait) in the week. */
+static void test_self_referral_follows_trust(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 30000 : 100000);
+    no_signals(&p);
+    p.access_barrier[0] = 0;
+    p.seek_trust_weeks[0] = 2;
+    world_t *w = fixture_world(&p, 30);
+    nbh_t *n = &w->nbh[0];
+    fixture_all_with_need(n, DOM_MENTAL, SEV_SEVERE);
+    n->trust = 1;
+    n->last_wait = 2 * p.seek_trust_wait[0];
+    help_seeking_week(w, n, 1);
+    double trust = 1 + (exp(-2.0) - 1) / 2, mean = 0, var = 0, mean1 = 0, var1 = 0;
+    for (uint32_t i = 0; i < n->nres; i++) {
+        double r = p.seek_rate[2] * n->res[i].propensity / PROPENSITY_SCALE / 52;
+        double q = -expm1(-r * trust), q1 = -expm1(-r);
+        mean += q, var += q * (1 - q), mean1 += q1, var1 += q1 * (1 - q1);
+    }
+    CHECK(fabs(n->trust - trust) < 1e-12, "trust_moves_before_asking", "%g, expected %g", n->trust,
+          trust);
+    check_count("self_referral_follows_trust", n->m[OFF_help_requests], mean, var, K, 200);
+    double z = (n->m[OFF_help_requests] - mean1) / sqrt(var1);
+    CHECK(z < -K, "trust_effect_is_detectable", "z against full trust %.2f", z);
+    world_free(w);
+}
+
 int main(void) {
     test_care_avoider_share();
     test_self_referral_rate();
@@ -161,5 +190,6 @@ int main(void) {
     test_full_barrier_blocks_self_referral();
     test_signals_and_gp_referrals();
     test_trust_follows_wait();
+    test_self_referral_follows_trust();
     return check_exit();
 }

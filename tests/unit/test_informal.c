@@ -486,6 +486,45 @@ static void test_respite(void) {
     world_free(w);
 }
 
+/* Formal support takes over a share of a need's informal hours (informal.substitution: a
+ * volunteer, a team case that the team holds, specialist care): the hours asked of carers
+ * are informal.need_hours x informal.domain_weight x (1 - that share). A team case without
+ * hours yet (quality 0) takes over nothing. */
+static void test_formal_support_takes_over_informal_hours(void) {
+    enum { NONE, VOLUNTEER, TEAM, TEAM_NO_HOURS, SPECIALIST, N_CASES };
+    static const char *const names[N_CASES] = {"no_support", "volunteer", "team",
+                                               "team_without_hours", "specialist"};
+    static const int status[N_CASES] = {SUP_NONE, SUP_VOLUNTEER, SUP_TEAM, SUP_TEAM,
+                                        SUP_SPECIALIST};
+    for (int c = 0; c < N_CASES; c++) {
+        params_t p;
+        fixture_params(&p, 3000);
+        p.informal_substitution[0] = 0.25, p.informal_substitution[1] = 0.4;
+        p.informal_substitution[2] = 0.7;
+        world_t *w = fixture_world(&p, 390 + (uint64_t)c);
+        nbh_t *n = &w->nbh[0];
+        uint32_t N = 0;
+        for (uint32_t i = 0; i < n->nres; i += 3, N++) {
+            resident_activate(n, i);
+            need_set(n, i, DOM_DAILY, SEV_MODERATE, 0);
+            need_set(n, i, DOM_MENTAL, SEV_SEVERE, 0);
+            sup_change(n, i, DOM_DAILY, status[c], 0);
+            if (c == TEAM) active_of(n, i)->quality[DOM_DAILY] = 100;
+        }
+        memset(n->m, 0, sizeof n->m);
+        informal_week(w, n, 1);
+        static const double share[N_CASES] = {0, 0.25, 0.4, 0, 0.7};
+        double want = N * (p.informal_need_hours[1] * p.informal_domain_weight[DOM_DAILY] *
+                               (1 - share[c]) +
+                           p.informal_need_hours[2] * p.informal_domain_weight[DOM_MENTAL]);
+        char name[80];
+        snprintf(name, sizeof name, "formal_support_takes_over_informal_hours_%s", names[c]);
+        CHECK(fabs(n->m[OFF_informal_hours_needed] - want) < 1e-6 * want, name,
+              "%g hours asked, expected %g", n->m[OFF_informal_hours_needed], want);
+        world_free(w);
+    }
+}
+
 int main(void) {
     test_no_carers_no_informal_hours();
     test_ties_are_symmetric();
@@ -497,5 +536,6 @@ int main(void) {
     test_primary_carer();
     test_overload_threshold();
     test_respite();
+    test_formal_support_takes_over_informal_hours();
     return check_exit();
 }

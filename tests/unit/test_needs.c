@@ -199,6 +199,147 @@ static void test_onset_after_leaving_the_pool(void) {
     world_free(w);
 }
 
+/* Onset rates of every band and domain set to `per_year` per 1000 per year, for tests that
+ * need many onsets in one week. */
+static void onset_everywhere(params_t *p, double per_year) {
+    for (int d = 0; d < N_DOMAINS; d++)
+        p->needs_onset_0_17[d] = p->needs_onset_18_64[d] = p->needs_onset_65_79[d] =
+            p->needs_onset_80plus[d] = per_year;
+}
+
+/* An overloaded carer gets new needs at the onset rate x needs.overload_rr[d] in domain d
+ * (informal.c sets the flag): one week of onsets among active residents without a need,
+ * every other one overloaded, rate ratios that differ by domain. */
+static void test_overload_raises_onset(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 20000 : 40000);
+    no_dynamics(&p);
+    onset_everywhere(&p, 1000);
+    for (int d = 0; d < N_DOMAINS; d++) p.needs_overload_rr[d] = 1 + 0.5 * d;
+    world_t *w = fixture_world(&p, 10);
+    nbh_t *n = &w->nbh[0];
+    for (uint32_t i = 0; i < n->nres; i++) {
+        resident_activate(n, i);
+        if (i % 2) n->res[i].flags |= RF_OVERLOADED;
+    }
+    needs_week(w, n, 1);
+    double got[2] = {0}, mean[2] = {0}, var[2] = {0}, got_mental = 0, mean_mental = 0, var_mental = 0;
+    for (uint32_t i = 0; i < n->nres; i++) {
+        int o = i % 2, a = n->res[i].age_band;
+        double rate[N_DOMAINS], total = 0;
+        for (int d = 0; d < N_DOMAINS; d++)
+            total += rate[d] = n->onset_rate[a][d] * n->prevention_mult[d] *
+                               (o ? p.needs_overload_rr[d] : 1);
+        double q = -expm1(-total);
+        mean[o] += q, var[o] += q * (1 - q);
+        got[o] += n->res[i].severity != 0;
+        if (o) {
+            double qm = q * rate[DOM_MENTAL] / total;
+            got_mental += sev_get(&n->res[i], DOM_MENTAL) != 0;
+            mean_mental += qm, var_mental += qm * (1 - qm);
+        }
+    }
+    check_count("onset_without_overload", got[0], mean[0], var[0], K, 500);
+    check_count("overload_raises_onset", got[1], mean[1], var[1], K, 500);
+    check_count("overload_rr_by_domain_mental", got_mental, mean_mental, var_mental, K, 200);
+    /* the same count at the unraised rate must be rejected, or the test is blind */
+    CHECK((got[1] - mean[0]) / sqrt(var[0]) > K, "overload_effect_is_detectable", "z %.2f",
+          (got[1] - mean[0]) / sqrt(var[0]));
+    world_free(w);
+}
+
+/* After a supported need is resolved (casework.c sets relapse_mask and watch_until), a new
+ * need in that domain arises at the onset rate x needs.relapse_rr until the watch ends; under
+ * aftercare the extra risk shrinks by aftercare.effect x the aftercare quality. Groups of
+ * residents without needs, by i % 4: no watch, watched, watched in aftercare, watch over. */
+static void test_relapse_raises_onset(void) {
+    const int d = DOM_FINANCES, W = 1;
+    params_t p;
+    fixture_params(&p, quick() ? 20000 : 40000);
+    no_dynamics(&p);
+    onset_everywhere(&p, 1000);
+    p.needs_relapse_rr[0] = 4;
+    p.aftercare_effect[0] = 0.6;
+    world_t *w = fixture_world(&p, 11);
+    nbh_t *n = &w->nbh[0];
+    for (uint32_t i = 0; i < n->nres; i++) {
+        resident_activate(n, i);
+        if (i % 4 == 0) continue;
+        active_t *a = active_of(n, i);
+        a->relapse_mask = (uint8_t)(1u << d);
+        a->watch_until = i % 4 == 3 ? W : W + 10;
+        if (i % 4 == 2) {
+            sup_change(n, i, d, SUP_AFTERCARE, 0);
+            active_of(n, i)->quality[d] = 204;
+        }
+    }
+    memset(n->m, 0, sizeof n->m);
+    needs_week(w, n, W);
+    static const char *const names[4] = {"relapse_no_watch_onset", "relapse_rr_raises_onset",
+                                         "aftercare_lowers_relapse_risk", "relapse_watch_ends"};
+    double got[4] = {0}, mean[4] = {0}, var[4] = {0}, flat = 0, flat_var = 0;
+    for (uint32_t i = 0; i < n->nres; i++) {
+        int g = i % 4, a = n->res[i].age_band;
+        double mult = g == 1 ? 4 : g == 2 ? 1 + 3 * (1 - 0.6 * 204 / 255.0) : 1;
+        double total = n->onset_total[a] - n->onset_rate[a][d] + n->onset_rate[a][d] * mult;
+        double q = -expm1(-total) * n->onset_rate[a][d] * mult / total;
+        mean[g] += q, var[g] += q * (1 - q);
+        got[g] += sev_get(&n->res[i], d) != 0;
+        if (g == 1) {
+            double q0 = -expm1(-n->onset_total[a]) * n->onset_rate[a][d] / n->onset_total[a];
+            flat += q0, flat_var += q0 * (1 - q0);
+        }
+    }
+    for (int g = 0; g < 4; g++) check_count(names[g], got[g], mean[g], var[g], K, 50);
+    CHECK((got[1] - flat) / sqrt(flat_var) > K, "relapse_effect_is_detectable", "z %.2f",
+          (got[1] - flat) / sqrt(flat_var));
+    CHECK(n->m[OFF_relapses] == got[1] + got[2], "relapses_counted_while_watched",
+          "%g relapses, %g onsets while watched", n->m[OFF_relapses], got[1] + got[2]);
+    world_free(w);
+}
+
+/* Spill-over: when a finances or housing need becomes severe, each other household member
+ * without a need in that domain gets one with probability needs.spillover: mental health for
+ * adults and seniors, parenting for children. A daily-living need becoming severe spills over
+ * to nobody. One resident per household has a moderate need (finances, housing or daily
+ * living by household); given who escalated, the spill-overs are binomial. */
+static void test_spillover_to_household(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 20000 : 40000);
+    no_dynamics(&p);
+    onset_everywhere(&p, 0);
+    p.needs_self_reliance_effect[0] = 0;
+    p.needs_escalation_rate[1] = 26;
+    p.needs_spillover[0] = 0.4;
+    world_t *w = fixture_world(&p, 12);
+    nbh_t *n = &w->nbh[0];
+    static const int dom[3] = {DOM_FINANCES, DOM_HOUSING, DOM_DAILY};
+    for (uint32_t h = 0; h < n->nhh; h++) {
+        resident_activate(n, n->hh_first[h]);
+        need_set(n, n->hh_first[h], dom[h % 3], SEV_MODERATE, 0);
+    }
+    memset(n->m, 0, sizeof n->m);
+    needs_week(w, n, 1);
+    double trials = 0, hit = 0, wrong = 0, escalated = 0;
+    for (uint32_t h = 0; h < n->nhh; h++) {
+        int severe = sev_get(&n->res[n->hh_first[h]], dom[h % 3]) == SEV_SEVERE;
+        escalated += severe && h % 3 < 2;
+        for (uint32_t j = n->hh_first[h] + 1; j < n->hh_first[h + 1]; j++) {
+            int want = n->res[j].age_band == AGE_0_17 ? DOM_PARENTING : DOM_MENTAL;
+            int has = n->res[j].severity != 0;
+            int only_want = n->res[j].severity == (uint32_t)sev_get(&n->res[j], want) << (3 * want);
+            wrong += has && (h % 3 == 2 || !severe || !only_want);
+            if (severe && h % 3 < 2) trials++, hit += has;
+        }
+    }
+    check_binomial("spillover_to_household_members", hit, trials, 0.4, K, 500);
+    CHECK(hit == n->m[OFF_spillovers] && escalated > 0, "spillovers_counted",
+          "%g members with a need, metric %g", hit, n->m[OFF_spillovers]);
+    CHECK(wrong == 0, "spillover_only_from_severe_finances_or_housing_to_mental_or_parenting",
+          "%g members with a need they should not have", wrong);
+    world_free(w);
+}
+
 /* Degenerate: zero onset hazard in every band gives no needs over a whole run. */
 static void test_zero_onset_gives_no_needs(void) {
     params_t p;
@@ -223,6 +364,9 @@ int main(void) {
     test_self_reliance_effect();
     test_comorbidity();
     test_onset_after_leaving_the_pool();
+    test_overload_raises_onset();
+    test_relapse_raises_onset();
+    test_spillover_to_household();
     test_zero_onset_gives_no_needs();
     return check_exit();
 }

@@ -691,6 +691,128 @@ static void test_aftercare_after_resolution(void) {
     world_free(w);
 }
 
+/* access.team_threshold decides between advice and a case: requests at every severity, the
+ * threshold at each level; below it advice, at or above it a case (referral and
+ * whole-household intake off, so nothing else opens cases). */
+static void test_team_threshold_decides_advice_or_case(void) {
+    for (int thr = 1; thr <= 5; thr++) {
+        params_t p;
+        fixture_params(&p, 3000);
+        ample_intake(&p);
+        p.access_team_threshold[0] = thr;
+        p.access_whole_household[0] = 0;
+        p.access_volunteer_referral[0] = 0;
+        for (int d = 0; d < N_DOMAINS; d++)
+            p.access_refer_threshold[d] = 5;
+        world_t *w = fixture_world(&p, 210 + (uint64_t)thr);
+        nbh_t *n = &w->nbh[0];
+        team_t *t = &w->teams[0];
+        const uint32_t N = 400;
+        for (uint32_t i = 0; i < N; i++)
+            ask(n, i, DOM_MENTAL, (int)(i % 4) + 1, 1);
+        clear_metrics(w);
+        access_week(w, t, 1);
+        double below = N / 4.0 * (thr - 1), wrong = 0;
+        for (uint32_t i = 0; i < N; i++)
+            wrong += (sup_get(&n->res[i], DOM_MENTAL) == SUP_TEAM) != ((int)(i % 4) + 1 >= thr);
+        char name[64];
+        snprintf(name, sizeof name, "team_threshold_%d_decides_advice_or_case", thr);
+        CHECK(n->m[OFF_advice] == below && n->m[OFF_cases_opened] == N - below && wrong == 0, name,
+              "%g advice, %g cases, expected %g and %g; %g misplaced", n->m[OFF_advice],
+              n->m[OFF_cases_opened], below, N - below, wrong);
+        world_free(w);
+    }
+}
+
+/* Whole-household intake (access.whole_household): the intake of one need also opens a case
+ * for every other need of the household at access.team_threshold or above that has no
+ * support; needs below it, and needs with support, stay as they are. Per household of two or
+ * more: the first member asks about a moderate finances need and also has a moderate
+ * daily-living need; the second has a severe mental-health need, a light housing need, and a
+ * moderate loneliness need a volunteer helps with. */
+static void test_whole_household_intake(void) {
+    for (int on = 0; on <= 1; on++) {
+        params_t p;
+        fixture_params(&p, 6000);
+        ample_intake(&p);
+        p.access_whole_household[0] = on;
+        p.access_team_threshold[0] = 2;
+        for (int d = 0; d < N_DOMAINS; d++)
+            p.access_refer_threshold[d] = 5;
+        world_t *w = fixture_world(&p, 220 + (uint64_t)on);
+        nbh_t *n = &w->nbh[0];
+        team_t *t = &w->teams[0];
+        double H = 0;
+        for (uint32_t h = 0; h < n->nhh; h++) {
+            uint32_t a = n->hh_first[h], b = a + 1;
+            if (n->hh_first[h + 1] - a < 2) continue;
+            H++;
+            ask(n, a, DOM_FINANCES, SEV_MODERATE, 1);
+            need_set(n, a, DOM_DAILY, SEV_MODERATE, 1);
+            resident_activate(n, b);
+            need_set(n, b, DOM_MENTAL, SEV_SEVERE, 1);
+            need_set(n, b, DOM_HOUSING, SEV_LIGHT, 1);
+            need_set(n, b, DOM_LONELINESS, SEV_MODERATE, 1);
+            sup_change(n, b, DOM_LONELINESS, SUP_VOLUNTEER, 1);
+        }
+        clear_metrics(w);
+        access_week(w, t, 1);
+        double wrong = 0;
+        int team = on ? SUP_TEAM : SUP_NONE;
+        for (uint32_t h = 0; h < n->nhh; h++) {
+            uint32_t a = n->hh_first[h], b = a + 1;
+            if (n->hh_first[h + 1] - a < 2) continue;
+            wrong += sup_get(&n->res[a], DOM_FINANCES) != SUP_TEAM;
+            wrong += sup_get(&n->res[a], DOM_DAILY) != team;
+            wrong += sup_get(&n->res[b], DOM_MENTAL) != team;
+            wrong += sup_get(&n->res[b], DOM_HOUSING) != SUP_NONE;
+            wrong += sup_get(&n->res[b], DOM_LONELINESS) != SUP_VOLUNTEER;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "whole_household_intake_%s", on ? "on" : "off");
+        CHECK(H > 500 && wrong == 0 && n->m[OFF_cases_household] == (on ? 2 * H : 0) &&
+                  n->m[OFF_cases_opened] == (on ? 3 : 1) * H,
+              name, "%g households, %g needs with the wrong status, %g household cases, %g cases",
+              H, wrong, n->m[OFF_cases_household], n->m[OFF_cases_opened]);
+        world_free(w);
+    }
+}
+
+/* Unprotected outreach and prevention (team.prevention_protected = 0) get what casework
+ * leaves, up to team.prevention_share of the client hours. */
+static void test_unprotected_prevention_gets_what_casework_leaves(void) {
+    static const double spare[3] = {0, 0.5, 3}; /* hours left after casework, x the share */
+    for (int c = 0; c < 3; c++) {
+        params_t p;
+        fixture_params(&p, 5000);
+        p.team_fte[0] = 10;
+        p.team_prevention_protected[0] = 0;
+        p.team_prevention_share[0] = 0.2;
+        p.team_coordination_hours[0] = 0;
+        for (int d = 0; d < N_DOMAINS; d++)
+            p.access_refer_threshold[d] = 5;
+        world_t *w = fixture_world(&p, 230 + (uint64_t)c);
+        nbh_t *n = &w->nbh[0];
+        team_t *t = &w->teams[0];
+        for (uint32_t i = 0; i < 50; i++)
+            open_case(w, t, n, i, DOM_LONELINESS, SEV_MODERATE, 1);
+        clear_metrics(w);
+        access_week(w, t, 2); /* no requests: sets this week's client hours */
+        double want = 0.2 * client_hours(&p), cases = 50 * p.team_case_hours[1];
+        t->hours_left = cases + spare[c] * want;
+        casework_week(w, t, 2);
+        double expect = fmin(want, spare[c] * want);
+        char name[80];
+        snprintf(name, sizeof name, "unprotected_prevention_gets_what_casework_leaves_%.1f",
+                 spare[c]);
+        CHECK(fabs(t->prevention_hours - expect) < 1e-9 &&
+                  fabs(n->m[OFF_hours_casework] - cases) < 1e-9,
+              name, "%g prevention hours, expected %g; casework %g of %g", t->prevention_hours,
+              expect, n->m[OFF_hours_casework], cases);
+        world_free(w);
+    }
+}
+
 /* Degenerate: without staff nobody gets an intake or a case and the waiting list holds every
  * request. */
 static void test_zero_staff_waiting_list_grows(void) {
@@ -736,5 +858,8 @@ int main(void) {
     test_casework_refers_at_threshold();
     test_aftercare_after_resolution();
     test_zero_staff_waiting_list_grows();
+    test_team_threshold_decides_advice_or_case();
+    test_whole_household_intake();
+    test_unprotected_prevention_gets_what_casework_leaves();
     return check_exit();
 }
