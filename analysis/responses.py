@@ -464,12 +464,13 @@ def render(path, threads):
                 old = float(bparams["prevention.budget"][()][0])
                 if new:
                     extra = (new[0] - old) * pop / 1000
+                    y1 = (f" (computed before the comparison from a one-year run of the baseline with the same seed and "
+                          f"replicates, the same weeks as this comparison's baseline year 1, which cost "
+                          f"{stats.mean_ci(base.get('cost_total', 1))[0]:.2f} million euro)" if 1 in horizons else "")
                     s[-1] += (f" The budget goes from {old:,.0f} to {new[0]:,.0f} euro per 1,000 residents a year: "
                               f"+{extra / 1e6:.3f} million euro a year for this town, 1 % of "
                               f"{extra / PREVENTION_SHARE / 1e6:.2f} million euro, the baseline's mean total cost in "
-                              f"year 1 of a one-year run with the same seed and replicates (this comparison's baseline "
-                              f"spent {stats.mean_ci(base.get('cost_total', horizons[0]))[0] / horizons[0]:.2f} "
-                              f"million euro a year to year {horizons[0]}).")
+                              f"its first output year{y1}.")
             for p in problems:
                 s.append(f"\n**Check failed:** {p}.")
             s.append("")
