@@ -293,25 +293,29 @@ def break_even_text(base_cost, lever_cost, weeks):
     def when(b):
         return f"year {b:.1f}" if b is not None else f"not within {years} years"
 
+    if np.all(diff == 0):
+        return "No cost difference at all: the lever left the weekly total cost unchanged in every replicate.", None
     if mean[y1] > 0:
         be = stats.break_even(t, mean)
         early = stats.break_even(t, lo)
         late = stats.break_even(t, hi) if np.all(np.isfinite(hi)) else None
         reps = [stats.break_even(t, d) for d in diff]
         k = sum(r is not None for r in reps)
-        return (f"Costs money first ({first}). **Break-even: {when(be)}** (95 % interval "
+        return (f"Costs more in year 1 ({first}). **Break-even: {when(be)}** (95 % interval "
                 f"{when(early)} to {when(late)}; {k} of {len(reps)} replicates break even within "
                 f"{years} years)."), be
     # Saves first: when, if ever, is the saving used up (the mirror of a break-even)?
     lost = stats.break_even(t, -mean)
-    return (f"Saves money first ({first}). " +
-            (f"The cumulative saving is used up from {when(lost)}." if lost is not None and lost > t[0]
-             else f"The saving lasts all {years} years." if lost is None else
-             "No cumulative saving to speak of.")), None
+    return (f"Costs less in year 1 ({first}). " +
+            (f"The cumulative saving is used up from {when(lost)}." if lost is not None
+             else f"The saving lasts all {years} years.")), None
 
 
-def verdict(lever, diffs, horizons, units):
+def verdict(lever, diffs, horizons, units, unchanged=False):
     """One line: does the model's direction agree with the sources' expectations?"""
+    if unchanged:
+        return ("**no response**: the lever changed no outcome in any replicate at any horizon, so the model "
+                "cannot say what the sources expect here (look at whether the mechanism is active in this town).")
     parts, score = [], []
     for e in lever.expect:
         if e.outcome not in diffs:
@@ -434,7 +438,7 @@ def render(path, threads):
         w("- Costs are cumulative from output week 0 to the end of the year shown (million euro); the other "
           "outcomes are for that year alone (docs/output.md, Outcomes). The last column is the baseline's own "
           "level in the last year, mean [95 % interval], for scale.")
-        w("- **Break-even** (levers that cost money in year 1): the first time from which the cumulative paired "
+        w("- **Break-even** (levers that cost more than the baseline in year 1, on the mean over replicates): the first time from which the cumulative paired "
           "difference of the weekly total cost (`cost_total`) stays at or below zero to the end of the run, linearly "
           "interpolated between weeks (analysis/wijksim/stats.py, break_even), for the mean over replicates. Its "
           "interval: the break-even times of the lower and upper edges of the pointwise 95 % interval of that mean "
@@ -452,7 +456,9 @@ def render(path, threads):
                 diffs[n] = {h: stats.paired_diff_ci(lo_.get(n, h), base.get(n, h))[:3] for h in horizons}
             lev_cost = f.series("cost_total", sc).values
             be_line, be = break_even_text(base_cost, lev_cost, weeks)
-            v = verdict(lever, diffs, horizons, units)
+            unchanged = all(np.array_equal(lo_.get(n, h), base.get(n, h), equal_nan=True)
+                            for n in names for h in horizons)
+            v = verdict(lever, diffs, horizons, units, unchanged)
             problems = check_lever(lever, bparams, f.f[sc.group]["policy"][()])
             if int(sc.attrs.get("shares_history_with", 0)) != 0 or str(sc.attrs.get("own_burn_in_because", "")):
                 problems.append(f"does not share the baseline's burn-in ({sc.attrs.get('own_burn_in_because')})")
