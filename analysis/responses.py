@@ -385,7 +385,10 @@ def command_of(f, horizons, threads):
     cmd = ["bin/wijksim", "compare", *files, *sum((["--set", s] for s in sets), []),
            "--horizon", ",".join(map(str, horizons)), "--replicates", str(f.replicates),
            "--seed", str(f.seed), "--threads", str(threads), "-o", os.path.relpath(f.path, REPO_DIR)]
-    return " ".join(shlex.quote(c) for c in cmd)
+    year1 = ["bin/wijksim", "run", files[0], *sum((["--set", s] for s in sets), []), "--set", "sim.weeks=52",
+             "--replicates", str(f.replicates), "--seed", str(f.seed), "--threads", str(threads), "-o",
+             os.path.join(os.path.dirname(os.path.relpath(f.path, REPO_DIR)), "baseline_year1.h5")]
+    return " ".join(shlex.quote(c) for c in cmd), " ".join(shlex.quote(c) for c in year1)
 
 
 def render(path, threads):
@@ -421,7 +424,11 @@ def render(path, threads):
           f"the directions and the sizes relative to the baseline more than the levels: the city is stylised "
           f"(docs/calibration.md shows how close it comes to Dutch figures).\n")
         w("## What was run\n")
-        w(f"- Command: `{command_of(f, horizons, threads)}`")
+        cmd, year1 = command_of(f, horizons, threads)
+        w(f"- Command: `{cmd}`")
+        w(f"- Before it, `{year1}` (one output year of the baseline) sized the prevention lever; see that lever. `make responses` "
+          f"(RESP_REPLICATES, RESP_SEED, RESP_DIR) runs both and writes this page; `analysis/responses.py --from-h5 FILE` "
+          f"rewrites it from the comparison file alone.")
         w(f"- wijksim {f.version}, commit `{f.commit}`; {f.replicates} replicates, seed {f.seed}; a town of "
           f"{pop:,.0f} residents in {int(base_sc.attrs.get('neighbourhoods', 0))} neighbourhoods, "
           f"{f.burn_in_weeks} weeks of burn-in, {f.weeks} weeks of output.")
