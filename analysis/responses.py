@@ -291,7 +291,9 @@ def break_even_text(base_cost, lever_cost, weeks):
              f"after year {years}: {cell(mean[-1], lo[-1], hi[-1], True)}")
 
     def when(b):
-        return f"year {b:.1f}" if b is not None else f"not within {years} years"
+        if b is None:
+            return f"not within {years} years"
+        return "from the start" if b <= t[0] else f"year {b:.1f}"
 
     if np.all(diff == 0):
         return "No cost difference at all: the lever left the weekly total cost unchanged in every replicate.", None
