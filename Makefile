@@ -34,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench mutants docs check-docs calibration workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench mutants docs check-docs calibration responses workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -137,6 +137,20 @@ calibration: deps
 	  --replicates $(CAL_REPLICATES) --seed $(CAL_SEED) --force
 	$(PYTHON3) analysis/calibration.py $(CAL_DIR)/baseline.h5 --demand-led $(CAL_DIR)/demand_led.h5 \
 	  -o docs/calibration.md
+
+# Policy responses: the baseline and the eight headline levers of scenarios/levers/ in one
+# comparison (plus one output year of the baseline that sizes the prevention lever), then
+# docs/policy_responses.md, written by analysis/responses.py from the comparison file: per lever
+# the paired differences at years 1, 2, 5 and 10, the break-even year and the sources' view.
+RESP_REPLICATES ?= 10
+RESP_SEED       ?= 1
+RESP_DIR        ?= out/responses
+RESP_THREADS    ?= 2
+
+responses: deps
+	@$(MAKE) --no-print-directory all
+	OMP_WAIT_POLICY=passive $(PYTHON3) analysis/responses.py --replicates $(RESP_REPLICATES) --seed $(RESP_SEED) \
+	  --threads $(RESP_THREADS) --dir $(RESP_DIR) --wijksim $(BIN)/wijksim -o docs/policy_responses.md --force
 
 # Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under
 # three contrasting presets, 5 replicates for the bands, and the report; prints its path.
