@@ -183,6 +183,99 @@ static void test_self_referral_follows_trust(void) {
     world_free(w);
 }
 
+/* The municipal desk: an unsupported need at the referral threshold of its domain goes to the
+ * desk at rate routes.desk a year (competing with self-referral and signals, both off here:
+ * everybody a care avoider, no partners); an application has status SUP_DECISION, waits on
+ * the neighbourhood's desk list, is a decision at cost.decision. Needs below the threshold
+ * never go there. Even residents at the threshold (moderate daily living), odd ones light. */
+static void test_desk_route_at_routes_desk_rate(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 40000 : 100000);
+    no_signals(&p);
+    p.res_care_avoider_share[0] = 1;
+    p.access_refer_threshold[DOM_DAILY] = 2;
+    p.route_desk[DOM_DAILY] = 3.5;
+    p.cost_decision[0] = 275;
+    world_t *w = fixture_world(&p, 31);
+    nbh_t *n = &w->nbh[0];
+    fixture_all_with_need(n, DOM_DAILY, SEV_MODERATE);
+    for (uint32_t i = 1; i < n->nres; i += 2)
+        need_set(n, i, DOM_DAILY, SEV_LIGHT, 0);
+    memset(n->m, 0, sizeof n->m);
+    help_seeking_week(w, n, 1);
+    double at = 0, decision = 0, light = 0;
+    for (uint32_t i = 0; i < n->nres; i++) {
+        int st = sup_get(&n->res[i], DOM_DAILY);
+        at += i % 2 == 0;
+        decision += i % 2 == 0 && st == SUP_DECISION;
+        light += i % 2 == 1 && st != SUP_NONE;
+    }
+    double apps = n->m[OFF_desk_applications];
+    check_binomial("desk_applications_at_routes_desk_rate", apps, at, -expm1(-3.5 / 52), K, 10000);
+    CHECK(light == 0, "no_desk_application_below_refer_threshold", "%g light needs moved", light);
+    CHECK(decision == apps && n->desk.len == apps && n->inbox.len == 0 && n->outbox.len == 0,
+          "desk_application_waits_for_a_decision",
+          "%g applications, %g in decision, desk list %u, inbox %u, outbox %u", apps, decision,
+          n->desk.len, n->inbox.len, n->outbox.len);
+    CHECK(n->m[OFF_decisions] == apps && fabs(n->m[OFF_cost_admin] - 275 * apps) < 1e-6,
+          "desk_application_costs_a_decision", "%g decisions, %g euro for %g applications",
+          n->m[OFF_decisions], n->m[OFF_cost_admin], apps);
+    world_free(w);
+}
+
+/* A desk application becomes a referral (the neighbourhood's outbox, REF_DESK, status
+ * SUP_SPEC_WAIT from that week) exactly round(access.decision_weeks) weeks after it was made,
+ * not earlier; one whose status changed meanwhile (an emergency admission, say) has lapsed and
+ * is dropped, and one whose need passed meanwhile ends without a referral. */
+static void test_desk_decision_after_decision_weeks(void) {
+    params_t p;
+    fixture_params(&p, 5000);
+    no_signals(&p);
+    p.res_care_avoider_share[0] = 1;
+    p.access_decision_weeks[0] = 4.6; /* 5 weeks */
+    world_t *w = fixture_world(&p, 32);
+    nbh_t *n = &w->nbh[0];
+    const uint32_t N = 300;
+    for (uint32_t i = 0; i < N; i++) {
+        resident_activate(n, i);
+        need_set(n, i, DOM_DAILY, SEV_MODERATE, 0);
+        desk_apply(&w->p, n, i, DOM_DAILY, 1);
+    }
+    for (uint32_t i = 0; i < N; i += 3)
+        sup_change(n, i, DOM_DAILY, SUP_SPEC_WAIT, 2); /* lapsed: admitted another way */
+    for (uint32_t i = 1; i < N; i += 3)
+        if (i % 2) need_set(n, i, DOM_DAILY, SEV_NONE, 2); /* passed meanwhile */
+    double early = 0, at_due = 0, bad = 0;
+    for (int week = 2; week <= 9; week++) {
+        help_seeking_week(w, n, week);
+        for (uint32_t k = 0; k < n->outbox.len; k++) {
+            request_t *q = queue_at(&n->outbox, k);
+            int st = sup_get(&n->res[q->resident], DOM_DAILY);
+            if (week < 6) early++;
+            if (week == 6) at_due++;
+            bad += q->resident % 3 == 0 || (q->resident % 3 == 1 && q->resident % 2) ||
+                   !(q->source & REF_DESK) || q->since != week || st != SUP_SPEC_WAIT ||
+                   active_of(n, q->resident)->sup_since[DOM_DAILY] != week;
+        }
+        n->outbox.head = n->outbox.len = 0;
+    }
+    double want = 0, passed_ok = 0, passed = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        want += i % 3 != 0 && !(i % 3 == 1 && i % 2);
+        if (i % 3 == 1 && i % 2)
+            passed++, passed_ok += sup_get(&n->res[i], DOM_DAILY) == SUP_NONE;
+    }
+    CHECK(early == 0, "desk_decision_not_before_decision_weeks", "%g referrals before week 6",
+          early);
+    CHECK(at_due == want && bad == 0 && n->desk.len == 0,
+          "desk_decision_after_rounded_decision_weeks",
+          "%g referrals in week 6, expected %g; %g wrong; %u still at the desk", at_due, want, bad,
+          n->desk.len);
+    CHECK(passed > 0 && passed_ok == passed, "desk_application_of_a_passed_need_ends",
+          "%g of %g without support", passed_ok, passed);
+    world_free(w);
+}
+
 int main(void) {
     test_care_avoider_share();
     test_self_referral_rate();
@@ -191,5 +284,7 @@ int main(void) {
     test_signals_and_gp_referrals();
     test_trust_follows_wait();
     test_self_referral_follows_trust();
+    test_desk_route_at_routes_desk_rate();
+    test_desk_decision_after_decision_weeks();
     return check_exit();
 }
