@@ -189,11 +189,61 @@ static void test_calendar_thinning(void) {
     world_free(w);
 }
 
+/* Outreach notices beginning problems more than severe ones: a need without support is found
+ * with probability team.outreach_notice of its severity (light, moderate, severe), a crisis
+ * never. Residents in quarters: light, moderate, severe, crisis loneliness. Contacts are a
+ * Poisson count landing uniformly, so the found of severity s in a week are Poisson with mean
+ * contacts x (open needs of s at the start of the week / residents) x notice[s]. */
+static void test_outreach_notices_light_more_than_severe(void) {
+    static const double notice[3] = {0.9, 0.45, 0.1};
+    params_t p;
+    fixture_params(&p, quick() ? 40000 : 100000);
+    p.team_outreach_share[0] = 1;
+    p.team_outreach_contacts[0] = 10;
+    for (int s = 0; s < 3; s++)
+        p.team_outreach_notice[s] = notice[s];
+    world_t *w = fixture_world(&p, 750);
+    nbh_t *n = &w->nbh[0];
+    team_t *t = &w->teams[0];
+    fixture_all_with_need(n, DOM_LONELINESS, SEV_LIGHT);
+    for (uint32_t i = 0; i < n->nres; i++)
+        need_set(n, i, DOM_LONELINESS, (int)(i % 4) + 1, 0);
+    double found[4] = {0}, mean[3] = {0};
+    const double hours = 100;
+    for (int week = 1; week <= 5; week++) {
+        double open[3] = {0}, before[4] = {0};
+        for (uint32_t i = 0; i < n->nres; i++) {
+            int st = sup_get(&n->res[i], DOM_LONELINESS), sv = (int)(i % 4);
+            if (sv < 3) open[sv] += st == SUP_NONE;
+            before[sv] += st == SUP_WAITING;
+        }
+        t->prevention_hours = hours;
+        memset(n->m, 0, sizeof n->m);
+        prevention_team_week(w, t, week);
+        for (int s = 0; s < 3; s++)
+            mean[s] += hours * 10 * open[s] / n->nres * notice[s];
+        for (uint32_t i = 0; i < n->nres; i++)
+            found[i % 4] += sup_get(&n->res[i], DOM_LONELINESS) == SUP_WAITING;
+        for (int s = 0; s < 4; s++)
+            found[s] -= before[s];
+    }
+    static const char *const names[3] = {"outreach_notices_light_at_notice_light",
+                                         "outreach_notices_moderate_at_notice_moderate",
+                                         "outreach_notices_severe_at_notice_severe"};
+    for (int s = 0; s < 3; s++)
+        check_count(names[s], found[s], mean[s], mean[s], K, 100);
+    CHECK(found[0] > found[1] && found[1] > found[2], "outreach_finds_light_more_than_severe",
+          "found %g light, %g moderate, %g severe", found[0], found[1], found[2]);
+    CHECK(found[3] == 0, "outreach_does_not_notice_a_crisis", "%g crises found", found[3]);
+    world_free(w);
+}
+
 int main(void) {
     test_start_level_and_multiplier();
     test_level_follows_spending_with_lag();
     test_level_decays_without_spending();
     test_outreach_finds_needs();
+    test_outreach_notices_light_more_than_severe();
     test_calendar_thinning();
     return check_exit();
 }

@@ -223,6 +223,83 @@ static void test_passed_need_leaves_the_list(void) {
     world_free(w);
 }
 
+/* Providers that follow demand (specialist.expand_weeks > 0) start from the contracted places
+ * and each week move their capacity towards clients plus live waiting list by 1 / expand_weeks
+ * of the gap; the places of a week are the rounded capacity. A fixed service (expand_weeks 0)
+ * keeps specialist.places whatever its waiting list. Checked exactly, step by step, from the
+ * state each week leaves. */
+static void test_providers_follow_demand(void) {
+    params_t p;
+    fixture_params(&p, 10000);
+    no_places(&p);
+    p.spec_places[DOM_DAILY] = 2, p.spec_expand_weeks[DOM_DAILY] = 13;
+    p.spec_places[DOM_MENTAL] = 2, p.spec_expand_weeks[DOM_MENTAL] = 0;
+    p.spec_stay_weeks[DOM_DAILY] = p.spec_stay_weeks[DOM_MENTAL] = 8;
+    world_t *w = fixture_world(&p, 560);
+    nbh_t *n = &w->nbh[0];
+    service_t *s = &w->services[DOM_DAILY], *f = &w->services[DOM_MENTAL];
+    double contracted = 2 * w->population / 1000.0;
+    CHECK(fabs(s->capacity - contracted) < 1e-9 && s->places == lround(contracted),
+          "demand_led_service_starts_from_contracted_places", "capacity %g, places %d, contracted %g",
+          s->capacity, s->places, contracted);
+    double off = 0, fixed_off = 0, grew = 0;
+    uint32_t ri = 0;
+    for (int week = 1; week <= 20; week++) {
+        if (week <= 5)
+            for (int k = 0; k < 40; k++) {
+                refer(w, n, ri++, DOM_DAILY, SEV_SEVERE, week, 0);
+                refer(w, n, ri++, DOM_MENTAL, SEV_SEVERE, week, 0);
+            }
+        double before = s->capacity;
+        clear_metrics(w);
+        specialist_week(w, week);
+        double want = before + (s->nclients + n->m[OFF_specialist_waiting + DOM_DAILY] - before) / 13;
+        off += fabs(s->capacity - want) > 1e-9 || s->places != lround(before);
+        fixed_off += f->places != lround(contracted) || (int)f->nclients > f->places;
+        grew = fmax(grew, s->places - lround(contracted));
+    }
+    CHECK(off == 0, "demand_led_capacity_moves_towards_clients_and_waiting",
+          "%g weeks off the step", off);
+    CHECK(grew >= 20, "demand_led_places_grow_with_demand", "at most %g places above contract",
+          grew);
+    CHECK(fixed_off == 0, "fixed_service_keeps_its_places", "%g weeks off %ld places", fixed_off,
+          lround(contracted));
+    world_free(w);
+}
+
+/* A client whose need is severe or in crisis costs cost.specialist_heavy_week a week, one with
+ * a light or moderate need cost.specialist_week; specialist_clients_heavy counts the former. */
+static void test_heavy_care_costs_more(void) {
+    static const int sev[4] = {SEV_LIGHT, SEV_MODERATE, SEV_SEVERE, SEV_CRISIS};
+    params_t p;
+    fixture_params(&p, 10000);
+    no_places(&p);
+    p.spec_places[DOM_PARENTING] = 100;
+    p.spec_stay_weeks[DOM_PARENTING] = 2600;
+    p.cost_specialist_week[DOM_PARENTING] = 120;
+    p.cost_specialist_heavy_week[DOM_PARENTING] = 1700;
+    world_t *w = fixture_world(&p, 570);
+    nbh_t *n = &w->nbh[0];
+    for (uint32_t i = 0; i < 200; i++)
+        refer(w, n, i, DOM_PARENTING, sev[i % 4], 1, 0);
+    clear_metrics(w);
+    specialist_week(w, 1);
+    service_t *s = &w->services[DOM_PARENTING];
+    double heavy = 0, light = 0;
+    for (uint32_t k = 0; k < s->nclients; k++) {
+        int x = sev_get(&n->res[s->clients[k].resident], DOM_PARENTING);
+        heavy += x >= SEV_SEVERE, light += x < SEV_SEVERE;
+    }
+    double want = heavy * 1700 + light * 120;
+    CHECK(heavy > 50 && light > 50 && n->m[OFF_specialist_clients_heavy + DOM_PARENTING] == heavy,
+          "heavy_clients_counted", "%g heavy (metric %g), %g light",
+          heavy, n->m[OFF_specialist_clients_heavy + DOM_PARENTING], light);
+    CHECK(fabs(n->m[OFF_cost_specialist + DOM_PARENTING] - want) < 1e-6,
+          "heavy_care_costs_specialist_heavy_week", "%g euro, expected %g (%g heavy, %g light)",
+          n->m[OFF_cost_specialist + DOM_PARENTING], want, heavy, light);
+    world_free(w);
+}
+
 int main(void) {
     test_places_per_1000();
     test_places_never_exceeded();
@@ -230,5 +307,7 @@ int main(void) {
     test_fifo_and_emergencies();
     test_discharge_hazard();
     test_passed_need_leaves_the_list();
+    test_providers_follow_demand();
+    test_heavy_care_costs_more();
     return check_exit();
 }

@@ -842,6 +842,45 @@ static void test_zero_staff_waiting_list_grows(void) {
     world_free(w);
 }
 
+/* Entitlement in triage: with access.team_threshold 3 the team takes no moderate need on, but
+ * a need at the referral threshold of a service that is an entitlement (specialist.entitlement:
+ * daily living) goes to the municipal desk (SUP_DECISION, desk_referrals and an application),
+ * while the same need in a service that is not (finances, its referral threshold also 2) gets
+ * advice. */
+static void test_entitlement_need_goes_to_the_desk(void) {
+    params_t p;
+    fixture_params(&p, 5000);
+    ample_intake(&p);
+    p.access_team_threshold[0] = 3;
+    p.access_refer_threshold[DOM_DAILY] = p.access_refer_threshold[DOM_FINANCES] = 2;
+    p.spec_entitlement[DOM_DAILY] = 1, p.spec_entitlement[DOM_FINANCES] = 0;
+    p.access_volunteer_referral[0] = 0;
+    p.team_advice_effect[0] = 0;
+    world_t *w = fixture_world(&p, 240);
+    nbh_t *n = &w->nbh[0];
+    team_t *t = &w->teams[0];
+    const uint32_t N = 400;
+    for (uint32_t i = 0; i < N; i++)
+        ask(n, i, i % 2 ? DOM_FINANCES : DOM_DAILY, SEV_MODERATE, 1);
+    clear_metrics(w);
+    access_week(w, t, 1);
+    double desk = 0, advice = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        int st = sup_get(&n->res[i], i % 2 ? DOM_FINANCES : DOM_DAILY);
+        desk += i % 2 == 0 && st == SUP_DECISION;
+        advice += i % 2 == 1 && st == SUP_NONE;
+    }
+    CHECK(desk == N / 2 && n->m[OFF_desk_referrals] == N / 2 &&
+              n->m[OFF_desk_applications] == N / 2 && n->desk.len == N / 2,
+          "entitlement_need_below_team_threshold_goes_to_the_desk",
+          "%g at the desk of %u, %g desk referrals, %g applications, desk list %u", desk, N / 2,
+          n->m[OFF_desk_referrals], n->m[OFF_desk_applications], n->desk.len);
+    CHECK(advice == N / 2 && n->m[OFF_advice] == N / 2 && n->m[OFF_cases_opened] == 0,
+          "other_need_below_team_threshold_gets_advice", "%g advised of %u (metric %g), %g cases",
+          advice, N / 2, n->m[OFF_advice], n->m[OFF_cases_opened]);
+    world_free(w);
+}
+
 int main(void) {
     test_intake_capacity_by_severity();
     test_advice_and_volunteer_referral();
@@ -850,6 +889,7 @@ int main(void) {
     test_decision_without_mandate();
     test_demand_led_assessment();
     test_demand_led_capacity();
+    test_entitlement_need_goes_to_the_desk();
     test_duration_cap();
     test_crisis_cases_first();
     test_coordination_hours();
