@@ -45,11 +45,14 @@ static void test_crisis_costs(void) {
 }
 
 /* A new crisis leads to an emergency referral (head of the waiting list, REF_EMERGENCY) with
- * probability crisis.admit_share, unless the need is in specialist care or waiting for it. */
+ * probability crisis.admit_share of its domain, unless the need is in specialist care or
+ * waiting for it. */
 static void test_emergency_admission_share(void) {
     params_t p;
     fixture_params(&p, quick() ? 10000 : 20000);
-    p.crisis_admit_share[0] = 0.37;
+    static const double share[N_DOMAINS] = {0.37, 0.1, 0.6, 0.25, 0.8, 0.5};
+    for (int d = 0; d < N_DOMAINS; d++)
+        p.crisis_admit_share[d] = share[d];
     world_t *w = fixture_world(&p, 810);
     nbh_t *n = &w->nbh[0];
     const uint32_t N = quick() ? 6000 : 15000;
@@ -60,18 +63,22 @@ static void test_emergency_admission_share(void) {
     }
     memset(n->m, 0, sizeof n->m);
     crisis_week(w, n, 1);
-    double eligible = 0, sent = 0, bad = 0, kept = 0;
+    double eligible[N_DOMAINS] = {0}, sent[N_DOMAINS] = {0}, bad = 0, kept = 0;
     for (uint32_t i = 0; i < N; i++)
-        eligible += i % 5 != 0;
+        eligible[i % N_DOMAINS] += i % 5 != 0;
     for (uint32_t k = 0; k < n->outbox.len; k++) {
         request_t *q = queue_at(&n->outbox, k);
-        sent++;
+        sent[q->domain]++;
         bad += !(q->source & REF_EMERGENCY) || q->domain != q->resident % N_DOMAINS ||
                q->resident % 5 == 0 || sup_get(&n->res[q->resident], q->domain) != SUP_SPEC_WAIT;
     }
     for (uint32_t i = 0; i < N; i += 5)
         kept += sup_get(&n->res[i], i % N_DOMAINS) == (i % 10 ? SUP_SPECIALIST : SUP_SPEC_WAIT);
-    check_binomial("emergency_referral_share", sent, eligible, 0.37, K, 1000);
+    for (int d = 0; d < N_DOMAINS; d++) {
+        char name[64];
+        snprintf(name, sizeof name, "emergency_referral_share_%s", domain_names[d]);
+        check_binomial(name, sent[d], eligible[d], share[d], K, 500);
+    }
     CHECK(bad == 0, "emergency_referrals_flagged_and_waiting", "%g bad referrals", bad);
     CHECK(kept == N / 5, "no_emergency_referral_in_or_waiting_for_specialist_care",
           "%g of %u unchanged", kept, N / 5);

@@ -264,12 +264,94 @@ static void test_text_and_markdown_name_everything(void) {
     free(text), free(v);
 }
 
+/* The municipality of a K_MAX series (the worst team wait) is the largest neighbourhood
+ * value, wherever that neighbourhood is in the order; other series are summed. Four
+ * neighbourhoods over four weeks: the largest second, first, last, and all zero. */
+static void test_municipality_takes_the_largest_of_k_max(void) {
+    enum { NB = 4, W = 4 };
+    static const double wait[W][NB] = {{3, 7, 5, 1}, {9, 2, 2, 2}, {0, 0, 0, 4}, {0, 0, 0, 0}};
+    double *v = calloc((size_t)W * NB * N_VALUES, sizeof(double));
+    double *mu = calloc((size_t)W * N_VALUES, sizeof(double));
+    for (int t = 0; t < W; t++)
+        for (int i = 0; i < NB; i++) {
+            double *x = &v[((size_t)t * NB + i) * N_VALUES];
+            for (int s = 0; s < N_SERIES; s++)
+                if (series_table[s].kind == K_MAX)
+                    for (int k = 0; k < series_table[s].width; k++)
+                        x[series_table[s].offset + k] = wait[t][i] + k;
+            x[OFF_intakes] = wait[t][i];
+        }
+    series_municipality(v, W, NB, mu);
+    int bad = 0, nmax = 0;
+    for (int s = 0; s < N_SERIES; s++)
+        nmax += series_table[s].kind == K_MAX;
+    for (int t = 0; t < W; t++) {
+        double big = 0, sum = 0;
+        for (int i = 0; i < NB; i++)
+            big = fmax(big, wait[t][i]), sum += wait[t][i];
+        for (int s = 0; s < N_SERIES; s++)
+            if (series_table[s].kind == K_MAX)
+                for (int k = 0; k < series_table[s].width; k++)
+                    bad += mu[(size_t)t * N_VALUES + series_table[s].offset + k] != big + k;
+        bad += mu[(size_t)t * N_VALUES + OFF_intakes] != sum;
+    }
+    CHECK(series_table[SID_team_wait_worst].kind == K_MAX && nmax >= 1 && bad == 0,
+          "municipality_k_max_is_the_largest_neighbourhood", "%d values off (%d K_MAX series)", bad,
+          nmax);
+    free(v);
+    free(mu);
+}
+
+/* The steady-state drift: the log-linear trend of the yearly means of the main stocks over the
+ * first five output years, in percent a year. Stocks constant within each year: growing 3 %
+ * a year gives 3, shrinking 2 % gives -2, flat gives 0 (exactly, up to rounding); years after
+ * the fifth do not count; with fewer than two whole years, or a stock at 0 in a year, 0. */
+static void test_drift_of_the_main_stocks(void) {
+    const int weeks = 7 * 52;
+    double *m = calloc((size_t)weeks * N_VALUES, sizeof(double)), drift[N_DRIFT_STOCKS];
+    for (int t = 0; t < weeks; t++) {
+        int y = t / 52;
+        double *x = &m[(size_t)t * N_VALUES];
+        double g = y < 5 ? pow(1.03, y) : 1e6; /* years 6 and 7 wild: must not count */
+        for (int d = 0; d < N_DOMAINS; d++)
+            x[OFF_specialist_clients + d] = 50 * g;
+        x[OFF_team_cases] = 40;
+        x[OFF_unmet_need] = 900 * pow(0.98, y < 5 ? y : 40);
+        x[OFF_overloaded_carers] = 7 * g + (t % 52 == 0 ? 52 * 0.5 : 0) - 0.5; /* mean 7 g */
+        x[OFF_residents_with_need] = y == 1 ? 0 : 3000;
+    }
+    static const double want[N_DRIFT_STOCKS] = {3, 0, -2, 3, 0};
+    static const char *const names[N_DRIFT_STOCKS] = {"specialist_clients", "team_cases",
+                                                      "unmet_need", "overloaded_carers",
+                                                      "residents_with_need"};
+    outcomes_drift(m, weeks, drift);
+    int bad = 0;
+    for (int s = 0; s < N_DRIFT_STOCKS; s++) {
+        bad += strcmp(drift_stock_names[s], names[s]) != 0;
+        if (fabs(drift[s] - want[s]) > 1e-9) {
+            printf("  drift of %s %.12g, expected %g\n", names[s], drift[s], want[s]);
+            bad++;
+        }
+    }
+    CHECK(bad == 0, "drift_is_growth_in_percent_a_year", "%d stocks off", bad);
+    outcomes_drift(m, 2 * 52 - 1, drift);
+    int nonzero = 0;
+    for (int s = 0; s < N_DRIFT_STOCKS; s++)
+        nonzero += drift[s] != 0;
+    CHECK(nonzero == 0, "no_drift_from_fewer_than_two_years", "%d stocks with a drift", nonzero);
+    outcomes_drift(m, 2 * 52, drift);
+    CHECK(fabs(drift[0] - 3) < 1e-9, "drift_from_two_years", "%g, expected 3", drift[0]);
+    free(m);
+}
+
 int main(void) {
     test_cumulative_costs_sum_to_the_horizon();
     test_yearly_sums_means_and_ratios();
     test_short_run_gives_nan();
     test_registry_is_well_formed();
     test_mean_ci();
+    test_municipality_takes_the_largest_of_k_max();
+    test_drift_of_the_main_stocks();
     test_csv_twin_has_zero_difference();
     test_text_and_markdown_name_everything();
     return check_exit();
