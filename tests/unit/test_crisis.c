@@ -18,7 +18,8 @@ static void new_crisis(nbh_t *n, uint32_t ri, int d, int week) {
 static void test_crisis_costs(void) {
     params_t p;
     fixture_params(&p, 5000);
-    for (int d = 0; d < N_DOMAINS; d++) p.cost_crisis[d] = 1e9, p.cost_crisis_week[d] = 1e9;
+    for (int d = 0; d < N_DOMAINS; d++)
+        p.cost_crisis[d] = 1e9, p.cost_crisis_week[d] = 1e9;
     p.cost_crisis[DOM_MENTAL] = 4321, p.cost_crisis_week[DOM_MENTAL] = 789;
     p.cost_crisis[DOM_HOUSING] = 2 * 4321, p.cost_crisis_week[DOM_HOUSING] = 2 * 789;
     world_t *w = fixture_world(&p, 801);

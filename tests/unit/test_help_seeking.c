@@ -262,8 +262,7 @@ static void test_desk_decision_after_decision_weeks(void) {
     double want = 0, passed_ok = 0, passed = 0;
     for (uint32_t i = 0; i < N; i++) {
         want += i % 3 != 0 && !(i % 3 == 1 && i % 2);
-        if (i % 3 == 1 && i % 2)
-            passed++, passed_ok += sup_get(&n->res[i], DOM_DAILY) == SUP_NONE;
+        if (i % 3 == 1 && i % 2) passed++, passed_ok += sup_get(&n->res[i], DOM_DAILY) == SUP_NONE;
     }
     CHECK(early == 0, "desk_decision_not_before_decision_weeks", "%g referrals before week 6",
           early);

@@ -136,7 +136,8 @@ static void test_outreach_finds_needs(void) {
         double open = 0;
         for (uint32_t i = 0; i < n->nres; i += 2)
             open += sup_get(&n->res[i], DOM_LONELINESS) == SUP_NONE;
-        mean += 40 * 0.6 * 7 * p.team_outreach_notice[0] * (open + n->m[OFF_outreach_found]) / n->nres;
+        mean +=
+            40 * 0.6 * 7 * p.team_outreach_notice[0] * (open + n->m[OFF_outreach_found]) / n->nres;
     }
     check_count("outreach_found_at_contacts_per_hour", found, mean, mean, K, 500);
     double waiting = 0, odd = 0;

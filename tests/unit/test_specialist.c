@@ -216,7 +216,8 @@ static void test_passed_need_leaves_the_list(void) {
         none += sup_get(&n->res[i], DOM_HOUSING) == SUP_NONE;
     CHECK(n->m[OFF_specialist_admissions + DOM_HOUSING] == 60 && early_exits == 10 &&
               n->m[OFF_specialist_waiting_exits + DOM_HOUSING] == 30,
-          "passed_need_leaves_without_admission", "%g admitted, %g + %g exits (expected 60, 10 + 30)",
+          "passed_need_leaves_without_admission",
+          "%g admitted, %g + %g exits (expected 60, 10 + 30)",
           n->m[OFF_specialist_admissions + DOM_HOUSING], early_exits,
           n->m[OFF_specialist_waiting_exits + DOM_HOUSING]);
     CHECK(none == 30, "passed_need_back_to_no_support", "%g of 30", none);
@@ -240,8 +241,8 @@ static void test_providers_follow_demand(void) {
     service_t *s = &w->services[DOM_DAILY], *f = &w->services[DOM_MENTAL];
     double contracted = 2 * w->population / 1000.0;
     CHECK(fabs(s->capacity - contracted) < 1e-9 && s->places == lround(contracted),
-          "demand_led_service_starts_from_contracted_places", "capacity %g, places %d, contracted %g",
-          s->capacity, s->places, contracted);
+          "demand_led_service_starts_from_contracted_places",
+          "capacity %g, places %d, contracted %g", s->capacity, s->places, contracted);
     double off = 0, fixed_off = 0, grew = 0;
     uint32_t ri = 0;
     for (int week = 1; week <= 20; week++) {
@@ -253,7 +254,8 @@ static void test_providers_follow_demand(void) {
         double before = s->capacity;
         clear_metrics(w);
         specialist_week(w, week);
-        double want = before + (s->nclients + n->m[OFF_specialist_waiting + DOM_DAILY] - before) / 13;
+        double want =
+            before + (s->nclients + n->m[OFF_specialist_waiting + DOM_DAILY] - before) / 13;
         off += fabs(s->capacity - want) > 1e-9 || s->places != lround(before);
         fixed_off += f->places != lround(contracted) || (int)f->nclients > f->places;
         grew = fmax(grew, s->places - lround(contracted));
@@ -292,8 +294,8 @@ static void test_heavy_care_costs_more(void) {
     }
     double want = heavy * 1700 + light * 120;
     CHECK(heavy > 50 && light > 50 && n->m[OFF_specialist_clients_heavy + DOM_PARENTING] == heavy,
-          "heavy_clients_counted", "%g heavy (metric %g), %g light",
-          heavy, n->m[OFF_specialist_clients_heavy + DOM_PARENTING], light);
+          "heavy_clients_counted", "%g heavy (metric %g), %g light", heavy,
+          n->m[OFF_specialist_clients_heavy + DOM_PARENTING], light);
     CHECK(fabs(n->m[OFF_cost_specialist + DOM_PARENTING] - want) < 1e-6,
           "heavy_care_costs_specialist_heavy_week", "%g euro, expected %g (%g heavy, %g light)",
           n->m[OFF_cost_specialist + DOM_PARENTING], want, heavy, light);

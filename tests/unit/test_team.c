@@ -354,7 +354,8 @@ static void test_demand_led_assessment(void) {
         /* the team owes its member's third; the other two thirds are costed */
         CHECK(n->m[OFF_assessments] == N && fabs(t->assess_due - N * 5.0 / 3) < 1e-6 &&
                   fabs(n->m[OFF_hours_assessment] - N * 5.0) < 1e-6 &&
-                  fabs(n->m[OFF_cost_assessment] - N * 5.0 * 2 / 3 * p.cost_assessment_hour[0]) < 1e-3,
+                  fabs(n->m[OFF_cost_assessment] - N * 5.0 * 2 / 3 * p.cost_assessment_hour[0]) <
+                      1e-3,
               "every_referral_is_assessed", "%g assessments, %g h owed, %g h, %g euro",
               n->m[OFF_assessments], t->assess_due, n->m[OFF_hours_assessment],
               n->m[OFF_cost_assessment]);
