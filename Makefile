@@ -34,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench mutants docs check-docs calibration responses workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench mutants facts-long docs check-docs calibration responses workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -115,6 +115,17 @@ MUTANT ?=
 
 mutants:
 	@tests/mutants/run_mutants.sh $(MUTANT)
+
+# The stylised facts with every claim asserted, the LONG ones (too few events for make test's
+# runs) and the OPEN ones (facts the model does not show yet) included, on larger worlds with
+# more replicates than make test affords (tests/cli/stylised.py; about 15 minutes on 2 cores).
+FACTS_REPLICATES ?= 12
+FACTS_RUNS       ?= 80000:20240601 40000:20240601 40000:20240602
+
+facts-long: deps
+	@$(MAKE) --no-print-directory all
+	@STYLISED_LONG=1 STYLISED_REPLICATES=$(FACTS_REPLICATES) STYLISED_RUNS="$(FACTS_RUNS)" \
+	  WIJKSIM=$(CURDIR)/$(BIN)/wijksim bash tests/cli/test_stylised_facts.sh
 
 docs: all
 	$(BIN)/wijksim params --markdown > docs/parameters.md

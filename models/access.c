@@ -174,6 +174,10 @@ int access_week(world_t *w, team_t *t, int week) {
         n->m[OFF_intakes] += 1;
         n->m[OFF_intake_wait_total] += week - q.since;
         n->m[OFF_intake_severity_total] += s;
+        if (q.source == SRC_OUTREACH) {
+            n->m[OFF_intakes_outreach] += 1;
+            n->m[OFF_intake_severity_outreach_total] += s;
+        }
         n->m[OFF_hours_intake] += per;
         if (triage(w, t, n, q.resident, q.domain, s, week) != 0) return -1;
     }

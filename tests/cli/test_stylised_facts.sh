@@ -58,10 +58,12 @@ if [ "$QUICK" = 1 ]; then
 fi
 
 # value FILE NAME: the value a scenario resolves a parameter to, as `wijksim params` prints
-# it ("0.2", or "[2.0, 0.5, ...]" for a vector); the listing is kept in FILE.params.
+# it ("0.2", or "[2.0, 0.5, ...]" for a vector); the listing is cached in the scratch folder,
+# never next to the file, so the repository's scenarios stay untouched.
 value() {
-    [ -s "$1.params" ] || "$WIJKSIM" params "$1" > "$1.params" 2>&1
-    awk -v n="$2" '$1 == n { sub(/^[^ ]+ +/, ""); sub(/  +\[[^]]*\].*$/, ""); print }' "$1.params"
+    local cache=$D/params.$(printf '%s' "$1" | cksum | cut -d' ' -f1)
+    [ -s "$cache" ] || "$WIJKSIM" params "$1" > "$cache" 2>&1
+    awk -v n="$2" '$1 == n { sub(/^[^ ]+ +/, ""); sub(/  +\[[^]]*\].*$/, ""); print }' "$cache"
 }
 
 # scaled FILE NAME K: that value (a real number or a vector of them) times K, in the same
@@ -93,7 +95,7 @@ world() {
 title = "reference";
 policy = ( { week = 0;
   access = { barrier = $(value "$w" access.barrier); distance_barrier = $(value "$w" access.distance_barrier);
-             team_threshold = $(value "$w" access.team_threshold); };
+             team_threshold = $(value "$w" access.team_threshold); refer_threshold = $(value "$w" access.refer_threshold); };
   team = { fte = $(value "$w" team.fte); mix = $(value "$w" team.mix); case_director = $(value "$w" team.case_director);
            prevention_protected = $(value "$w" team.prevention_protected); outreach_share = $(value "$w" team.outreach_share); };
   specialist = { places = $(value "$w" specialist.places); };
@@ -104,10 +106,19 @@ EOF
     # 1. A higher barrier in the channel (0.4 as in almere_digital.cfg) and from a distance.
     lever barrier "access = { barrier = 0.4; };"
     lever distance "access = { distance_barrier = $(scaled "$w" access.distance_barrier 3); };"
-    # 2. Half the staff; prevention and outreach unprotected (the reference's setting).
+    # 2. Half the staff, and half as much again; prevention and outreach unprotected (the
+    #    reference's setting).
     lever staffcut "team = { fte = $(scaled "$w" team.fte 0.5); };"
-    # 3. The team threshold one level up, nothing else.
+    lever staffplus "team = { fte = $(scaled "$w" team.fte 1.5); };"
+    # 3. The team threshold one level up, nothing else; and, separately, the referral
+    #    threshold one level up for the services the law does not make an entitlement
+    #    (specialist.entitlement 0: debt counselling, mental health care, day activities,
+    #    shelter), nothing else.
     lever threshold "access = { team_threshold = $(( $(value "$w" access.team_threshold) + 1 )); };"
+    lever refer "access = { refer_threshold = $(value "$w" access.refer_threshold | awk -v e="$(value "$w" specialist.entitlement)" '{
+        gsub(/[][ ]/, ""); n = split($0, x, ","); gsub(/[][ ]/, "", e); split(e, ent, ",")
+        s = ""; for (i = 1; i <= n; i++) s = s (i > 1 ? ", " : "") (ent[i] == "true" ? x[i] : (x[i] < 5 ? x[i] + 1 : 5))
+        print "[" s "]" }'); };"
     # 4. Half the specialist places in every domain.
     lever places "specialist = { places = $(scaled "$w" specialist.places 0.5); };"
     # 5. Protected hours for collective prevention (out0) or for outreach (out1): the same
@@ -124,7 +135,7 @@ EOF
     # 8. Three times the collective prevention budget.
     lever prevbudget "prevention = { budget = $(scaled "$w" prevention.budget 3); };"
 }
-SCENARIOS=(ref barrier distance staffcut threshold places out0 out1 thin generalists specialists director prevbudget)
+SCENARIOS=(ref barrier distance staffcut staffplus threshold refer places out0 out1 thin generalists specialists director prevbudget)
 
 LABELS=()
 for run in $RUNS; do
@@ -162,7 +173,9 @@ if [ "$QUICK" = 1 ]; then
     echo "SKIP stylised facts: the claims are not checked under WIJKSIM_QUICK=1 (runs this small cannot show them); make test checks them"
     finish
 fi
-out=$("$PY" "$CLI_DIR/stylised.py" --k 3 --min-replicates 5 --facts "${STYLISED_FACTS:-}" "${FILES[@]}" 2>&1)
+LONG_CLAIMS=()
+[ "${STYLISED_LONG:-0}" = 1 ] && LONG_CLAIMS=(--long)
+out=$("$PY" "$CLI_DIR/stylised.py" --k 3 --min-replicates 5 --facts "${STYLISED_FACTS:-}" "${LONG_CLAIMS[@]}" "${FILES[@]}" 2>&1)
 rc=$?
 printf '%s\n' "$out" | grep -v '^EFFECT '
 N_FAILED=$((N_FAILED + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
