@@ -34,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench docs check-docs calibration workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench docs check-docs calibration fit workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -128,6 +128,30 @@ calibration: deps
 	  --replicates $(CAL_REPLICATES) --seed $(CAL_SEED) --force
 	$(PYTHON3) analysis/calibration.py $(CAL_DIR)/baseline.h5 --demand-led $(CAL_DIR)/demand_led.h5 \
 	  -o docs/calibration.md
+
+# Calibration fit (analysis/fit.py, docs/calibration_fit.md): a Latin hypercube over the model
+# assumptions of scenarios/sweeps/calibration_lhs.cfg, each over its registry range, run on a
+# smaller town with its own burn-in per point (and a demand-led twin for the Breda rows;
+# FIT_TWIN=0 leaves it out), ranked by the distance to the targets of analysis/calibration.py.
+# The defaults (50 points, 30,000 residents, 156 weeks) take some minutes on 2 cores.
+FIT_POINTS         ?= 50
+FIT_POPULATION     ?= 30000
+FIT_NEIGHBOURHOODS ?= 2
+FIT_REPLICATES     ?= 1
+FIT_BURN_IN        ?= 520
+FIT_WEEKS          ?= 156
+FIT_SEED           ?= 1
+FIT_THREADS        ?= 2
+FIT_TWIN           ?= 1
+FIT_DIR            ?= out/fit
+
+fit: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON3) analysis/fit.py --spec scenarios/sweeps/calibration_lhs.cfg --points $(FIT_POINTS) \
+	  --population $(FIT_POPULATION) --neighbourhoods $(FIT_NEIGHBOURHOODS) \
+	  --replicates $(FIT_REPLICATES) --burn-in $(FIT_BURN_IN) --weeks $(FIT_WEEKS) \
+	  --seed $(FIT_SEED) --threads $(FIT_THREADS) $(if $(filter 0,$(FIT_TWIN)),--no-twin) \
+	  --out-dir $(FIT_DIR) --json $(FIT_DIR)/fit.json -o docs/calibration_fit.md
 
 # Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under
 # three contrasting presets, 5 replicates for the bands, and the report; prints its path.

@@ -1,0 +1,527 @@
+"""Calibration fit: a Latin-hypercube sweep over model assumptions, each within its registry
+range, ranked by the distance of every point to the Dutch target ranges of
+analysis/calibration.py (MODEL_BRIEF section 7); writes docs/calibration_fit.md.
+
+usage: /usr/bin/python3 analysis/fit.py [--spec scenarios/sweeps/calibration_lhs.cfg]
+           [--points 50] [--population 30000] [--neighbourhoods 2] [--replicates 1]
+           [--burn-in 520] [--weeks 156] [--seed 1] [--threads 2] [--no-twin]
+           [--out-dir out/fit] [--reuse] [--targets TARGETS.json] [-o docs/calibration_fit.md]
+
+The procedure, step by step:
+1. Check the design (the sweep spec): every factor must be a parameter whose registry source
+   (models/params.def) marks it an assumption ("Assumption..." or "...; assumption for the
+   size/threshold"), not a policy lever (MODEL_BRIEF s5; LEVERS below), varied over exactly
+   its plausible range: the registry default times R(lo, hi), clipped to the bounds.
+2. Write a base scenario next to the outputs: the spec's base (the baseline) with
+   --population, --neighbourhoods, --burn-in and --weeks set, and its demand-led twin
+   (access.demand_led = 1); and the spec twice, with base, samples, replicates and seed
+   replaced. Both sweeps draw the same points (the lhs draws depend on seed, samples and the
+   number of factors only); the script checks that they did.
+3. Run both with `wijksim sweep` (burn_in = "per_point": every run simulates its own burn-in
+   with the point's values).
+4. Compute every target of analysis/calibration.py (TARGETS: the same measures, imported)
+   per point over all full years of output (or the last --years), as the mean over the
+   point's replicates; the Breda rows pair replicate r of a point with replicate r of the
+   same point of the twin.
+5. Loss of a point: the sum over targets of ((distance of the mean outside the target
+   range) / (width of the range))^2, 0 inside the range. A target that has no value at any
+   point of the design (a measure of events that never happen) is left out of every loss
+   and listed as not comparable; one that has no value at some points only gives those
+   points an infinite loss.
+6. The best point has the lowest loss (ties: the lower point number). The report also says,
+   per target, the lowest and highest value over the design and the range a linear
+   surrogate (least squares on the factors, scaled to the unit cube as the design draws
+   them) reaches at the corners of the cube: a target outside both cannot be reached by
+   these assumptions within their ranges.
+
+Everything is deterministic for a seed: the same command gives the same markdown byte for
+byte (the wall time goes to standard output only). --targets replaces the target ranges by
+a JSON object {"7": [lo, hi], ...} (target numbers as in docs/calibration.md; only those
+listed count), for tests. Needs numpy and h5py.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import calibration as cal  # noqa: E402
+from wijksim.files import write_atomically  # noqa: E402
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+PARAMS_DEF = REPO_DIR / "models" / "params.def"
+
+# Policy levers (MODEL_BRIEF s5) are never fitted, whatever their source says: they are what
+# the model is for. Every access.* parameter is a lever (thresholds, barriers, mandate,
+# demand-led assessment and its capacity).
+LEVER_PREFIXES = ("access.",)
+LEVERS = {
+    "team.fte", "team.mix", "team.case_director", "team.case_max_weeks",
+    "team.prevention_share", "team.prevention_protected", "team.outreach_share",
+    "team.risk_sizing", "world.teams", "prevention.budget", "prevention.past_budget",
+    "informal.respite", "volunteers.coordinator_hours", "volunteers.reciprocity",
+    "specialist.places", "specialist.entitlement", "specialist.expand_weeks", "routes.desk",
+}
+ASSUMPTION = re.compile(r"^Assumption\b|assumption for the (size|threshold)\.?$")
+
+
+class FitError(Exception):
+    """A refused design or a failed run, reported as one line and exit status 1."""
+
+
+# ---- the registry and the design -------------------------------------------------------------
+
+def registry(path=PARAMS_DEF):
+    """name -> dict(defaults, min, max, lo, hi, schedulable, source) from models/params.def."""
+    text = Path(path).read_text()
+    entry = re.compile(
+        r'PARAM\(\s*\w+,\s*"([^"]+)",\s*P_\w+,\s*\w+,\s*V\(([^)]*)\),\s*([^,]+),\s*([^,]+),'
+        r'\s*R\(([^)]*)\),\s*"[^"]*",\s*([01]),\s*"(?:[^"\\]|\\.)*",\s*"((?:[^"\\]|\\.)*)"\)',
+        re.S)
+    out = {}
+    for m in entry.finditer(text):
+        lo, hi = (float(x) for x in m.group(5).split(","))
+        out[m.group(1)] = dict(defaults=[float(x) for x in m.group(2).split(",")],
+                               min=float(m.group(3)), max=float(m.group(4)), lo=lo, hi=hi,
+                               schedulable=int(m.group(6)), source=m.group(7))
+    if not out:
+        raise FitError(f"{path}: no PARAM entries read")
+    return out
+
+
+def spec_factors(text, spec):
+    """The factor groups of a sweep spec: dicts with name, element (from 1 or None), min, max,
+    distribution."""
+    m = re.search(r"parameters\s*=\s*\((.*)\)\s*;", text, re.S)
+    if not m:
+        raise FitError(f"{spec}: no 'parameters = ( ... );' list")
+    body = re.sub(r"#[^\n]*", "", m.group(1))
+    factors = []
+    for g in re.findall(r"\{([^}]*)\}", body):
+        kv = dict(re.findall(r"(\w+)\s*=\s*([^;]+);", g))
+        f = {"name": kv.get("name", "").strip().strip('"'),
+             "element": int(kv["element"]) if "element" in kv else None,
+             "distribution": kv.get("distribution", '"uniform"').strip().strip('"')}
+        if "values" in kv or "min" not in kv or "max" not in kv:
+            raise FitError(f"{spec}: factor '{f['name']}': a fit factor needs min and max "
+                           f"(its registry range), not a list of values")
+        f["min"], f["max"] = float(kv["min"]), float(kv["max"])
+        factors.append(f)
+    if not factors:
+        raise FitError(f"{spec}: no factors")
+    return factors
+
+
+def column(f):
+    return f["name"] if f["element"] is None else f"{f['name']}[{f['element']}]"
+
+
+def check_design(factors, reg, spec):
+    """Refuses a factor that is not an assumption, is a lever, or does not span exactly its
+    registry range. Returns the registry default of each factor."""
+    defaults = []
+    for f in factors:
+        name, col = f["name"], column(f)
+        if name not in reg:
+            raise FitError(f"{spec}: unknown parameter '{name}'")
+        r = reg[name]
+        if name in LEVERS or name.startswith(LEVER_PREFIXES):
+            raise FitError(f"{spec}: '{name}' is a policy lever (MODEL_BRIEF s5): a fit may "
+                           f"only vary assumptions")
+        if not ASSUMPTION.search(r["source"]):
+            raise FitError(f"{spec}: '{name}' is not marked an assumption in "
+                           f"models/params.def (source: {r['source']})")
+        if f["element"] is None:
+            if len(set(r["defaults"])) != 1:
+                raise FitError(f"{spec}: '{name}' has one value per element: vary each element "
+                               f"with element = i")
+            d = r["defaults"][0]
+        else:
+            if not 1 <= f["element"] <= len(r["defaults"]):
+                raise FitError(f"{spec}: '{col}': element out of range")
+            d = r["defaults"][f["element"] - 1]
+        lo = min(max(d * r["lo"], r["min"]), r["max"])
+        hi = min(max(d * r["hi"], r["min"]), r["max"])
+        if not (math.isclose(f["min"], lo, rel_tol=1e-9, abs_tol=1e-12) and
+                math.isclose(f["max"], hi, rel_tol=1e-9, abs_tol=1e-12)):
+            raise FitError(f"{spec}: '{col}' varies over {f['min']:g}-{f['max']:g}; its registry "
+                           f"range is {lo:g}-{hi:g} (default {d:g} x R({r['lo']:g}, {r['hi']:g}))")
+        defaults.append(d)
+    return defaults
+
+
+# ---- running the two sweeps ------------------------------------------------------------------
+
+def replace_setting(text, key, value, spec):
+    pattern = re.compile(rf"^{key}\s*=\s*[^;\n]*;", re.M)
+    if len(pattern.findall(text)) != 1:
+        raise FitError(f"{spec}: expected one line '{key} = ...;'")
+    return pattern.sub(f"{key} = {value};", text)
+
+
+def prepare(args, spec_text):
+    """Writes the two base scenarios and the two sweep specs; returns the spec paths."""
+    out = Path(args.out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    m = re.search(r'^base\s*=\s*"([^"]+)"\s*;', spec_text, re.M)
+    if not m:
+        raise FitError(f"{args.spec}: no 'base = \"FILE.cfg\";' line")
+    base = (Path(args.spec).resolve().parent / m.group(1)).resolve()
+    files = {
+        "base.cfg": f'@include "{base}"\n'
+                    f"sim = {{ weeks = {args.weeks}; burn_in_weeks = {args.burn_in}; }};\n"
+                    f"world = {{ population = {args.population}; "
+                    f"neighbourhoods = {args.neighbourhoods}; }};\n",
+        "base_demand_led.cfg": f'@include "{out / "base.cfg"}"\n'
+                               "access = { demand_led = true; };\n",
+    }
+    specs = {}
+    for name, base_file in (("fit", "base.cfg"), ("fit_demand_led", "base_demand_led.cfg")):
+        text = replace_setting(spec_text, "base", f'"{base_file}"', args.spec)
+        text = replace_setting(text, "samples", args.points, args.spec)
+        text = replace_setting(text, "replicates", args.replicates, args.spec)
+        text = replace_setting(text, "seed", args.seed, args.spec)
+        files[f"{name}.cfg"] = text
+        specs[name] = out / f"{name}.cfg"
+    for name, text in files.items():
+        p = out / name
+        if not p.exists() or p.read_text() != text:
+            p.write_text(text)
+    return specs
+
+
+def matches(path, args):
+    """True when an existing sweep file is the one this command would make."""
+    import h5py
+    try:
+        with h5py.File(path, "r") as f:
+            a = {k: cal._text(v) for k, v in f.attrs.items()}
+            pop = float(np.asarray(f["base/parameters/world.population"][()]).reshape(-1)[0])
+            return (a.get("kind") == "sweep" and a.get("spec") == Path(a.get("spec_file", "")).
+                    read_text() and int(a["points"]) == args.points and
+                    int(a["replicates"]) == args.replicates and int(a["seed"]) == args.seed and
+                    int(a["weeks"]) == args.weeks and int(a["burn_in_weeks"]) == args.burn_in and
+                    int(a["neighbourhoods"]) == args.neighbourhoods and
+                    pop == args.population)
+    except (OSError, KeyError, ValueError):
+        return False
+
+
+def run_sweeps(args, specs):
+    outputs = {}
+    for name, spec in specs.items():
+        if name == "fit_demand_led" and args.no_twin:
+            continue
+        h5 = spec.with_suffix(".h5")
+        outputs[name] = h5
+        if args.reuse and h5.exists() and matches(h5, args):
+            print(f"fit: reusing {h5}")
+            continue
+        cmd = [args.wijksim, "sweep", str(spec), "-o", str(h5), "--threads", str(args.threads),
+               "--quiet", "--force"]
+        print("fit: " + " ".join(cmd), flush=True)
+        if subprocess.run(cmd).returncode != 0:
+            raise FitError(f"wijksim sweep {spec} failed")
+    return outputs
+
+
+# ---- evaluating ------------------------------------------------------------------------------
+
+def target_table(targets_file):
+    """(number from 1, target dict) of the targets that count: all of TARGETS, or those a
+    --targets file lists, with its ranges."""
+    chosen = list(enumerate(cal.TARGETS, 1))
+    if targets_file is None:
+        return chosen
+    ranges = json.loads(Path(targets_file).read_text())
+    out = []
+    for i, t in chosen:
+        if str(i) in ranges:
+            lo, hi = (float(x) for x in ranges[str(i)])
+            out.append((i, dict(t, lo=lo, hi=hi, figure=None, approx=False)))
+    return out
+
+
+def distance(mean, lo, hi):
+    """How far outside [lo, hi] a value lies, in widths of the range (0 inside)."""
+    if not math.isfinite(mean):
+        return math.nan
+    return max(lo - mean, 0.0, mean - hi) / (hi - lo)
+
+
+def evaluate(outputs, years, targets):
+    """Per point: the factor values, the mean of every target, and the loss."""
+    base_points = cal.SweepPoint.all_points(outputs["fit"])
+    dl_points = (cal.SweepPoint.all_points(outputs["fit_demand_led"])
+                 if "fit_demand_led" in outputs else [None] * len(base_points))
+    try:
+        f0 = base_points[0].f
+        if dl_points[0] is not None and not np.array_equal(f0["points"][()],
+                                                           dl_points[0].f["points"][()]):
+            raise FitError("the demand-led sweep drew other points than the baseline sweep")
+        factors = [c for c in cal._text(f0.attrs["factors"]).split(",") if c]
+        points = np.asarray(f0["points"][()], dtype=float)
+        full = base_points[0].full_years
+        years = full if years is None else years
+        if not 1 <= years <= full:
+            raise FitError(f"--years {years}: the sweep has {full} full years of output")
+        rows = []
+        for p, (b, d) in enumerate(zip(base_points, dl_points)):
+            b = b.window(full - years, years)
+            d = d.window(full - years, years) if d is not None else None
+            means = {}
+            for i, t in targets:
+                s = cal.summarise_target(t, b, d)
+                means[i] = s["mean"] if s is not None else math.nan
+            rows.append({"point": p, "values": points[p].tolist(), "means": means})
+        meta = dict(base_points[0].attrs)
+    finally:
+        base_points[0].close()
+        if dl_points[0] is not None:
+            dl_points[0].close()
+    # Targets without a value anywhere are not comparable in this design.
+    comparable = [i for i, _ in targets
+                  if any(math.isfinite(r["means"][i]) for r in rows)]
+    for r in rows:
+        loss = 0.0
+        for i, t in targets:
+            if i not in comparable:
+                continue
+            dist = distance(r["means"][i], t["lo"], t["hi"])
+            loss += dist * dist if math.isfinite(dist) else math.inf
+        r["loss"] = loss
+    ranked = sorted(rows, key=lambda r: (r["loss"], r["point"]))
+    return {"factors": factors, "points": points, "rows": rows, "ranked": ranked,
+            "comparable": comparable, "years": years, "full_years": full, "meta": meta}
+
+
+def unit_scale(points, design):
+    """The design on the unit cube as the lhs draws it (log scale for loguniform)."""
+    u = np.empty_like(points)
+    for j, f in enumerate(design):
+        if f["distribution"] == "loguniform":
+            u[:, j] = (np.log(points[:, j]) - math.log(f["min"])) / math.log(f["max"] / f["min"])
+        else:
+            u[:, j] = (points[:, j] - f["min"]) / (f["max"] - f["min"])
+    return u
+
+
+def reach(result, targets, design):
+    """Per target: lowest and highest value over the design, and the range of a linear
+    surrogate over the unit cube (None with too few points), and its two strongest factors."""
+    u = unit_scale(result["points"], design)
+    out = {}
+    for i, t in targets:
+        y = np.array([r["means"][i] for r in result["rows"]])
+        ok = np.isfinite(y)
+        if not ok.any():
+            out[i] = None
+            continue
+        entry = {"min": float(y[ok].min()), "max": float(y[ok].max()), "lin": None, "top": []}
+        if ok.sum() > u.shape[1] + 1:
+            X = np.column_stack([np.ones(ok.sum()), u[ok]])
+            coef, *_ = np.linalg.lstsq(X, y[ok], rcond=None)
+            b0, b = coef[0], coef[1:]
+            entry["lin"] = (float(b0 + b[b < 0].sum()), float(b0 + b[b > 0].sum()))
+            order = np.argsort(-np.abs(b), kind="stable")[:2]
+            entry["top"] = [(result["factors"][j], float(b[j])) for j in order]
+        out[i] = entry
+    return out
+
+
+# ---- the report ------------------------------------------------------------------------------
+
+def fmt(x, f):
+    return cal.fmt_value(x, f)
+
+
+def render(args, result, targets, design, defaults, reg, command):
+    meta = result["meta"]
+    ranked, factors = result["ranked"], result["factors"]
+    best = ranked[0]
+    top = ranked[:min(5, len(ranked))]
+    tdict = dict(targets)
+    lines = ["# Calibration fit", "",
+             "Generated by `make fit` (`analysis/fit.py`); do not edit by hand. The targets, "
+             "their ranges and the way each is measured are those of `analysis/calibration.py` "
+             "(docs/calibration.md); this page says which values of the model's assumptions, "
+             "each within its plausible range in the parameter registry, bring the model "
+             "closest to them.", "",
+             f"- wijksim {meta.get('wijksim_version', '?')}, commit "
+             f"`{meta.get('git_commit', '?')}`",
+             f"- command: `{command}`",
+             f"- design: `{args.spec}`, Latin hypercube (`design = \"lhs\"`, "
+             f"`burn_in = \"per_point\"`), {args.points} points x {args.replicates} "
+             f"replicate(s), seed {args.seed}, "
+             + ("with" if not args.no_twin else "without") + " the demand-led twin",
+             f"- each run: the baseline (`scenarios/baseline.cfg`) with "
+             f"{args.population:,} residents in {args.neighbourhoods} neighbourhoods, "
+             f"{args.burn_in} weeks of burn-in with the point's values, {args.weeks} weeks of "
+             f"output; figures over "
+             + (f"all {result['full_years']} full years" if result["years"] ==
+                result["full_years"] else f"the last {result['years']} full years")
+             + " of output, the mean over the replicates", ""]
+    lines += ["## Procedure", "",
+              "1. **Design.** Every factor is a parameter whose source in `models/params.def` "
+              "marks it an assumption (\"Assumption...\", or \"...; assumption for the "
+              "size/threshold\"), none a policy lever (MODEL_BRIEF s5), each varied over "
+              "exactly its plausible range (the registry default times R(lo, hi), clipped to "
+              "the parameter's bounds) on a log scale. The script refuses any other design.",
+              "2. **Runs.** `wijksim sweep` runs the design twice, as is and with "
+              "`access.demand_led = 1` (same points, same seeds), for the two Breda rows.",
+              "3. **Targets.** Each point's figures are the measures of "
+              "`analysis/calibration.py` (imported, not copied), the mean over its replicates.",
+              "4. **Loss.** Sum over targets of ((distance outside the target range) / (range "
+              "width))^2; 0 inside every range. A target with no value at any point is left "
+              "out (listed below); one without a value at some points makes their loss "
+              "infinite.",
+              "5. **Choice.** The point with the lowest loss (ties: the lower point number).",
+              "6. **Reach.** Per target, the lowest and highest value over the design, and what "
+              "a linear surrogate (least squares on the factors, scaled to the unit cube) "
+              "reaches at the cube's corners.", ""]
+    lines += ["## The factors", "",
+              "| factor | registry default | range fitted | source (models/params.def) |",
+              "|---|---|---|---|"]
+    for f, d in zip(design, defaults):
+        src = reg[f["name"]]["source"]
+        lines.append(f"| `{column(f)}` | {d:g} | {f['min']:g}-{f['max']:g} | "
+                     f"{cal._cell(src)} |")
+    lines += ["", "## The best points", "",
+              "Figures of the five points with the lowest loss, against the target ranges "
+              "(a mark * after a figure: outside its range).", "",
+              "| # | quantity | target | " + " | ".join(f"point {r['point']}" for r in top) + " |",
+              "|---|---|---|" + "---|" * len(top)]
+    for i, t in targets:
+        cells = []
+        for r in top:
+            m = r["means"][i]
+            mark = " *" if math.isfinite(m) and not t["lo"] <= m <= t["hi"] else ""
+            cells.append(fmt(m, t["fmt"]) + mark)
+        lines.append(f"| {i} | {cal._cell(t['quantity'])} | "
+                     f"{cal.fmt_range(t['lo'], t['hi'], t['fmt'])} | " + " | ".join(cells) + " |")
+    lines.append("| | **loss** | 0 | " + " | ".join(f"**{r['loss']:.3g}**" for r in top) + " |")
+    lines += ["", "Their factor values:", "",
+              "| factor | default | " + " | ".join(f"point {r['point']}" for r in top) + " |",
+              "|---|---|" + "---|" * len(top)]
+    for j, (f, d) in enumerate(zip(design, defaults)):
+        lines.append(f"| `{column(f)}` | {d:g} | "
+                     + " | ".join(f"{r['values'][j]:.4g}" for r in top) + " |")
+    lines += ["", "## The chosen values", "",
+              f"Point {best['point']}, loss {best['loss']:.3g}. To try them on the full "
+              "baseline (`make calibration` with these settings):", "", "```"]
+    lines.append(" ".join(f"--set {column(f)}={v:.4g}" if f["element"] is None else
+                          f"--set {f['name']}[{f['element']}]={v:.4g}"
+                          for f, v in zip(design, best["values"])))
+    lines += ["```", "",
+              "| factor | default | chosen | chosen / default |", "|---|---|---|---|"]
+    for f, d, v in zip(design, defaults, best["values"]):
+        lines.append(f"| `{column(f)}` | {d:g} | {v:.4g} | {v / d:.2f} |")
+    lines += ["", "## What the design can reach", "",
+              "Per target: the lowest and highest figure over the design's points, and the "
+              "range a linear surrogate reaches at the corners of the unit cube (a rough "
+              "guide: effects are not linear). *reached*: some point lies within the target "
+              "range; *surrogate only*: no point does, the surrogate's range overlaps it; "
+              "*not reached*: neither. The two factors with the largest surrogate "
+              "coefficients (change over the whole range) are named.", "",
+              "| # | quantity | target | design min-max | surrogate range | verdict | "
+              "strongest factors |", "|---|---|---|---|---|---|---|"]
+    rch = reach(result, targets, design)
+    for i, t in targets:
+        e = rch[i]
+        rng = cal.fmt_range(t["lo"], t["hi"], t["fmt"])
+        if e is None or i not in result["comparable"]:
+            lines.append(f"| {i} | {cal._cell(t['quantity'])} | {rng} | n/a | n/a | "
+                         "not comparable: no value at any point | |")
+            continue
+        hit = any(math.isfinite(r["means"][i]) and t["lo"] <= r["means"][i] <= t["hi"]
+                  for r in result["rows"])
+        lin = e["lin"]
+        lin_txt = cal.fmt_range(lin[0], lin[1], t["fmt"]) if lin else "n/a"
+        if hit:
+            v = "reached"
+        elif lin and lin[0] <= t["hi"] and lin[1] >= t["lo"]:
+            v = "surrogate only"
+        else:
+            v = "not reached"
+        top_f = ", ".join(f"`{n}` ({fmt(b, t['fmt']) if t['fmt'] != 'pct' else f'{100 * b:+.1f} pp'})"
+                          for n, b in e["top"])
+        lines.append(f"| {i} | {cal._cell(t['quantity'])} | {rng} | "
+                     f"{cal.fmt_range(e['min'], e['max'], t['fmt'])} | {lin_txt} | {v} | "
+                     f"{top_f} |")
+    dropped = [i for i, _ in targets if i not in result["comparable"]]
+    if dropped:
+        lines += ["", "Left out of the loss (no value at any point): "
+                  + ", ".join(f"{i} ({tdict[i]['quantity']})" for i in dropped) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--spec", default="scenarios/sweeps/calibration_lhs.cfg")
+    ap.add_argument("--points", type=int, default=50)
+    ap.add_argument("--population", type=int, default=30000)
+    ap.add_argument("--neighbourhoods", type=int, default=2)
+    ap.add_argument("--replicates", type=int, default=1)
+    ap.add_argument("--burn-in", type=int, default=520)
+    ap.add_argument("--weeks", type=int, default=156)
+    ap.add_argument("--years", type=int, help="the last N full years of output (default all)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-twin", action="store_true",
+                    help="skip the demand-led sweep (the two Breda rows are then left out)")
+    ap.add_argument("--out-dir", default="out/fit")
+    ap.add_argument("--reuse", action="store_true",
+                    help="use sweep files in --out-dir made by the same command")
+    ap.add_argument("--targets", help="JSON {\"number\": [lo, hi]}: only these targets count")
+    ap.add_argument("--json", help="write every point's figures and loss here")
+    ap.add_argument("--wijksim", default=str(REPO_DIR / "bin" / "wijksim"))
+    ap.add_argument("-o", "--output", default="docs/calibration_fit.md")
+    args = ap.parse_args(argv)
+    start = time.monotonic()
+    try:
+        spec_text = Path(args.spec).read_text()
+        design = spec_factors(spec_text, args.spec)
+        reg = registry()
+        defaults = check_design(design, reg, args.spec)
+        targets = target_table(args.targets)
+        if args.no_twin:
+            targets = [(i, t) for i, t in targets if not t.get("pair")]
+        specs = prepare(args, spec_text)
+        outputs = run_sweeps(args, specs)
+        result = evaluate(outputs, args.years, targets)
+    except (FitError, cal.CalibrationError, OSError) as e:
+        print(f"fit: {e}", file=sys.stderr)
+        return 1
+    if [column(f) for f in design] != result["factors"]:
+        print("fit: the sweep file's factors differ from the spec's", file=sys.stderr)
+        return 1
+    command = ("analysis/fit.py " + " ".join(
+        f"--{k.replace('_', '-')} {v}" for k, v in
+        (("spec", args.spec), ("points", args.points), ("population", args.population),
+         ("neighbourhoods", args.neighbourhoods), ("replicates", args.replicates),
+         ("burn_in", args.burn_in), ("weeks", args.weeks), ("seed", args.seed)))
+        + (" --no-twin" if args.no_twin else "")
+        + (f" --years {args.years}" if args.years else ""))
+    write_atomically(args.output, render(args, result, targets, design, defaults, reg, command))
+    if args.json:
+        write_atomically(args.json, json.dumps(
+            {"factors": result["factors"], "comparable": result["comparable"],
+             "best": result["ranked"][0]["point"],
+             "points": [{"point": r["point"], "values": r["values"], "loss": r["loss"],
+                         "means": {str(k): v for k, v in r["means"].items()}}
+                        for r in result["rows"]]}, indent=1, allow_nan=True) + "\n")
+    b = result["ranked"][0]
+    print(f"fit: best point {b['point']}, loss {b['loss']:.4g}; wrote {args.output} "
+          f"({time.monotonic() - start:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The calibration fit (analysis/fit.py) on a tiny design: 4 points of the calibration spec,
+# 5,000 residents, one year of burn-in and one of output. Checks that the design checks refuse
+# a policy lever and a range other than the registry's, that the same command gives the same
+# report byte for byte, and, with a synthetic target table built around point 0's own
+# figures, that the loss is 0 for a point inside every range and positive outside.
+set -u
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_binary fit
+require_python fit numpy h5py
+
+D=$TEST_TMP/fit
+mkdir -p "$D"
+FIT=("$PY" "$REPO_DIR/analysis/fit.py" --points 4 --population 5000 --neighbourhoods 1
+     --burn-in 52 --weeks 52 --seed 3 --threads 2 --wijksim "$WIJKSIM" --out-dir "$D/run")
+
+cd "$REPO_DIR" || exit 1
+if "${FIT[@]}" -o "$D/fit.md" --json "$D/fit.json" > "$D/log1" 2>&1; then
+    pass "fit: tiny design runs"
+else
+    fail "fit: tiny design runs" "$(tail -3 "$D/log1" | tr '\n' ' ')"
+    finish
+fi
+"${FIT[@]}" --reuse -o "$D/fit2.md" > "$D/log2" 2>&1
+check "fit: same report from the same command" cmp -s "$D/fit.md" "$D/fit2.md"
+check "fit: --reuse reuses the sweep files" grep -q 'reusing' "$D/log2"
+
+# A synthetic table: +-1 % around every figure of point 0 that has a value.
+"$PY" - "$D/fit.json" "$D/targets.json" <<'PYEOF'
+import json, math, sys
+r = json.load(open(sys.argv[1]))
+p0 = r["points"][0]["means"]
+t = {k: [v - 0.01 * abs(v) - 1e-9, v + 0.01 * abs(v) + 1e-9]
+     for k, v in p0.items() if v is not None and math.isfinite(v)}
+json.dump(t, open(sys.argv[2], "w"))
+PYEOF
+"${FIT[@]}" --reuse --targets "$D/targets.json" -o "$D/fit3.md" --json "$D/fit3.json" > "$D/log3" 2>&1
+if "$PY" - "$D/fit3.json" <<'PYEOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+loss = [p["loss"] for p in r["points"]]
+assert loss[0] == 0, f"point 0 inside every range has loss {loss[0]}"
+assert all(l > 0 for l in loss[1:]), f"points outside have losses {loss[1:]}"
+assert r["best"] == 0, r["best"]
+PYEOF
+then pass "fit: loss 0 inside every range, positive outside"
+else fail "fit: loss 0 inside every range, positive outside" "see $D/fit3.json"
+fi
+
+# The design checks: a lever, and a range other than the registry's, are refused.
+sed 's/name = "informal.willingness"; min = 0.35; max = 1.0;/name = "access.barrier"; min = 0.1; max = 0.4;/' \
+    scenarios/sweeps/calibration_lhs.cfg > "$D/lever.cfg"
+out=$("$PY" analysis/fit.py --spec "$D/lever.cfg" --out-dir "$D/lever" -o "$D/x.md" 2>&1)
+if [ $? -eq 1 ] && [[ $out == *"policy lever"* ]]; then pass "fit: refuses a policy lever"
+else fail "fit: refuses a policy lever" "$out"; fi
+sed 's/min = 0.35; max = 1.0;/min = 0.5; max = 1.0;/' \
+    scenarios/sweeps/calibration_lhs.cfg > "$D/range.cfg"
+out=$("$PY" analysis/fit.py --spec "$D/range.cfg" --out-dir "$D/range" -o "$D/x.md" 2>&1)
+if [ $? -eq 1 ] && [[ $out == *"registry range"* ]]; then pass "fit: refuses a range other than the registry's"
+else fail "fit: refuses a range other than the registry's" "$out"; fi
+sed 's/name = "informal.willingness"; min = 0.35; max = 1.0;/name = "informal.network_effect"; min = 1.125; max = 1.995;/' \
+    scenarios/sweeps/calibration_lhs.cfg > "$D/sourced.cfg"
+out=$("$PY" analysis/fit.py --spec "$D/sourced.cfg" --out-dir "$D/sourced" -o "$D/x.md" 2>&1)
+if [ $? -eq 1 ] && [[ $out == *"not marked an assumption"* ]]; then pass "fit: refuses a sourced figure"
+else fail "fit: refuses a sourced figure" "$out"; fi
+
+finish
