@@ -133,7 +133,8 @@ calibration: deps
 # assumptions of scenarios/sweeps/calibration_lhs.cfg, each over its registry range, run on a
 # smaller town with its own burn-in per point (and a demand-led twin for the Breda rows;
 # FIT_TWIN=0 leaves it out), ranked by the distance to the targets of analysis/calibration.py.
-# The defaults (50 points, 30,000 residents, 156 weeks) take some minutes on 2 cores.
+# The defaults (two stages of 50 points, 30,000 residents, 156 weeks) take some minutes on 2
+# cores; FIT_STAGES=1 runs the first design only.
 FIT_POINTS         ?= 50
 FIT_POPULATION     ?= 30000
 FIT_NEIGHBOURHOODS ?= 2
@@ -142,6 +143,7 @@ FIT_BURN_IN        ?= 520
 FIT_WEEKS          ?= 156
 FIT_SEED           ?= 1
 FIT_THREADS        ?= 2
+FIT_STAGES         ?= 2
 FIT_TWIN           ?= 1
 FIT_DIR            ?= out/fit
 
@@ -150,7 +152,7 @@ fit: deps
 	$(PYTHON3) analysis/fit.py --spec scenarios/sweeps/calibration_lhs.cfg --points $(FIT_POINTS) \
 	  --population $(FIT_POPULATION) --neighbourhoods $(FIT_NEIGHBOURHOODS) \
 	  --replicates $(FIT_REPLICATES) --burn-in $(FIT_BURN_IN) --weeks $(FIT_WEEKS) \
-	  --seed $(FIT_SEED) --threads $(FIT_THREADS) $(if $(filter 0,$(FIT_TWIN)),--no-twin) \
+	  --seed $(FIT_SEED) --stages $(FIT_STAGES) --threads $(FIT_THREADS) $(if $(filter 0,$(FIT_TWIN)),--no-twin) \
 	  --out-dir $(FIT_DIR) --json $(FIT_DIR)/fit.json -o docs/calibration_fit.md
 
 # Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under

@@ -166,8 +166,23 @@ def replace_setting(text, key, value, spec):
     return pattern.sub(f"{key} = {value};", text)
 
 
-def prepare(args, spec_text):
-    """Writes the two base scenarios and the two sweep specs; returns the spec paths."""
+def with_box(spec_text, design):
+    """The spec with its parameters list rewritten to the given factor ranges."""
+    groups = []
+    for f in design:
+        el = f" element = {f['element']};" if f["element"] is not None else ""
+        groups.append(f'  {{ name = "{f["name"]}";{el} min = {f["min"]!r}; max = {f["max"]!r}; '
+                      f'distribution = "{f["distribution"]}"; }}')
+    block = "parameters = (\n" + ",\n".join(groups) + "\n);"
+    out, n = re.subn(r"parameters\s*=\s*\(.*\)\s*;", lambda _: block, spec_text, flags=re.S)
+    assert n == 1
+    return out
+
+
+def prepare(args, spec_text, stage=1, design=None):
+    """Writes the two base scenarios and the stage's two sweep specs (the spec with base,
+    samples, replicates and seed replaced; from stage 2 on also the factor ranges); returns
+    the spec paths."""
     out = Path(args.out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     m = re.search(r'^base\s*=\s*"([^"]+)"\s*;', spec_text, re.M)
@@ -182,14 +197,17 @@ def prepare(args, spec_text):
         "base_demand_led.cfg": f'@include "{out / "base.cfg"}"\n'
                                "access = { demand_led = true; };\n",
     }
+    if stage > 1:
+        spec_text = with_box(spec_text, design)
+    suffix = "" if stage == 1 else f"_s{stage}"
     specs = {}
     for name, base_file in (("fit", "base.cfg"), ("fit_demand_led", "base_demand_led.cfg")):
         text = replace_setting(spec_text, "base", f'"{base_file}"', args.spec)
         text = replace_setting(text, "samples", args.points, args.spec)
         text = replace_setting(text, "replicates", args.replicates, args.spec)
-        text = replace_setting(text, "seed", args.seed, args.spec)
-        files[f"{name}.cfg"] = text
-        specs[name] = out / f"{name}.cfg"
+        text = replace_setting(text, "seed", args.seed + stage - 1, args.spec)
+        files[f"{name}{suffix}.cfg"] = text
+        specs[name] = out / f"{name}{suffix}.cfg"
     for name, text in files.items():
         p = out / name
         if not p.exists() or p.read_text() != text:
@@ -197,7 +215,29 @@ def prepare(args, spec_text):
     return specs
 
 
-def matches(path, args):
+def zoom(design, best_values, half_width):
+    """The factor ranges of a refining stage: the best point +- half_width of each factor's
+    range in the unit cube of the design (log scale for loguniform), clipped to the range;
+    always within the registry range."""
+    out = []
+    for f, v in zip(design, best_values):
+        g = dict(f)
+        if f["distribution"] == "loguniform":
+            lo, hi = math.log(f["min"]), math.log(f["max"])
+            u = (math.log(v) - lo) / (hi - lo)
+            a, b = max(u - half_width, 0.0), min(u + half_width, 1.0)
+            g["min"], g["max"] = math.exp(lo + a * (hi - lo)), math.exp(lo + b * (hi - lo))
+            g["min"], g["max"] = max(g["min"], f["min"]), min(g["max"], f["max"])
+        else:
+            u = (v - f["min"]) / (f["max"] - f["min"])
+            a, b = max(u - half_width, 0.0), min(u + half_width, 1.0)
+            g["min"] = f["min"] + a * (f["max"] - f["min"])
+            g["max"] = f["min"] + b * (f["max"] - f["min"])
+        out.append(g)
+    return out
+
+
+def matches(path, args, seed):
     """True when an existing sweep file is the one this command would make."""
     import h5py
     try:
@@ -206,7 +246,7 @@ def matches(path, args):
             pop = float(np.asarray(f["base/parameters/world.population"][()]).reshape(-1)[0])
             return (a.get("kind") == "sweep" and a.get("spec") == Path(a.get("spec_file", "")).
                     read_text() and int(a["points"]) == args.points and
-                    int(a["replicates"]) == args.replicates and int(a["seed"]) == args.seed and
+                    int(a["replicates"]) == args.replicates and int(a["seed"]) == seed and
                     int(a["weeks"]) == args.weeks and int(a["burn_in_weeks"]) == args.burn_in and
                     int(a["neighbourhoods"]) == args.neighbourhoods and
                     pop == args.population)
@@ -214,14 +254,14 @@ def matches(path, args):
         return False
 
 
-def run_sweeps(args, specs):
+def run_sweeps(args, specs, seed):
     outputs = {}
     for name, spec in specs.items():
         if name == "fit_demand_led" and args.no_twin:
             continue
         h5 = spec.with_suffix(".h5")
         outputs[name] = h5
-        if args.reuse and h5.exists() and matches(h5, args):
+        if args.reuse and h5.exists() and matches(h5, args, seed):
             print(f"fit: reusing {h5}")
             continue
         cmd = [args.wijksim, "sweep", str(spec), "-o", str(h5), "--threads", str(args.threads),
@@ -256,8 +296,8 @@ def distance(mean, lo, hi):
     return max(lo - mean, 0.0, mean - hi) / (hi - lo)
 
 
-def evaluate(outputs, years, targets):
-    """Per point: the factor values, the mean of every target, and the loss."""
+def evaluate(outputs, years, targets, stage=1):
+    """Per point of one stage: the factor values and the mean of every target."""
     base_points = cal.SweepPoint.all_points(outputs["fit"])
     dl_points = (cal.SweepPoint.all_points(outputs["fit_demand_led"])
                  if "fit_demand_led" in outputs else [None] * len(base_points))
@@ -280,15 +320,24 @@ def evaluate(outputs, years, targets):
             for i, t in targets:
                 s = cal.summarise_target(t, b, d)
                 means[i] = s["mean"] if s is not None else math.nan
-            rows.append({"point": p, "values": points[p].tolist(), "means": means})
+            rows.append({"stage": stage, "point": p, "label": f"{stage}.{p}",
+                         "values": points[p].tolist(), "means": means})
         meta = dict(base_points[0].attrs)
     finally:
         base_points[0].close()
         if dl_points[0] is not None:
             dl_points[0].close()
-    # Targets without a value anywhere are not comparable in this design.
-    comparable = [i for i, _ in targets
-                  if any(math.isfinite(r["means"][i]) for r in rows)]
+    return {"factors": factors, "points": points, "rows": rows, "years": years,
+            "full_years": full, "meta": meta}
+
+
+def score(stages, targets):
+    """The loss of every point of every stage, and all points ranked (ties: the earlier stage,
+    then the lower point number). A target without a value at any point is not comparable
+    and is left out of every loss; one without a value at some points makes their loss
+    infinite."""
+    rows = [r for st in stages for r in st["rows"]]
+    comparable = [i for i, _ in targets if any(math.isfinite(r["means"][i]) for r in rows)]
     for r in rows:
         loss = 0.0
         for i, t in targets:
@@ -297,9 +346,9 @@ def evaluate(outputs, years, targets):
             dist = distance(r["means"][i], t["lo"], t["hi"])
             loss += dist * dist if math.isfinite(dist) else math.inf
         r["loss"] = loss
-    ranked = sorted(rows, key=lambda r: (r["loss"], r["point"]))
-    return {"factors": factors, "points": points, "rows": rows, "ranked": ranked,
-            "comparable": comparable, "years": years, "full_years": full, "meta": meta}
+    ranked = sorted(rows, key=lambda r: (r["loss"], r["stage"], r["point"]))
+    first = stages[0]
+    return dict(first, rows_all=rows, ranked=ranked, comparable=comparable)
 
 
 def unit_scale(points, design):
@@ -320,11 +369,13 @@ def reach(result, targets, design):
     out = {}
     for i, t in targets:
         y = np.array([r["means"][i] for r in result["rows"]])
+        every = np.array([r["means"][i] for r in result["rows_all"]])
         ok = np.isfinite(y)
-        if not ok.any():
+        if not np.isfinite(every).any():
             out[i] = None
             continue
-        entry = {"min": float(y[ok].min()), "max": float(y[ok].max()), "lin": None, "top": []}
+        every = every[np.isfinite(every)]
+        entry = {"min": float(every.min()), "max": float(every.max()), "lin": None, "top": []}
         if ok.sum() > u.shape[1] + 1:
             X = np.column_stack([np.ones(ok.sum()), u[ok]])
             coef, *_ = np.linalg.lstsq(X, y[ok], rcond=None)
@@ -342,7 +393,8 @@ def fmt(x, f):
     return cal.fmt_value(x, f)
 
 
-def render(args, result, targets, design, defaults, reg, command):
+def render(args, result, targets, boxes, defaults, reg, command):
+    design = boxes[0]
     meta = result["meta"]
     ranked, factors = result["ranked"], result["factors"]
     best = ranked[0]
@@ -375,28 +427,39 @@ def render(args, result, targets, design, defaults, reg, command):
               "exactly its plausible range (the registry default times R(lo, hi), clipped to "
               "the parameter's bounds) on a log scale. The script refuses any other design.",
               "2. **Runs.** `wijksim sweep` runs the design twice, as is and with "
-              "`access.demand_led = 1` (same points, same seeds), for the two Breda rows.",
+              "`access.demand_led = 1` (same points, same seeds), for the two Breda rows "
+              "(unless `--no-twin`). With `--stages` S > 1, stage k (2 to S) then runs as many "
+              "points, seed + k - 1, over a box around the best point so far: +-`--zoom` / "
+              "2^(k-2) of each factor's range in the design's unit cube, clipped to the range.",
               "3. **Targets.** Each point's figures are the measures of "
               "`analysis/calibration.py` (imported, not copied), the mean over its replicates.",
               "4. **Loss.** Sum over targets of ((distance outside the target range) / (range "
               "width))^2; 0 inside every range. A target with no value at any point is left "
               "out (listed below); one without a value at some points makes their loss "
               "infinite.",
-              "5. **Choice.** The point with the lowest loss (ties: the lower point number).",
-              "6. **Reach.** Per target, the lowest and highest value over the design, and what "
-              "a linear surrogate (least squares on the factors, scaled to the unit cube) "
-              "reaches at the cube's corners.", ""]
+              "5. **Choice.** The point with the lowest loss over all stages (ties: the earlier "
+              "stage, then the lower point number); points are named stage.point.",
+              "6. **Reach.** Per target, the lowest and highest value over all points, and what "
+              "a linear surrogate fitted to stage 1 (least squares on the factors, scaled to "
+              "the unit cube) reaches at the cube's corners.", ""]
     lines += ["## The factors", "",
-              "| factor | registry default | range fitted | source (models/params.def) |",
-              "|---|---|---|---|"]
-    for f, d in zip(design, defaults):
+              "Stage 1 spans each factor's registry range; a later stage spans a box around "
+              "the best point found before it (its half-width, in units of each factor's log "
+              "range, is given in its column), always within the registry range.", "",
+              "| factor | registry default | range (stage 1) | "
+              + "".join(f"stage {k} (+-{args.zoom / 2 ** (k - 2):g}) | "
+                        for k in range(2, len(boxes) + 1))
+              + "source (models/params.def) |",
+              "|---|---|---|" + "---|" * (len(boxes) - 1) + "---|"]
+    for j, (f, d) in enumerate(zip(design, defaults)):
         src = reg[f["name"]]["source"]
-        lines.append(f"| `{column(f)}` | {d:g} | {f['min']:g}-{f['max']:g} | "
-                     f"{cal._cell(src)} |")
+        lines.append(f"| `{column(f)}` | {d:g} | "
+                     + "".join(f"{b[j]['min']:.4g}-{b[j]['max']:.4g} | " for b in boxes)
+                     + f"{cal._cell(src)} |")
     lines += ["", "## The best points", "",
               "Figures of the five points with the lowest loss, against the target ranges "
               "(a mark * after a figure: outside its range).", "",
-              "| # | quantity | target | " + " | ".join(f"point {r['point']}" for r in top) + " |",
+              "| # | quantity | target | " + " | ".join(f"point {r['label']}" for r in top) + " |",
               "|---|---|---|" + "---|" * len(top)]
     for i, t in targets:
         cells = []
@@ -408,13 +471,13 @@ def render(args, result, targets, design, defaults, reg, command):
                      f"{cal.fmt_range(t['lo'], t['hi'], t['fmt'])} | " + " | ".join(cells) + " |")
     lines.append("| | **loss** | 0 | " + " | ".join(f"**{r['loss']:.3g}**" for r in top) + " |")
     lines += ["", "Their factor values:", "",
-              "| factor | default | " + " | ".join(f"point {r['point']}" for r in top) + " |",
+              "| factor | default | " + " | ".join(f"point {r['label']}" for r in top) + " |",
               "|---|---|" + "---|" * len(top)]
     for j, (f, d) in enumerate(zip(design, defaults)):
         lines.append(f"| `{column(f)}` | {d:g} | "
                      + " | ".join(f"{r['values'][j]:.4g}" for r in top) + " |")
     lines += ["", "## The chosen values", "",
-              f"Point {best['point']}, loss {best['loss']:.3g}. To try them on the full "
+              f"Point {best['label']}, loss {best['loss']:.3g}. To try them on the full "
               "baseline (`make calibration` with these settings):", "", "```"]
     lines.append(" ".join(f"--set {column(f)}={v:.4g}" if f["element"] is None else
                           f"--set {f['name']}[{f['element']}]={v:.4g}"
@@ -424,8 +487,8 @@ def render(args, result, targets, design, defaults, reg, command):
     for f, d, v in zip(design, defaults, best["values"]):
         lines.append(f"| `{column(f)}` | {d:g} | {v:.4g} | {v / d:.2f} |")
     lines += ["", "## What the design can reach", "",
-              "Per target: the lowest and highest figure over the design's points, and the "
-              "range a linear surrogate reaches at the corners of the unit cube (a rough "
+              "Per target: the lowest and highest figure over all points, and the "
+              "range a linear surrogate fitted to stage 1 reaches at the corners of the unit cube (a rough "
               "guide: effects are not linear). *reached*: some point lies within the target "
               "range; *surrogate only*: no point does, the surrogate's range overlaps it; "
               "*not reached*: neither. The two factors with the largest surrogate "
@@ -441,7 +504,7 @@ def render(args, result, targets, design, defaults, reg, command):
                          "not comparable: no value at any point | |")
             continue
         hit = any(math.isfinite(r["means"][i]) and t["lo"] <= r["means"][i] <= t["hi"]
-                  for r in result["rows"])
+                  for r in result["rows_all"])
         lin = e["lin"]
         lin_txt = cal.fmt_range(lin[0], lin[1], t["fmt"]) if lin else "n/a"
         if hit:
@@ -474,6 +537,12 @@ def main(argv=None):
     ap.add_argument("--years", type=int, help="the last N full years of output (default all)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--stages", type=int, default=2,
+                    help="1: the design over the full ranges only; each further stage runs "
+                         "as many points over a box around the best point so far")
+    ap.add_argument("--zoom", type=float, default=0.25,
+                    help="half-width of stage 2's box in units of each factor's (log) range; "
+                         "halved at every further stage")
     ap.add_argument("--no-twin", action="store_true",
                     help="skip the demand-led sweep (the two Breda rows are then left out)")
     ap.add_argument("--out-dir", default="out/fit")
@@ -493,32 +562,42 @@ def main(argv=None):
         targets = target_table(args.targets)
         if args.no_twin:
             targets = [(i, t) for i, t in targets if not t.get("pair")]
-        specs = prepare(args, spec_text)
-        outputs = run_sweeps(args, specs)
-        result = evaluate(outputs, args.years, targets)
+        if args.stages < 1 or not 0 < args.zoom <= 0.5:
+            raise FitError("--stages must be 1 or more and --zoom in (0, 0.5]")
+        stages, boxes = [], []
+        for stage in range(1, args.stages + 1):
+            box = design if stage == 1 else zoom(design, result["ranked"][0]["values"],
+                                                 args.zoom / 2 ** (stage - 2))
+            specs = prepare(args, spec_text, stage, box)
+            outputs = run_sweeps(args, specs, args.seed + stage - 1)
+            st = evaluate(outputs, args.years, targets, stage)
+            if [column(f) for f in design] != st["factors"]:
+                raise FitError("the sweep file's factors differ from the spec's")
+            stages.append(st)
+            boxes.append(box)
+            result = score(stages, targets)
     except (FitError, cal.CalibrationError, OSError) as e:
         print(f"fit: {e}", file=sys.stderr)
-        return 1
-    if [column(f) for f in design] != result["factors"]:
-        print("fit: the sweep file's factors differ from the spec's", file=sys.stderr)
         return 1
     command = ("analysis/fit.py " + " ".join(
         f"--{k.replace('_', '-')} {v}" for k, v in
         (("spec", args.spec), ("points", args.points), ("population", args.population),
          ("neighbourhoods", args.neighbourhoods), ("replicates", args.replicates),
          ("burn_in", args.burn_in), ("weeks", args.weeks), ("seed", args.seed)))
+        + f" --stages {args.stages}" + (f" --zoom {args.zoom:g}" if args.stages > 1 else "")
         + (" --no-twin" if args.no_twin else "")
         + (f" --years {args.years}" if args.years else ""))
-    write_atomically(args.output, render(args, result, targets, design, defaults, reg, command))
+    write_atomically(args.output, render(args, result, targets, boxes, defaults, reg, command))
     if args.json:
         write_atomically(args.json, json.dumps(
             {"factors": result["factors"], "comparable": result["comparable"],
-             "best": result["ranked"][0]["point"],
-             "points": [{"point": r["point"], "values": r["values"], "loss": r["loss"],
+             "best": result["ranked"][0]["label"],
+             "points": [{"label": r["label"], "stage": r["stage"], "point": r["point"],
+                         "values": r["values"], "loss": r["loss"],
                          "means": {str(k): v for k, v in r["means"].items()}}
-                        for r in result["rows"]]}, indent=1, allow_nan=True) + "\n")
+                        for r in result["rows_all"]]}, indent=1, allow_nan=True) + "\n")
     b = result["ranked"][0]
-    print(f"fit: best point {b['point']}, loss {b['loss']:.4g}; wrote {args.output} "
+    print(f"fit: best point {b['label']}, loss {b['loss']:.4g}; wrote {args.output} "
           f"({time.monotonic() - start:.0f} s)")
     return 0
 
