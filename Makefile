@@ -134,7 +134,8 @@ calibration: deps
 # smaller town with its own burn-in per point (and a demand-led twin for the Breda rows;
 # FIT_TWIN=0 leaves it out), ranked by the distance to the targets of analysis/calibration.py.
 # The defaults (two stages of 50 points, 30,000 residents, 156 weeks) take some minutes on 2
-# cores; FIT_STAGES=1 runs the first design only.
+# cores; FIT_STAGES=1 runs the first design only; FIT_REUSE=1 reuses the sweep files in
+# FIT_DIR that the same settings made (to rewrite the page only).
 FIT_POINTS         ?= 50
 FIT_POPULATION     ?= 30000
 FIT_NEIGHBOURHOODS ?= 2
@@ -153,7 +154,7 @@ fit: deps
 	  --population $(FIT_POPULATION) --neighbourhoods $(FIT_NEIGHBOURHOODS) \
 	  --replicates $(FIT_REPLICATES) --burn-in $(FIT_BURN_IN) --weeks $(FIT_WEEKS) \
 	  --seed $(FIT_SEED) --stages $(FIT_STAGES) --threads $(FIT_THREADS) $(if $(filter 0,$(FIT_TWIN)),--no-twin) \
-	  --out-dir $(FIT_DIR) --json $(FIT_DIR)/fit.json -o docs/calibration_fit.md
+	  --out-dir $(FIT_DIR) $(if $(FIT_REUSE),--reuse) --json $(FIT_DIR)/fit.json -o docs/calibration_fit.md
 
 # Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under
 # three contrasting presets, 5 replicates for the bands, and the report; prints its path.

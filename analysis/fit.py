@@ -389,6 +389,19 @@ def reach(result, targets, design):
 
 # ---- the report ------------------------------------------------------------------------------
 
+def set_options(design, values, reg):
+    """`--set name=value` options for a point, a whole vector where the design varies some of
+    its elements (the others at their registry defaults), in the order of the design."""
+    vectors = {}
+    for f, v in zip(design, values):
+        vec = vectors.setdefault(f["name"], list(reg[f["name"]]["defaults"]))
+        if f["element"] is None:
+            vec[:] = [v] * len(vec)
+        else:
+            vec[f["element"] - 1] = v
+    return [f"--set {name}=" + ",".join(f"{x:.4g}" for x in vec) for name, vec in vectors.items()]
+
+
 def fmt(x, f):
     return cal.fmt_value(x, f)
 
@@ -479,9 +492,7 @@ def render(args, result, targets, boxes, defaults, reg, command):
     lines += ["", "## The chosen values", "",
               f"Point {best['label']}, loss {best['loss']:.3g}. To try them on the full "
               "baseline (`make calibration` with these settings):", "", "```"]
-    lines.append(" ".join(f"--set {column(f)}={v:.4g}" if f["element"] is None else
-                          f"--set {f['name']}[{f['element']}]={v:.4g}"
-                          for f, v in zip(design, best["values"])))
+    lines.append(" ".join(set_options(design, best["values"], reg)))
     lines += ["```", "",
               "| factor | default | chosen | chosen / default |", "|---|---|---|---|"]
     for f, d, v in zip(design, defaults, best["values"]):
