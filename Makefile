@@ -34,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench mutants facts-long docs check-docs calibration responses workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench mutants facts-long docs check-docs calibration fit responses workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -162,6 +162,33 @@ responses: deps
 	@$(MAKE) --no-print-directory all
 	OMP_WAIT_POLICY=passive $(PYTHON3) analysis/responses.py --replicates $(RESP_REPLICATES) --seed $(RESP_SEED) \
 	  --threads $(RESP_THREADS) --dir $(RESP_DIR) --wijksim $(BIN)/wijksim -o docs/policy_responses.md --force
+
+# Calibration fit (analysis/fit.py, docs/calibration_fit.md): a Latin hypercube over the model
+# assumptions of scenarios/sweeps/calibration_lhs.cfg, each over its registry range, run on a
+# smaller town with its own burn-in per point (and a demand-led twin for the Breda rows;
+# FIT_TWIN=0 leaves it out), ranked by the distance to the targets of analysis/calibration.py.
+# The defaults (two stages of 50 points, 30,000 residents, 156 weeks) take some minutes on 2
+# cores; FIT_STAGES=1 runs the first design only; FIT_REUSE=1 reuses the sweep files in
+# FIT_DIR that the same settings made (to rewrite the page only).
+FIT_POINTS         ?= 50
+FIT_POPULATION     ?= 30000
+FIT_NEIGHBOURHOODS ?= 2
+FIT_REPLICATES     ?= 1
+FIT_BURN_IN        ?= 520
+FIT_WEEKS          ?= 156
+FIT_SEED           ?= 1
+FIT_THREADS        ?= 2
+FIT_STAGES         ?= 2
+FIT_TWIN           ?= 1
+FIT_DIR            ?= out/fit
+
+fit: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON3) analysis/fit.py --spec scenarios/sweeps/calibration_lhs.cfg --points $(FIT_POINTS) \
+	  --population $(FIT_POPULATION) --neighbourhoods $(FIT_NEIGHBOURHOODS) \
+	  --replicates $(FIT_REPLICATES) --burn-in $(FIT_BURN_IN) --weeks $(FIT_WEEKS) \
+	  --seed $(FIT_SEED) --stages $(FIT_STAGES) --threads $(FIT_THREADS) $(if $(filter 0,$(FIT_TWIN)),--no-twin) \
+	  --out-dir $(FIT_DIR) $(if $(FIT_REUSE),--reuse) --json $(FIT_DIR)/fit.json -o docs/calibration_fit.md
 
 # Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under
 # three contrasting presets, 5 replicates for the bands, and the report; prints its path.

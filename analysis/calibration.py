@@ -68,7 +68,12 @@ class Run:
             self.f = h5py.File(self.path, "r")
         except OSError as e:
             raise CalibrationError(f"{self.path}: cannot open as HDF5 ({e})") from None
-        self.attrs = {k: _text(v) for k, v in self.f.attrs.items()}
+        self._setup({k: _text(v) for k, v in self.f.attrs.items()})
+
+    def _setup(self, attrs):
+        """What every run view shares: the root attributes, the replicates and the window of
+        full years (all of them)."""
+        self.attrs = attrs
         for key in ("weeks", "replicates", "seed"):
             if key not in self.attrs:
                 raise CalibrationError(f"{self.path}: root attribute '{key}' is missing")
@@ -131,15 +136,19 @@ class Run:
             return {}
         return {k: tuple(np.asarray(group[k][()]).reshape(-1).tolist()) for k in group}
 
+    def _load(self, name):
+        """The whole series as a float array [replicate, week, ...] and its dimension names."""
+        key = f"municipality/{name}"
+        if key not in self.f:
+            raise CalibrationError(f"{self.path}: series '{name}' is missing (/{key}); "
+                                   f"is it a file of the full model?")
+        ds = self.f[key]
+        return np.asarray(ds[()], dtype=float), _text(ds.attrs.get("dims", "")).split(",")
+
     def _read(self, name):
         if name not in self._cache:
             key = f"municipality/{name}"
-            if key not in self.f:
-                raise CalibrationError(f"{self.path}: series '{name}' is missing (/{key}); "
-                                       f"is it a file of the full model?")
-            ds = self.f[key]
-            dims = _text(ds.attrs.get("dims", "")).split(",")
-            data = np.asarray(ds[()], dtype=float)
+            data, dims = self._load(name)
             need = self.full_years * WEEKS_PER_YEAR
             if data.shape[0] != self.replicates or data.shape[1] < need:
                 raise CalibrationError(f"{self.path}: /{key} has shape {data.shape}, expected "
@@ -169,6 +178,88 @@ class Run:
     def mean(self, name, domain=None):
         """Mean over the weeks of the period (stocks: the typical level)."""
         return self.series(name, domain).mean(axis=1)
+
+
+class SweepPoint(Run):
+    """One point of a `wijksim sweep` file seen as a run file: its replicates are the runs of
+    that point (rows point x replicates + r of /runs, /runs says so), its parameters those of
+    the base scenario (/base/parameters) with the point's factors set. Every measure and the
+    pairing check of a demand-led twin work on it as on a file of `wijksim run`, so a fit
+    over a sweep uses the definitions of this report unchanged. Points of one file share its
+    handle and its cache of read series (analysis/fit.py opens one file per sweep)."""
+
+    def __init__(self, path, point, _shared=None):
+        self.path = f"{path} (point {point})"
+        shared = _shared if _shared is not None else SweepPoint._open(path)
+        self.f, self._full = shared["f"], shared["series"]
+        if _text(self.f.attrs.get("kind", "")) != "sweep":
+            raise CalibrationError(f"{path}: not a sweep file (root attribute kind)")
+        attrs = {k: _text(v) for k, v in self.f.attrs.items()}
+        points = int(attrs.get("points", 0))
+        if not 0 <= point < points:
+            raise CalibrationError(f"{path}: point {point} asked for, the file has {points}")
+        self._setup(attrs)
+        self.point = point
+        runs = self.f["runs"]
+        self._rows = np.arange(point * self.replicates, (point + 1) * self.replicates)
+        if (not np.array_equal(runs["point"][self._rows], np.full(self.replicates, point)) or
+                not np.array_equal(runs["replicate"][self._rows], np.arange(self.replicates))):
+            raise CalibrationError(f"{path}: /runs is not in the order point x replicates + "
+                                   f"replicate")
+        factors = [c for c in attrs.get("factors", "").split(",") if c]
+        self.factors = dict(zip(factors, (float(x) for x in self.f["points"][point])))
+        self._shared = shared
+
+    @staticmethod
+    def _open(path):
+        try:
+            return {"f": h5py.File(str(path), "r"), "series": {}}
+        except OSError as e:
+            raise CalibrationError(f"{path}: cannot open as HDF5 ({e})") from None
+
+    @classmethod
+    def all_points(cls, path):
+        """Every point of a sweep file, sharing one handle and one series cache."""
+        shared = cls._open(path)
+        n = int(np.asarray(shared["f"].attrs.get("points", 0)).reshape(-1)[0])
+        return [cls(path, p, shared) for p in range(n)]
+
+    def _factor(self, name, index):
+        """The point's value of element `index` (from 0) of a parameter, or None when the
+        sweep does not vary it."""
+        if name in self.factors:
+            return self.factors[name]
+        return self.factors.get(f"{name}[{index + 1}]")
+
+    def param(self, name, index=0):
+        v = self._factor(name, index)
+        if v is not None:
+            return v
+        key = f"base/parameters/{name}"
+        if key not in self.f:
+            raise CalibrationError(f"{self.path}: parameter '{name}' is missing (/{key})")
+        return float(np.asarray(self.f[key][()]).reshape(-1)[index])
+
+    def parameters(self):
+        group = self.f.get("base/parameters")
+        out = {}
+        for k in group or {}:
+            vals = np.asarray(group[k][()], dtype=float).reshape(-1).tolist()
+            for i in range(len(vals)):
+                v = self._factor(k, i)
+                if v is not None:
+                    vals[i] = v
+            out[k] = tuple(vals)
+        return out
+
+    def _load(self, name):
+        if name not in self._full:
+            self._full[name] = Run._load(self, name)
+        data, dims = self._full[name]
+        return data[self._rows], dims
+
+    def close(self):
+        self.f.close()
 
 
 def _ratio(num, den):
