@@ -69,7 +69,7 @@ LEVERS = {
     "informal.respite", "volunteers.coordinator_hours", "volunteers.reciprocity",
     "specialist.places", "specialist.entitlement", "specialist.expand_weeks", "routes.desk",
 }
-ASSUMPTION = re.compile(r"^Assumption\b|assumption for the (size|threshold)\.?$")
+ASSUMPTION = re.compile(r"^Assumption\b|assumption for the (size|threshold)\b")
 
 
 class FitError(Exception):

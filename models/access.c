@@ -145,7 +145,13 @@ int access_week(world_t *w, team_t *t, int week) {
         in->head = in->len = 0;
     }
     t->hours = team_client_hours(p, t);
-    t->assess_left = p->access_demand_led[0] ? p->access_assessment_capacity[0] * t->residents / 10000 : 0;
+    /* The joint team's hours of the week; what it did not use waits for the next referral, up to
+     * one assessment (or a week's hours), so a team whose weekly share is below one
+     * assessment still holds one every few weeks. */
+    double joint = p->access_assessment_capacity[0] * t->residents / 10000;
+    t->assess_left = p->access_demand_led[0]
+                         ? fmin(t->assess_left + joint, fmax(joint, p->access_assessment_hours[0]))
+                         : 0;
     t->reserved = p->team_prevention_protected[0] ? t->hours * p->team_prevention_share[0] : 0;
     double carried = t->intake_carry;
     double budget = (t->hours - t->reserved) * p->team_intake_share[0] + carried;

@@ -407,6 +407,34 @@ static void test_demand_led_capacity(void) {
     world_free(w);
 }
 
+/* A joint team whose weekly hours are less than one assessment keeps what it did not use (up
+ * to one assessment), so over W weeks it holds about W x hours / assessment_hours of them,
+ * never more, and never none (Breda's small team assessed a few cases a week in a city). */
+static void test_demand_led_small_capacity(void) {
+    params_t p;
+    fixture_params(&p, 10000);
+    ample_intake(&p);
+    p.access_demand_led[0] = 1;
+    p.access_assessment_hours[0] = 6;
+    p.access_assessment_capacity[0] = 2; /* about 2 hours a week: one assessment in 3 weeks */
+    world_t *w = fixture_world(&p, 161);
+    nbh_t *n = &w->nbh[0];
+    team_t *t = &w->teams[0];
+    const int W = 30;
+    double joint = p.access_assessment_capacity[0] * t->residents / 10000, held = 0;
+    uint32_t next = 0;
+    for (int week = 1; week <= W; week++) {
+        for (int k = 0; k < 5; k++) ask(n, next++, DOM_FINANCES, SEV_SEVERE, week);
+        clear_metrics(w);
+        access_week(w, t, week);
+        held += n->m[OFF_assessments];
+    }
+    double most = floor(W * joint / 6);
+    CHECK(held >= most - 1 && held <= most && held > 0, "small_joint_team_carries_its_hours",
+          "%g assessments in %d weeks, expected %g (or one fewer)", held, W, most);
+    world_free(w);
+}
+
 /* The duration cap team.case_max_weeks closes team cases in their last week and hands the
  * need back; cases held for a decision or a specialist place stay open. */
 static void test_duration_cap(void) {
@@ -890,6 +918,7 @@ int main(void) {
     test_decision_without_mandate();
     test_demand_led_assessment();
     test_demand_led_capacity();
+    test_demand_led_small_capacity();
     test_entitlement_need_goes_to_the_desk();
     test_duration_cap();
     test_crisis_cases_first();
