@@ -354,16 +354,19 @@ def check_pair(base, dl):
 def front_end(base, dl):
     """The Breda comparison per replicate (seed 001 L278-284: about 600,000 euro of Wmo and
     Wlz care saved for about 150,000 euro of cost, mostly social workers' time, over 400
-    cases). The model's team has fixed posts, so the assessments are paid in team time
-    taken from other work: that time is valued at the cost of a client hour (an FTE's
-    yearly cost over its yearly client hours) and counted as the front-end cost, together
-    with any change in the other non-care costs (team staff, volunteers, prevention,
-    administration, respite)."""
+    cases). A joint team of a team member, a provider and a municipal officer assesses
+    would-be referrals as far as its hours go (access.assessment_capacity). The team has
+    fixed posts, so its member's third of the person-hours (access.assessment_hours / 3) is
+    paid in team time taken from other work: valued at the cost of a client hour (an FTE's
+    yearly cost over its yearly client hours). The provider's and the municipality's two
+    thirds are the cost series cost_assessment, one of the other non-care costs, whose
+    change (team staff, joint assessments, volunteers, prevention, administration, respite)
+    completes the front-end cost."""
     check_pair(base, dl)
     hour_cost = dl.param("cost.team_fte_year") / (
         WEEKS_PER_YEAR * dl.param("team.hours_per_fte") * dl.param("team.client_share"))
     assessments = dl.total("assessments")
-    assessment_cost = assessments * dl.param("access.assessment_hours") * hour_cost
+    assessment_cost = assessments * dl.param("access.assessment_hours") / 3 * hour_cost
 
     def care(run):
         return sum(run.total("cost_specialist", d) for d in DOMAINS) + run.total("cost_crisis")
@@ -660,12 +663,15 @@ def render(base, dl, years=None):
     if dl is None:
         out.append("Not run: give the demand-led file (`make calibration` does).")
     else:
-        out += ["The demand-led twin holds a joint assessment before every would-be referral. "
-                "The model's team has fixed posts, so the assessments are paid in team time "
-                "taken from other work; that time is valued at the cost of a client hour "
-                "(`cost.team_fte_year` / (52 x `team.hours_per_fte` x `team.client_share`)) and, "
-                "with any rise in the other non-care costs, makes the front-end cost: Breda's "
-                "costs, too, were mostly the social workers' time (seed 001 L278-284). "
+        out += ["The demand-led twin has a joint assessment team (a team member, a provider "
+                "and a municipal officer) that assesses would-be referrals as far as its hours "
+                "go (`access.assessment_capacity`). The team has fixed posts, so its member's "
+                "third of each assessment's person-hours is paid in team time taken from other "
+                "work, valued at the cost of a client hour (`cost.team_fte_year` / (52 x "
+                "`team.hours_per_fte` x `team.client_share`)); the provider's and the "
+                "municipality's hours are the cost series `cost_assessment`. With any rise in "
+                "the other non-care costs they make the front-end cost: Breda's costs, too, "
+                "were mostly the professionals' time (seed 001 L278-284). "
                 "Differences are baseline minus demand-led, replicate by replicate, over the "
                 "same period as the table.", "",
                 "| quantity | mean | 95 % interval | replicates 2.5-97.5 % |",

@@ -246,7 +246,7 @@ def test_measure_per_replicate(runs, prefix, expected):
 
 def test_front_end_pair(runs):
     hour_cost = 80_000 / (52 * 36 * 0.6)
-    cost_per_case = 6 * hour_cost + 500 / 10               # assessment time + more volunteers
+    cost_per_case = 6 / 3 * hour_cost + 500 / 10           # the team member's third + more volunteers
     gross_per_case = (20_000 + 1_000 * np.arange(R)) / 10
     parts = cal.front_end(*runs)
     assert parts["assessments_per_year"] == pytest.approx([520] * 3)
