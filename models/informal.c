@@ -40,6 +40,27 @@ static uint32_t random_other(gsl_rng *r, const nbh_t *n, uint32_t self) {
     return j >= self ? j + 1 : j;
 }
 
+/* Household members plus ties, capped at 256 (a counting bucket). */
+static uint32_t network_size(const nbh_t *n, uint32_t i) {
+    uint32_t h = n->res[i].household;
+    uint32_t size = n->hh_first[h + 1] - n->hh_first[h] - 1 + n->tie_first[i + 1] - n->tie_first[i];
+    return size < 256 ? size : 256;
+}
+
+/* Marks each resident with the quarter (0-3) of network sizes in the neighbourhood they fall
+ * in, by mid-rank (residents of equal size share a quarter), for the output by network size. */
+static void network_quarters(nbh_t *n) {
+    uint32_t count[257] = {0}, below[257], run = 0;
+    for (uint32_t i = 0; i < n->nres; i++) count[network_size(n, i)]++;
+    for (int k = 0; k < 257; k++) below[k] = run, run += count[k];
+    for (uint32_t i = 0; i < n->nres; i++) {
+        uint32_t size = network_size(n, i);
+        int q = (int)(4.0 * (below[size] + count[size] / 2.0) / n->nres);
+        n->res[i].flags = (uint8_t)((n->res[i].flags & ~(3u << RF_NET_SHIFT)) |
+                                    (uint32_t)(q < 3 ? q : 3) << RF_NET_SHIFT);
+    }
+}
+
 int informal_ties_build(const params_t *p, nbh_t *n) {
     typedef struct {
         uint32_t from; /* resident << 2 | closeness */
@@ -92,23 +113,7 @@ int informal_ties_build(const params_t *p, nbh_t *n) {
                 n->ties[y - 1] = t;
             }
     free(edge);
-    /* Network size (household members plus ties) and its quarter in the neighbourhood, by
-     * mid-rank, for the output by network size. */
-    uint32_t count[257] = {0};
-    for (uint32_t i = 0; i < n->nres; i++) {
-        uint32_t h = n->res[i].household, size = n->hh_first[h + 1] - n->hh_first[h] - 1 +
-                                                  n->tie_first[i + 1] - n->tie_first[i];
-        count[size < 256 ? size : 256]++;
-    }
-    uint32_t below[257], run2 = 0;
-    for (int k = 0; k < 257; k++) below[k] = run2, run2 += count[k];
-    for (uint32_t i = 0; i < n->nres; i++) {
-        uint32_t h = n->res[i].household, size = n->hh_first[h + 1] - n->hh_first[h] - 1 +
-                                                  n->tie_first[i + 1] - n->tie_first[i];
-        size = size < 256 ? size : 256;
-        int q = (int)(4.0 * (below[size] + count[size] / 2.0) / n->nres);
-        n->res[i].flags = (uint8_t)((n->res[i].flags & ~(3u << RF_NET_SHIFT)) | (uint32_t)(q < 3 ? q : 3) << RF_NET_SHIFT);
-    }
+    network_quarters(n);
     return 0;
 oom:
     free(edge);

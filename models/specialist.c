@@ -10,7 +10,10 @@
  * Clients leave when their need is resolved or after a stay of specialist.stay_weeks on
  * average (geometric), into aftercare with the team when aftercare.weeks > 0 (aftercare notices
  * a need that remains and the team takes it up, casework.c) and with a raised relapse risk
- * after a resolution (needs.c). Then free places are filled first come, first served.
+ * after a resolution (needs.c). Then free places are filled first come, first served. A
+ * referral whose need has passed, or whose status changed (the team closed the case), leaves
+ * the list without admission. Care itself acts on the need in needs.c (specialist.effect,
+ * specialist.protection).
  *
  * Capacity. Services with fixed capacity have specialist.places per 1000 residents: mental
  * health care, youth care, debt counselling and shelter, which have provider waiting lists in
@@ -22,9 +25,7 @@
  * Cost. A client costs cost.specialist_week while their need is light or moderate
  * (ambulatory care) and cost.specialist_heavy_week while it is severe or in crisis
  * (residential youth care, clinical mental health care, intensive support): needs that
- * arrive heavier cost more per week and stay longer. A referral whose need has passed, or whose status changed
- * (the team closed the case), leaves the list without admission. Care itself acts on the need
- * in needs.c (specialist.effect, specialist.protection). */
+ * arrive heavier cost more per week and stay longer. */
 #include <math.h>
 #include <stdlib.h>
 
