@@ -118,7 +118,7 @@ mutants:
 
 # The stylised facts with every claim asserted, the LONG ones (too few events for make test's
 # runs) and the OPEN ones (facts the model does not show yet) included, on larger worlds with
-# more replicates than make test affords (tests/cli/stylised.py; about 15 minutes on 2 cores).
+# more replicates than make test affords (tests/cli/stylised.py; about 5 minutes on 2 cores).
 FACTS_REPLICATES ?= 12
 FACTS_RUNS       ?= 80000:20240601 40000:20240601 40000:20240602
 

@@ -317,7 +317,8 @@ static int cmd_run(int argc, char **argv) {
     if (rc == 0) rc = sim_run_scenarios(&one, 1, &ro, output_scenario_replicate, out, &st, err, sizeof err);
     double mean[N_VALUES];
     output_summary(out, mean);
-    double drift = output_drift(out);
+    const char *drift_stock;
+    double drift_se, drift = output_drift(out, &drift_stock, &drift_se);
     char cerr[ERR_LEN];
     if (output_close(out, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
         snprintf(err, sizeof err, "%s", cerr);
@@ -334,11 +335,19 @@ static int cmd_run(int argc, char **argv) {
         printf("Municipality, mean over the last 52 weeks%s:\n",
                ro.replicates > 1 ? " and all replicates" : "");
         print_summary(mean);
-        if ((int)sc.params.sim_weeks[0] >= 104)
+        if ((int)sc.params.sim_weeks[0] >= 104) {
+            /* Above the limit by more than chance (two standard errors over replicates; with one
+             * replicate chance cannot be told apart, so say so). */
+            int above = drift - (isnan(drift_se) ? 0 : 2 * drift_se) > DRIFT_LIMIT;
+            char se[64] = "one replicate: chance included";
+            if (!isnan(drift_se)) snprintf(se, sizeof se, "+- %.2f over %d replicates", drift_se, ro.replicates);
             printf("Steady state: the main stocks drift at most %.2f %%/year over the first output "
-                   "years (%s %.0f %%/year; attribute steady_state_drift)%s\n",
-                   drift, drift <= DRIFT_LIMIT ? "within" : "above", DRIFT_LIMIT,
-                   drift <= DRIFT_LIMIT ? "." : ": the burn-in may be too short (sim.burn_in_weeks).");
+                   "years (%s, %s; limit %.0f %%/year; attribute steady_state_drift)%s\n",
+                   drift, drift_stock, se, DRIFT_LIMIT,
+                   !above                ? "."
+                   : isnan(drift_se) ? ": chance, or a burn-in too short (sim.burn_in_weeks); more replicates tell them apart."
+                                     : ": the burn-in may be too short (sim.burn_in_weeks).");
+        }
         printf("Simulated %.3g resident-weeks in %.2f s (%.3g per second).\n", st.resident_weeks,
                st.seconds, st.resident_weeks / st.seconds);
         printf("Output: %s\n", outpath);

@@ -22,7 +22,8 @@ typedef struct {
     int weeks, nnbh;
     double sum[N_VALUES]; /* running sums for the summary */
     double nsum;
-    double drift[N_DRIFT_STOCKS]; /* running sums of the steady-state trends */
+    double drift[N_DRIFT_STOCKS];  /* running sums of the steady-state trends */
+    double drift2[N_DRIFT_STOCKS]; /* and of their squares */
     double ndrift;
 } run_group_t;
 
@@ -413,7 +414,7 @@ static int write_values(run_group_t *g, int row, const double *mu_raw, const dou
     if (rc == 0) { /* the steady-state check, as a mean over the rows written so far */
         double d[N_DRIFT_STOCKS], mean[N_DRIFT_STOCKS], rows = 0;
         outcomes_drift(mu, weeks, d);
-        for (int s = 0; s < N_DRIFT_STOCKS; s++) g->drift[s] += d[s];
+        for (int s = 0; s < N_DRIFT_STOCKS; s++) g->drift[s] += d[s], g->drift2[s] += d[s] * d[s];
         g->ndrift += 1;
         rows = g->ndrift;
         for (int s = 0; s < N_DRIFT_STOCKS; s++) mean[s] = g->drift[s] / rows;
@@ -502,10 +503,20 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
     return rc ? -1 : 0;
 }
 
-double output_drift(const output_t *o) {
+double output_drift(const output_t *o, const char **stock, double *se) {
     double worst = 0;
-    for (int s = 0; o->ng && o->g[0].ndrift > 0 && s < N_DRIFT_STOCKS; s++)
-        worst = fmax(worst, fabs(o->g[0].drift[s] / o->g[0].ndrift));
+    *stock = drift_stock_names[0];
+    *se = NAN;
+    if (!o->ng || o->g[0].ndrift <= 0) return 0;
+    const run_group_t *g = &o->g[0];
+    double n = g->ndrift;
+    for (int s = 0; s < N_DRIFT_STOCKS; s++) {
+        double mean = g->drift[s] / n;
+        if (fabs(mean) < worst) continue;
+        worst = fabs(mean);
+        *stock = drift_stock_names[s];
+        *se = n > 1 ? sqrt(fmax(0, g->drift2[s] / n - mean * mean) * n / (n - 1) / n) : NAN;
+    }
     return worst;
 }
 

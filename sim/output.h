@@ -76,7 +76,9 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
  * the run, or of the first scenario), with ratios recomputed from the means. */
 void output_summary(const output_t *o, double v[N_VALUES]);
 /* The steady-state check of the first run group: the largest trend of a main stock over the
- * first output years, percent per year, as a mean over replicates (outcomes_drift). */
-double output_drift(const output_t *o);
+ * first output years, percent per year, as a mean over replicates (outcomes_drift); *stock
+ * names that stock and *se is the standard error of its mean over replicates (NaN with one
+ * replicate). */
+double output_drift(const output_t *o, const char **stock, double *se);
 
 #endif
