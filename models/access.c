@@ -87,7 +87,8 @@ static int open_and_refer(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, in
 /* The outcome of an intake for need d of resident ri at severity s. */
 static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int s, int week) {
     const params_t *p = &w->p;
-    if (s < p->access_team_threshold[0] && p->spec_entitlement[d] && s >= p->access_refer_threshold[d]) {
+    if (s < p->access_team_threshold[0] && p->spec_entitlement[d] &&
+        s >= p->access_refer_threshold[d]) {
         n->m[OFF_desk_referrals] += 1;
         return desk_apply(p, n, ri, d, week);
     }

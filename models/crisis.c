@@ -7,9 +7,10 @@
  * route around the team (MODEL_BRIEF s10: crisis placement, emergency admission, shelter,
  * Veilig Thuis): the need goes to the head of its specialist service's waiting list
  * (specialist.c), unless it is in specialist care or on the list already. Needs the team
- * refused or never saw arrive here later, heavier and dearer. Crisis intervention stabilises a crisis to severe after
- * crisis.weeks on average (a geometric duration). This phase runs before specialist
- * care, so emergency admissions happen in the week of the crisis when a place is free. */
+ * refused or never saw arrive here later, heavier and dearer. Crisis intervention stabilises a
+ * crisis to severe after crisis.weeks on average (a geometric duration). This phase runs before
+ * specialist care, so emergency admissions happen in the week of the crisis when a place is free.
+ */
 #include "../sim/rng.h"
 #include "models.h"
 
@@ -21,7 +22,8 @@ int crisis_week(world_t *w, nbh_t *n, int week) {
         int d = (int)(n->crises.v[k] & 7), st = sup_get(&n->res[ri], d);
         n->m[OFF_cost_crisis] += p->cost_crisis[d];
         n->m[OFF_crises_domain + d] += 1;
-        if (st == SUP_SPECIALIST || st == SUP_SPEC_WAIT || !rng_bern(n->rng, p->crisis_admit_share[d]))
+        if (st == SUP_SPECIALIST || st == SUP_SPEC_WAIT ||
+            !rng_bern(n->rng, p->crisis_admit_share[d]))
             continue;
         if (st == SUP_WAITING) n->m[OFF_waiting_exits] += 1; /* leaves the intake list now */
         sup_change(n, ri, d, SUP_SPEC_WAIT, week);

@@ -12,8 +12,8 @@
  * Signals. Partners who see a need of severity 2 or more that has no support signal it to
  * the team, whether or not the resident would ask (seed 002 L1331-1381): the GP, the school
  * (children only), the housing corporation and energy firms, each with a rate per domain.
- * For a need at the referral threshold the GP may refer directly to the specialist service (signals.gp_direct;
- * GPs make 31-42 % of referrals to youth care, seed 002 L1026-1029).
+ * For a need at the referral threshold the GP may refer directly to the specialist service
+ * (signals.gp_direct; GPs make 31-42 % of referrals to youth care, seed 002 L1026-1029).
  *
  * The municipal desk. The team is not the only gate (MODEL_BRIEF s10): a need at the referral
  * threshold that has no support may be brought straight to the municipality's own desk
@@ -56,8 +56,8 @@ static int partner_signal(const params_t *p, nbh_t *n, uint32_t ri, int d, int s
 }
 
 int desk_apply(const params_t *p, nbh_t *n, uint32_t ri, int d, int week) {
-    if (queue_push(&n->desk, (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
-                                         REF_DESK}) != 0)
+    if (queue_push(&n->desk,
+                   (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d, REF_DESK}) != 0)
         return -1;
     sup_change(n, ri, d, SUP_DECISION, week);
     n->m[OFF_desk_applications] += 1;
@@ -114,7 +114,8 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
             if (s >= p->access_refer_threshold[d]) desk = p->route_desk[d] / 52.0;
             /* Competing: the resident asks the team, someone goes to the desk, or a partner
              * signals first. */
-            double total = self + desk + gp + other, u = gsl_rng_uniform(n->rng), pany = rate_to_p(total);
+            double total = self + desk + gp + other, u = gsl_rng_uniform(n->rng),
+                   pany = rate_to_p(total);
             if (u >= pany) continue;
             u *= total / pany;
             int rc = u < self          ? request(n, ri, d, SRC_SELF, week)

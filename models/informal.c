@@ -11,16 +11,16 @@
  *
  * Weekly care. A need asks for informal.need_hours[severity] x informal.domain_weight[domain]
  * hours, less the share formal support takes over (informal.substitution: a volunteer, a team
- * case, specialist care), so refusing formal support shifts hours onto carers. Going through their household first and then their ties by closeness, a resident's
- * carers give what they can: the hours of their life situation and closeness (Gostoli and
- * Silverman: working 16/8/4/0, retired 48/32/16/8), times informal.willingness, less what
- * they already gave this week, and reduced when overloaded. Children and carers with a
- * severe need of their own give nothing. A heavy, long-lasting need (daily living from
- * moderate, any other domain from severe, for informal.primary_weeks) has a primary carer:
- * the first of these carers who can give offers informal.primary_stretch times their usual
- * hours to it, so such care concentrates on one close carer, as CBS finds for intensive and
- * heavily burdened carers. The share of the hours met (informal_cover) helps
- * the need next week (needs.c).
+ * case, specialist care), so refusing formal support shifts hours onto carers. Going through their
+ * household first and then their ties by closeness, a resident's carers give what they can: the
+ * hours of their life situation and closeness (Gostoli and Silverman: working 16/8/4/0, retired
+ * 48/32/16/8), times informal.willingness, less what they already gave this week, and reduced when
+ * overloaded. Children and carers with a severe need of their own give nothing. A heavy,
+ * long-lasting need (daily living from moderate, any other domain from severe, for
+ * informal.primary_weeks) has a primary carer: the first of these carers who can give offers
+ * informal.primary_stretch times their usual hours to it, so such care concentrates on one close
+ * carer, as CBS finds for intensive and heavily burdened carers. The share of the hours met
+ * (informal_cover) helps the need next week (needs.c).
  *
  * Burden. A carer's burden is a moving average of the hours they give (time constant
  * informal.burden_weeks); paid respite (informal.respite) takes over a share of an
@@ -51,8 +51,10 @@ static uint32_t network_size(const nbh_t *n, uint32_t i) {
  * in, by mid-rank (residents of equal size share a quarter), for the output by network size. */
 static void network_quarters(nbh_t *n) {
     uint32_t count[257] = {0}, below[257], run = 0;
-    for (uint32_t i = 0; i < n->nres; i++) count[network_size(n, i)]++;
-    for (int k = 0; k < 257; k++) below[k] = run, run += count[k];
+    for (uint32_t i = 0; i < n->nres; i++)
+        count[network_size(n, i)]++;
+    for (int k = 0; k < 257; k++)
+        below[k] = run, run += count[k];
     for (uint32_t i = 0; i < n->nres; i++) {
         uint32_t size = network_size(n, i);
         int q = (int)(4.0 * (below[size] + count[size] / 2.0) / n->nres);
@@ -150,7 +152,8 @@ static double carer_hours(const params_t *p, const resident_t *c, int closeness)
 /* Carer j gives what they can towards `*left` hours, `stretch` times their usual hours when
  * they are the primary carer of a heavy need (*stretch is then used up: one primary carer);
  * returns -1 when out of memory. */
-static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double *left, double *stretch) {
+static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double *left,
+                 double *stretch) {
     double cap = carer_hours(p, &n->res[j], closeness) * *stretch;
     if (cap <= 0) return 0;
     if (n->res[j].active) cap -= active_of(n, j)->given;
@@ -193,12 +196,15 @@ int informal_week(world_t *w, nbh_t *n, int week) {
             n->active[i].informal_cover = 0;
             continue;
         }
-        double left = need, stretch = heavy_lasting(p, &n->active[i], r, week) ? p->informal_primary_stretch[0] : 1;
+        double left = need, stretch = heavy_lasting(p, &n->active[i], r, week)
+                                          ? p->informal_primary_stretch[0]
+                                          : 1;
         uint32_t h = r->household;
         for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1] && left > 1e-9; j++)
             if (j != ri && offer(p, n, j, 0, &left, &stretch) != 0) return -1;
         for (uint32_t e = n->tie_first[ri]; e < n->tie_first[ri + 1] && left > 1e-9; e++)
-            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left, &stretch) != 0) return -1;
+            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left, &stretch) != 0)
+                return -1;
         n->active[i].informal_cover = (float)((need - left) / need);
         n->m[OFF_informal_hours_needed] += need;
         n->m[OFF_informal_hours] += need - left;

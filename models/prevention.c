@@ -60,7 +60,8 @@ static int noticed_need(const params_t *p, gsl_rng *rng, const resident_t *r) {
     int pick[N_DOMAINS], k = 0;
     for (int d = 0; d < N_DOMAINS; d++) {
         int s = sev_get(r, d);
-        if (s > 0 && s < SEV_CRISIS && sup_get(r, d) == SUP_NONE && rng_bern(rng, p->team_outreach_notice[s - 1]))
+        if (s > 0 && s < SEV_CRISIS && sup_get(r, d) == SUP_NONE &&
+            rng_bern(rng, p->team_outreach_notice[s - 1]))
             pick[k++] = d;
     }
     return k ? pick[gsl_rng_uniform_int(rng, (unsigned long)k)] : -1;

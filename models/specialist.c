@@ -124,16 +124,19 @@ int specialist_week(world_t *w, int week) {
     /* Stocks and costs, attributed to the clients' neighbourhoods. */
     for (int i = 0; i < w->nnbh; i++)
         for (int d = 0; d < N_DOMAINS; d++)
-            w->nbh[i].m[OFF_specialist_clients + d] = w->nbh[i].m[OFF_specialist_clients_heavy + d] =
-                w->nbh[i].m[OFF_specialist_waiting + d] = 0;
+            w->nbh[i].m[OFF_specialist_clients + d] =
+                w->nbh[i].m[OFF_specialist_clients_heavy + d] =
+                    w->nbh[i].m[OFF_specialist_waiting + d] = 0;
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
         for (uint32_t k = 0; k < s->nclients; k++) {
             double *m = w->nbh[s->clients[k].nbh].m;
-            int heavy = sev_get(&w->nbh[s->clients[k].nbh].res[s->clients[k].resident], d) >= SEV_SEVERE;
+            int heavy =
+                sev_get(&w->nbh[s->clients[k].nbh].res[s->clients[k].resident], d) >= SEV_SEVERE;
             m[OFF_specialist_clients + d] += 1;
             m[OFF_specialist_clients_heavy + d] += heavy;
-            m[OFF_cost_specialist + d] += heavy ? p->cost_specialist_heavy_week[d] : p->cost_specialist_week[d];
+            m[OFF_cost_specialist + d] +=
+                heavy ? p->cost_specialist_heavy_week[d] : p->cost_specialist_week[d];
         }
         uint32_t waiting = 0;
         for (uint32_t k = 0; k < s->waiting.len; k++) { /* only referrals that still stand */

@@ -189,7 +189,8 @@ static u32vec_t u32vec_dup(const u32vec_t *v, int *failed) {
  * failure. */
 static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->res = NULL, n->hh_first = n->tie_first = n->ties = NULL, n->active = NULL;
-    n->calendar = NULL, n->inbox.v = n->outbox.v = n->vol_queue.v = n->desk.v = NULL, n->vols = NULL;
+    n->calendar = NULL, n->inbox.v = n->outbox.v = n->vol_queue.v = n->desk.v = NULL,
+    n->vols = NULL;
     n->crises.v = NULL, n->rng = NULL;
     n->res = dup(src->res, (size_t)src->nres * sizeof *src->res, failed);
     n->hh_first = dup(src->hh_first, ((size_t)src->nhh + 1) * sizeof(uint32_t), failed);
@@ -258,7 +259,8 @@ size_t world_bytes(const world_t *w) {
         b += (size_t)w->weeks_total * sizeof(u32vec_t);
         for (int k = 0; k < w->weeks_total; k++) b += (size_t)n->calendar[k].cap * sizeof(uint32_t);
         b += ((size_t)n->nres + 1) * sizeof(uint32_t) + (size_t)n->tie_first[n->nres] * sizeof(uint32_t);
-        b += ((size_t)n->inbox.cap + n->outbox.cap + n->vol_queue.cap + n->desk.cap) * sizeof(request_t);
+        b += ((size_t)n->inbox.cap + n->outbox.cap + n->vol_queue.cap + n->desk.cap) *
+             sizeof(request_t);
         b += (size_t)n->capvols * sizeof(volunteer_t) + (size_t)n->crises.cap * sizeof(uint32_t);
         b += gsl_rng_size(n->rng);
     }
@@ -318,7 +320,8 @@ world_t *world_new(const params_t *p, uint64_t seed, int replicate, char *err, s
     }
     for (int t = 0; t < w->nteams; t++)
         if (team_init(w, &w->teams[t], t) != 0) goto oom;
-    for (int d = 0; d < N_DOMAINS; d++) w->services[d].capacity = -1; /* the contracted places */
+    for (int d = 0; d < N_DOMAINS; d++)
+        w->services[d].capacity = -1; /* the contracted places */
     services_update_places(w);
     return w;
 oom:
@@ -359,7 +362,8 @@ int world_apply_params(world_t *w, const params_t *np, int week) {
         redraw |= param_differs(&old, np, onset_ids[k]);
     if (redraw && onsets_redraw(w, week) != 0) return -1;
     if (param_differs(&old, np, PID_spec_places)) /* a new contract: providers start from it */
-        for (int d = 0; d < N_DOMAINS; d++) w->services[d].capacity = -1;
+        for (int d = 0; d < N_DOMAINS; d++)
+            w->services[d].capacity = -1;
     if (param_differs(&old, np, PID_team_mix))
         for (int t = 0; t < w->nteams; t++) workforce_reprofile(w, &w->teams[t], week);
     /* team.fte and team.risk_sizing: workforce.c resizes the posts every week; specialist.places:

@@ -35,7 +35,9 @@ enum {
     RF_YOUTH_CARE_YEAR = 4, /* a youth who received youth care this year */
     RF_NET_SHIFT = 5,       /* bits 5-6: quarter of network sizes in the neighbourhood (0-3) */
 };
-static inline int net_quarter(uint8_t flags) { return flags >> RF_NET_SHIFT & 3; }
+static inline int net_quarter(uint8_t flags) {
+    return flags >> RF_NET_SHIFT & 3;
+}
 
 typedef struct {
     uint32_t household;  /* index into the neighbourhood's households */
@@ -127,7 +129,8 @@ typedef struct {
     double reserved;         /* of which protected for outreach and prevention */
     double hours_left;       /* after intake, for paperwork, coordination and casework */
     double assess_due;       /* demand-led assessment hours owed */
-    double assess_left;      /* hours the joint assessment team has left (carried up to one assessment) */
+    double
+        assess_left; /* hours the joint assessment team has left (carried up to one assessment) */
     double demand;           /* hours the week's work asked for */
     double prevention_hours; /* this week's outreach and prevention hours */
     queue_t queue;           /* waiting for intake */

@@ -340,12 +340,14 @@ static int cmd_run(int argc, char **argv) {
              * replicate chance cannot be told apart, so say so). */
             int above = drift - (isnan(drift_se) ? 0 : 2 * drift_se) > DRIFT_LIMIT;
             char se[64] = "one replicate: chance included";
-            if (!isnan(drift_se)) snprintf(se, sizeof se, "+- %.2f over %d replicates", drift_se, ro.replicates);
+            if (!isnan(drift_se))
+                snprintf(se, sizeof se, "+- %.2f over %d replicates", drift_se, ro.replicates);
             printf("Steady state: the main stocks drift at most %.2f %%/year over the first output "
                    "years (%s, %s; limit %.0f %%/year; attribute steady_state_drift)%s\n",
                    drift, drift_stock, se, DRIFT_LIMIT,
-                   !above                ? "."
-                   : isnan(drift_se) ? ": chance, or a burn-in too short (sim.burn_in_weeks); more replicates tell them apart."
+                   !above            ? "."
+                   : isnan(drift_se) ? ": chance, or a burn-in too short (sim.burn_in_weeks); more "
+                                       "replicates tell them apart."
                                      : ": the burn-in may be too short (sim.burn_in_weeks).");
         }
         printf("Simulated %.3g resident-weeks in %.2f s (%.3g per second).\n", st.resident_weeks,

@@ -40,8 +40,8 @@ static double series_reduce(const double *mun, int sid, int t0, int t1) {
     return s->kind == K_STOCK || s->kind == K_MAX ? sum / (t1 - t0) : sum;
 }
 
-const char *const drift_stock_names[N_DRIFT_STOCKS] = {"specialist_clients", "team_cases", "unmet_need",
-                                                       "overloaded_carers", "residents_with_need"};
+const char *const drift_stock_names[N_DRIFT_STOCKS] = {
+    "specialist_clients", "team_cases", "unmet_need", "overloaded_carers", "residents_with_need"};
 
 void outcomes_drift(const double *mun, int weeks, double drift[N_DRIFT_STOCKS]) {
     static const int sid[N_DRIFT_STOCKS] = {SID_specialist_clients, SID_team_cases, SID_unmet_need,

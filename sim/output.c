@@ -414,10 +414,12 @@ static int write_values(run_group_t *g, int row, const double *mu_raw, const dou
     if (rc == 0) { /* the steady-state check, as a mean over the rows written so far */
         double d[N_DRIFT_STOCKS], mean[N_DRIFT_STOCKS], rows = 0;
         outcomes_drift(mu, weeks, d);
-        for (int s = 0; s < N_DRIFT_STOCKS; s++) g->drift[s] += d[s], g->drift2[s] += d[s] * d[s];
+        for (int s = 0; s < N_DRIFT_STOCKS; s++)
+            g->drift[s] += d[s], g->drift2[s] += d[s] * d[s];
         g->ndrift += 1;
         rows = g->ndrift;
-        for (int s = 0; s < N_DRIFT_STOCKS; s++) mean[s] = g->drift[s] / rows;
+        for (int s = 0; s < N_DRIFT_STOCKS; s++)
+            mean[s] = g->drift[s] / rows;
         rc |= H5LTset_attribute_double(g->loc, ".", "steady_state_drift", mean, N_DRIFT_STOCKS) < 0;
         char names[256] = "";
         for (int s = 0; s < N_DRIFT_STOCKS; s++)

@@ -41,7 +41,8 @@ void series_municipality(const double *values, int weeks, int nnbh, double *mu) 
             for (int k = 0; k < N_VALUES; k++) m[k] += v[k];
             for (int s = 0; s < N_SERIES; s++)
                 if (series_table[s].kind == K_MAX)
-                    for (int k = series_table[s].offset; k < series_table[s].offset + series_table[s].width; k++)
+                    for (int k = series_table[s].offset;
+                         k < series_table[s].offset + series_table[s].width; k++)
                         m[k] = fmax(m[k] - v[k], v[k]); /* undo the sum: the larger of the two */
         }
     }

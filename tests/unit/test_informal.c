@@ -368,9 +368,12 @@ static void test_primary_carer(void) {
         for (uint32_t h = 0; h < n->nhh; h++) {
             double given = active_of(n, n->hh_first[h] + 1)->given;
             int lasting = week >= 5;
-            if (h % 2 == 0) light += fabs(given - g) > 1e-4;
-            else if (!lasting) early += fabs(given - g) > 1e-4;
-            else late += fabs(given - 1.75 * g) > 1e-4, heavy++;
+            if (h % 2 == 0)
+                light += fabs(given - g) > 1e-4;
+            else if (!lasting)
+                early += fabs(given - g) > 1e-4;
+            else
+                late += fabs(given - 1.75 * g) > 1e-4, heavy++;
         }
     }
     CHECK(heavy > 0 && late == 0, "primary_carer_gives_stretched_hours_to_a_lasting_heavy_need",
@@ -514,9 +517,9 @@ static void test_formal_support_takes_over_informal_hours(void) {
         memset(n->m, 0, sizeof n->m);
         informal_week(w, n, 1);
         static const double share[N_CASES] = {0, 0.25, 0.4, 0, 0.7};
-        double want = N * (p.informal_need_hours[1] * p.informal_domain_weight[DOM_DAILY] *
-                               (1 - share[c]) +
-                           p.informal_need_hours[2] * p.informal_domain_weight[DOM_MENTAL]);
+        double want =
+            N * (p.informal_need_hours[1] * p.informal_domain_weight[DOM_DAILY] * (1 - share[c]) +
+                 p.informal_need_hours[2] * p.informal_domain_weight[DOM_MENTAL]);
         char name[80];
         snprintf(name, sizeof name, "formal_support_takes_over_informal_hours_%s", names[c]);
         CHECK(fabs(n->m[OFF_informal_hours_needed] - want) < 1e-6 * want, name,

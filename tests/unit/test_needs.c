@@ -215,7 +215,8 @@ static void test_overload_raises_onset(void) {
     fixture_params(&p, quick() ? 20000 : 40000);
     no_dynamics(&p);
     onset_everywhere(&p, 1000);
-    for (int d = 0; d < N_DOMAINS; d++) p.needs_overload_rr[d] = 1 + 0.5 * d;
+    for (int d = 0; d < N_DOMAINS; d++)
+        p.needs_overload_rr[d] = 1 + 0.5 * d;
     world_t *w = fixture_world(&p, 10);
     nbh_t *n = &w->nbh[0];
     for (uint32_t i = 0; i < n->nres; i++) {
@@ -223,13 +224,14 @@ static void test_overload_raises_onset(void) {
         if (i % 2) n->res[i].flags |= RF_OVERLOADED;
     }
     needs_week(w, n, 1);
-    double got[2] = {0}, mean[2] = {0}, var[2] = {0}, got_mental = 0, mean_mental = 0, var_mental = 0;
+    double got[2] = {0}, mean[2] = {0}, var[2] = {0}, got_mental = 0, mean_mental = 0,
+           var_mental = 0;
     for (uint32_t i = 0; i < n->nres; i++) {
         int o = i % 2, a = n->res[i].age_band;
         double rate[N_DOMAINS], total = 0;
         for (int d = 0; d < N_DOMAINS; d++)
-            total += rate[d] = n->onset_rate[a][d] * n->prevention_mult[d] *
-                               (o ? p.needs_overload_rr[d] : 1);
+            total += rate[d] =
+                n->onset_rate[a][d] * n->prevention_mult[d] * (o ? p.needs_overload_rr[d] : 1);
         double q = -expm1(-total);
         mean[o] += q, var[o] += q * (1 - q);
         got[o] += n->res[i].severity != 0;
@@ -290,7 +292,8 @@ static void test_relapse_raises_onset(void) {
             flat += q0, flat_var += q0 * (1 - q0);
         }
     }
-    for (int g = 0; g < 4; g++) check_count(names[g], got[g], mean[g], var[g], K, 50);
+    for (int g = 0; g < 4; g++)
+        check_count(names[g], got[g], mean[g], var[g], K, 50);
     CHECK((got[1] - flat) / sqrt(flat_var) > K, "relapse_effect_is_detectable", "z %.2f",
           (got[1] - flat) / sqrt(flat_var));
     CHECK(n->m[OFF_relapses] == got[1] + got[2], "relapses_counted_while_watched",

@@ -45,13 +45,22 @@ static void test_support_damps_escalation(void) {
         /* the law of support_effect */
         double prot = 0, extra = 0, ci = cover * p.informal_domain_weight[d];
         switch (c) {
-        case C_TEAM: prot = 0.8 * quality, extra = 6 * quality; break;
-        case C_VOLUNTEER: prot = 0.5, extra = 5; break;
-        case C_SPECIALIST: prot = 0.9, extra = 8; break;
-        case C_INFORMAL: prot = 0.6 * ci, extra = 4 * ci; break;
+        case C_TEAM:
+            prot = 0.8 * quality, extra = 6 * quality;
+            break;
+        case C_VOLUNTEER:
+            prot = 0.5, extra = 5;
+            break;
+        case C_SPECIALIST:
+            prot = 0.9, extra = 8;
+            break;
+        case C_INFORMAL:
+            prot = 0.6 * ci, extra = 4 * ci;
+            break;
         }
         double esc0 = 12 / 52.0, esc = esc0 * (1 - prot), imp = (3 + extra) / 52.0 * 0.8;
-        double any = -expm1(-(esc + imp)), pe = any * esc / (esc + imp), pi = any * imp / (esc + imp);
+        double any = -expm1(-(esc + imp)), pe = any * esc / (esc + imp),
+               pi = any * imp / (esc + imp);
         double N = n->nres, got_e = n->m[OFF_escalations + d], got_i = n->m[OFF_improvements + d];
         char name[80];
         snprintf(name, sizeof name, "support_damps_escalation_%s", case_names[c]);

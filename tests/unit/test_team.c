@@ -424,7 +424,8 @@ static void test_demand_led_small_capacity(void) {
     double joint = p.access_assessment_capacity[0] * t->residents / 10000, held = 0;
     uint32_t next = 0;
     for (int week = 1; week <= W; week++) {
-        for (int k = 0; k < 5; k++) ask(n, next++, DOM_FINANCES, SEV_SEVERE, week);
+        for (int k = 0; k < 5; k++)
+            ask(n, next++, DOM_FINANCES, SEV_SEVERE, week);
         clear_metrics(w);
         access_week(w, t, week);
         held += n->m[OFF_assessments];
