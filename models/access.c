@@ -42,16 +42,21 @@
 #include "../sim/rng.h"
 #include "models.h"
 
+/* People in a demand-led joint assessment: a team member, a provider and a municipal officer
+ * (seed 001 L268-272). */
+enum { JOINT_TEAM = 3 };
+
 int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
     const params_t *p = &w->p;
     int s = sev_get(&n->res[c->resident], c->domain);
     double h = p->access_assessment_hours[0];
     if (p->access_demand_led[0] && s > c->assessed_sev && t->assess_left >= h) {
-        /* The joint team's own hours; the team member's third comes from the team's time. */
+        /* The joint team's own hours; the team member's share comes from the team's time, the
+         * provider's and the municipality's are costed. */
         t->assess_left -= h;
-        t->assess_due += h / 3;
+        t->assess_due += h / JOINT_TEAM;
         n->m[OFF_hours_assessment] += h;
-        n->m[OFF_cost_assessment] += h * 2 / 3 * p->cost_assessment_hour[0];
+        n->m[OFF_cost_assessment] += h * (JOINT_TEAM - 1) / JOINT_TEAM * p->cost_assessment_hour[0];
         n->m[OFF_assessments] += 1;
         c->assessed_sev = (uint8_t)s;
         if (rng_bern(t->rng, p->access_demand_led_solve[0])) {

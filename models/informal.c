@@ -166,6 +166,12 @@ static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double 
     return 0;
 }
 
+/* The output series by quarter of network size. */
+static const int needed_by_quarter[4] = {OFF_informal_needed_q1, OFF_informal_needed_q2,
+                                         OFF_informal_needed_q3, OFF_informal_needed_q4};
+static const int given_by_quarter[4] = {OFF_informal_hours_q1, OFF_informal_hours_q2,
+                                        OFF_informal_hours_q3, OFF_informal_hours_q4};
+
 /* A heavy, long-lasting need: daily living from moderate or any other domain from severe, for
  * informal.primary_weeks or more (the daily living of the oldest, dementia, disability, a
  * child with severe problems). */
@@ -208,8 +214,9 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         n->active[i].informal_cover = (float)((need - left) / need);
         n->m[OFF_informal_hours_needed] += need;
         n->m[OFF_informal_hours] += need - left;
-        n->m[OFF_informal_needed_q1 + 2 * net_quarter(r->flags)] += need;
-        n->m[OFF_informal_hours_q1 + 2 * net_quarter(r->flags)] += need - left;
+        int q = net_quarter(r->flags);
+        n->m[needed_by_quarter[q]] += need;
+        n->m[given_by_quarter[q]] += need - left;
     }
     /* Burden of everyone who gave (or still carries burden). */
     double tau = p->informal_burden_weeks[0], respite = p->informal_respite[0];

@@ -129,8 +129,7 @@ typedef struct {
     double reserved;         /* of which protected for outreach and prevention */
     double hours_left;       /* after intake, for paperwork, coordination and casework */
     double assess_due;       /* demand-led assessment hours owed */
-    double
-        assess_left; /* hours the joint assessment team has left (carried up to one assessment) */
+    double assess_left;      /* joint assessment hours left (carried up to one assessment) */
     double demand;           /* hours the week's work asked for */
     double prevention_hours; /* this week's outreach and prevention hours */
     queue_t queue;           /* waiting for intake */

@@ -35,15 +35,17 @@ void series_sum_costs(double *v) {
 void series_municipality(const double *values, int weeks, int nnbh, double *mu) {
     for (int t = 0; t < weeks; t++) {
         double *m = &mu[(size_t)t * N_VALUES];
-        memcpy(m, &values[(size_t)t * nnbh * N_VALUES], sizeof(double) * N_VALUES);
-        for (int i = 1; i < nnbh; i++) {
-            const double *v = &values[((size_t)t * nnbh + i) * N_VALUES];
-            for (int k = 0; k < N_VALUES; k++) m[k] += v[k];
-            for (int s = 0; s < N_SERIES; s++)
-                if (series_table[s].kind == K_MAX)
-                    for (int k = series_table[s].offset;
-                         k < series_table[s].offset + series_table[s].width; k++)
-                        m[k] = fmax(m[k] - v[k], v[k]); /* undo the sum: the larger of the two */
+        const double *first = &values[(size_t)t * nnbh * N_VALUES];
+        memcpy(m, first, sizeof(double) * N_VALUES);
+        for (int i = 1; i < nnbh; i++)
+            for (int k = 0; k < N_VALUES; k++) m[k] += first[(size_t)i * N_VALUES + k];
+        /* K_MAX series: the largest neighbourhood value instead of the sum. */
+        for (int s = 0; s < N_SERIES; s++) {
+            if (series_table[s].kind != K_MAX) continue;
+            for (int k = series_table[s].offset; k < series_table[s].offset + series_table[s].width; k++) {
+                m[k] = first[k];
+                for (int i = 1; i < nnbh; i++) m[k] = fmax(m[k], first[(size_t)i * N_VALUES + k]);
+            }
         }
     }
 }

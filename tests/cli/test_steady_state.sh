@@ -3,8 +3,8 @@
 # group's attribute steady_state_drift holds the mean trend (percent per year) of each main
 # stock named in steady_state_stocks, and `wijksim run` prints the largest against the
 # 1 %/year limit, with its standard error over replicates. The printed value must be the
-# largest |trend| of the attribute, and a run of a population that starts in steady state by
-# construction (no needs at all: every onset rate zero) has no trend.
+# largest |trend| of the attribute; stocks that stay at zero (no needs at all: every onset rate
+# zero) report no trend rather than a logarithm of zero.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_binary "steady state"
@@ -39,11 +39,11 @@ fi
 wj run "$REPO_DIR/scenarios/baseline.cfg" "${SMALL[@]}" -r 1 -t 1 -o "$D/one.h5"
 expect_out "steady state: one replicate says that chance is included" "one replicate: chance included"
 
-# Nothing ever happens without onsets: no trend, and no warning.
+# Nothing ever happens without onsets: every stock stays at zero, no trend, and no warning.
 wj run "$REPO_DIR/scenarios/baseline.cfg" "${SMALL[@]}" -r 2 -t 1 -o "$D/none.h5" \
     --set needs.onset_0_17=0,0,0,0,0,0 --set needs.onset_18_64=0,0,0,0,0,0 \
     --set needs.onset_65_79=0,0,0,0,0,0 --set needs.onset_80plus=0,0,0,0,0,0
-expect_out "steady state: a world without needs does not drift" "drift at most 0.00 %/year"
+expect_out "steady state: stocks that stay at zero report no trend" "drift at most 0.00 %/year"
 if contains "$OUT" "(sim.burn_in_weeks)"; then fail "steady state: no warning without drift" "$OUT"
 else pass "steady state: no warning without drift"; fi
 
