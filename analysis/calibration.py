@@ -321,7 +321,9 @@ def overloaded_carer_hours(base, _dl):
 
 
 def simple_request_share(base, _dl):
-    return _ratio(base.total("advice"), base.total("intakes"))
+    # "80 % of all questions you can handle easily, but for 20 % you must know whom to bring
+    # in" (seed 004 L257): the share of intakes the team does not refer on at once.
+    return 1 - _ratio(base.total("intake_referrals"), base.total("intakes"))
 
 
 def youth_care_cost_per_youth(base, _dl):
@@ -457,7 +459,7 @@ TARGETS = [
          how="sum `carer_hours_overloaded` / sum `overloaded_carers`"),
     dict(quantity="requests that are simple", fmt="pct", **approx(0.80),
          source="seed 004 L257", measure=simple_request_share,
-         how="sum `advice` / sum `intakes`"),
+         how="1 - sum `intake_referrals` / sum `intakes` (intakes not referred on at once)"),
     dict(quantity="youth care cost per youth in care per year (euro)", fmt="euro",
          **approx(12_000),
          source="national spend 5.4-5.6 bn euro for ~443,000 youths (2019)",

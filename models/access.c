@@ -95,6 +95,7 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
     if (s < p->access_team_threshold[0] && p->spec_entitlement[d] &&
         s >= p->access_refer_threshold[d]) {
         n->m[OFF_desk_referrals] += 1;
+        n->m[OFF_intake_referrals] += 1;
         return desk_apply(p, n, ri, d, week);
     }
     if (s < p->access_team_threshold[0]) {
@@ -114,6 +115,7 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
         n->m[OFF_network_referrals] += 1;
         return 0;
     }
+    if (s >= p->access_refer_threshold[d]) n->m[OFF_intake_referrals] += 1;
     if (open_and_refer(w, t, n, ri, d, s, week) != 0) return -1;
     if (!p->access_whole_household[0]) return 0;
     uint32_t h = n->res[ri].household;
@@ -191,7 +193,9 @@ int access_week(world_t *w, team_t *t, int week) {
             n->m[OFF_intake_severity_outreach_total] += s;
         }
         n->m[OFF_hours_intake] += per;
+        double advised = n->m[OFF_advice];
         if (triage(w, t, n, q.resident, q.domain, s, week) != 0) return -1;
+        if (q.source == SRC_OUTREACH) n->m[OFF_advice_outreach] += n->m[OFF_advice] - advised;
     }
     /* Unused intake hours carry over only while people wait (at most the intake at the head). */
     t->intake_carry = t->queue.len > 0 ? fmin(budget - used, per) : 0;

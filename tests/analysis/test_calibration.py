@@ -66,8 +66,8 @@ def baseline_series():
     s["carers"] = 20_000 * flat
     s["overloaded_carers"] = 2_000 * flat                  # 10 %: near the 12.9-15.7 % range
     s["carer_hours_overloaded"] = 28 * 2_000 * flat
-    s["advice"] = 40 * flat
-    s["intakes"] = 100 * flat                               # 40 %: off
+    s["intake_referrals"] = 60 * flat
+    s["intakes"] = 100 * flat                               # 40 % not referred on: off
     s["cost_team_staff"] = 80 * 80_000 / 52 * flat
     s["cost_specialist"] = sd()
     s["cost_specialist"][:, :, D["parenting"]] = 1_000 * 230           # 11,960 a year
