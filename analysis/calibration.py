@@ -327,8 +327,14 @@ def simple_request_share(base, _dl):
 
 
 def youth_care_cost_per_youth(base, _dl):
-    per_year = base.total("cost_specialist", "parenting") / base.years
-    return _ratio(per_year, base.mean("specialist_clients", "parenting"))
+    # Like the source (national spend over the youths who had youth care in the year): each
+    # year's youth-care spending over the youths in care at any time of that year
+    # (youth_care_year in its last week, as for the share of youth in care), averaged over years.
+    years = base.years
+    spend = base.series("cost_specialist", "parenting")[:, :years * WEEKS_PER_YEAR]
+    spend = spend.reshape(base.replicates, years, WEEKS_PER_YEAR).sum(axis=2)
+    reached = base.series("youth_care_year")[:, WEEKS_PER_YEAR - 1::WEEKS_PER_YEAR][:, :years]
+    return _ratio(spend, reached).mean(axis=1)
 
 
 def debt_cost_per_trajectory(base, _dl):
@@ -464,7 +470,7 @@ TARGETS = [
          **approx(12_000),
          source="national spend 5.4-5.6 bn euro for ~443,000 youths (2019)",
          measure=youth_care_cost_per_youth,
-         how="`cost_specialist[parenting]` per year / mean `specialist_clients[parenting]`"),
+         how="`cost_specialist[parenting]` per year / that year's `youth_care_year` (youths in care at any time of the year, as the source counts them)"),
     dict(quantity="debt counselling cost per trajectory (euro)", fmt="euro", **approx(2_400),
          source="Nijmegen 2015", measure=debt_cost_per_trajectory,
          how="sum `cost_specialist[finances]` / sum `specialist_discharges[finances]`"),

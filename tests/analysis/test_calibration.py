@@ -70,7 +70,7 @@ def baseline_series():
     s["intakes"] = 100 * flat                               # 40 % not referred on: off
     s["cost_team_staff"] = 80 * 80_000 / 52 * flat
     s["cost_specialist"] = sd()
-    s["cost_specialist"][:, :, D["parenting"]] = 1_000 * 230           # 11,960 a year
+    s["cost_specialist"][:, :, D["parenting"]] = 1_000 * 230           # 11.96 M a year
     s["cost_specialist"][:, :, D["finances"]] = 4_600
     s["cost_specialist"][:, :, D["daily_living"]] = 50_000
     s["specialist_discharges"] = sd()
@@ -237,7 +237,9 @@ def test_period_is_full_years_only(runs):
     ("carers heavily burdened", [0.10] * 3),
     ("hours per week of a heavily", [28] * 3),
     ("requests that are simple", [0.40] * 3),
-    ("youth care cost", [230 * 52] * 3),
+    # a year's spending over the youths in care that year (the year-end youth_care_year)
+    ("youth care cost", [np.mean([230_000 * 52 / (2_700 + 300 * r), 230_000 * 52 / (3_300 + 300 * r)])
+                         for r in range(3)]),
     ("debt counselling", [2_300] * 3),
 ])
 def test_measure_per_replicate(runs, prefix, expected):
