@@ -118,8 +118,8 @@ mutants:
 
 # The stylised facts with every claim asserted, the LONG ones (too few events for make test's
 # runs) and the OPEN ones (facts the model does not show yet) included, on larger worlds with
-# more replicates than make test affords (tests/cli/stylised.py; about 5 minutes on 2 cores).
-FACTS_REPLICATES ?= 12
+# more replicates than make test affords (tests/cli/stylised.py; about 8 minutes on 2 cores).
+FACTS_REPLICATES ?= 20
 FACTS_RUNS       ?= 80000:20240601 40000:20240601 40000:20240602
 
 facts-long: deps
