@@ -34,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench mutants facts-long docs check-docs calibration fit responses workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench mutants facts-long docs check-docs calibration fit fit-informal responses workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -169,7 +169,11 @@ responses: deps
 # FIT_TWIN=0 leaves it out), ranked by the distance to the targets of analysis/calibration.py.
 # The defaults (two stages of 50 points, 30,000 residents, 156 weeks) take some minutes on 2
 # cores; FIT_STAGES=1 runs the first design only; FIT_REUSE=1 reuses the sweep files in
-# FIT_DIR that the same settings made (to rewrite the page only).
+# FIT_DIR that the same settings made (to rewrite the page only). FIT_SPEC and FIT_PAGE choose
+# another design and page: `make fit-informal` fits the informal-care assumptions alone
+# (scenarios/sweeps/calibration_informal.cfg, docs/calibration_fit_informal.md).
+FIT_SPEC           ?= scenarios/sweeps/calibration_lhs.cfg
+FIT_PAGE           ?= docs/calibration_fit.md
 FIT_POINTS         ?= 50
 FIT_POPULATION     ?= 30000
 FIT_NEIGHBOURHOODS ?= 2
@@ -184,11 +188,15 @@ FIT_DIR            ?= out/fit
 
 fit: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON3) analysis/fit.py --spec scenarios/sweeps/calibration_lhs.cfg --points $(FIT_POINTS) \
+	$(PYTHON3) analysis/fit.py --spec $(FIT_SPEC) --points $(FIT_POINTS) \
 	  --population $(FIT_POPULATION) --neighbourhoods $(FIT_NEIGHBOURHOODS) \
 	  --replicates $(FIT_REPLICATES) --burn-in $(FIT_BURN_IN) --weeks $(FIT_WEEKS) \
 	  --seed $(FIT_SEED) --stages $(FIT_STAGES) --threads $(FIT_THREADS) $(if $(filter 0,$(FIT_TWIN)),--no-twin) \
-	  --out-dir $(FIT_DIR) $(if $(FIT_REUSE),--reuse) --json $(FIT_DIR)/fit.json -o docs/calibration_fit.md
+	  --out-dir $(FIT_DIR) $(if $(FIT_REUSE),--reuse) --json $(FIT_DIR)/fit.json -o $(FIT_PAGE)
+
+fit-informal:
+	@$(MAKE) --no-print-directory fit FIT_SPEC=scenarios/sweeps/calibration_informal.cfg \
+	  FIT_PAGE=docs/calibration_fit_informal.md FIT_DIR=out/fit_informal FIT_TWIN=0 FIT_STAGES=3
 
 # Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under
 # three contrasting presets, 5 replicates for the bands, and the report; prints its path.
