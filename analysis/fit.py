@@ -79,18 +79,20 @@ class FitError(Exception):
 # ---- the registry and the design -------------------------------------------------------------
 
 def registry(path=PARAMS_DEF):
-    """name -> dict(defaults, min, max, lo, hi, schedulable, source) from models/params.def."""
+    """name -> dict(defaults, min, max, lo, hi, schedulable, description, source) from
+    models/params.def."""
     text = Path(path).read_text()
     entry = re.compile(
         r'PARAM\(\s*\w+,\s*"([^"]+)",\s*P_\w+,\s*\w+,\s*V\(([^)]*)\),\s*([^,]+),\s*([^,]+),'
-        r'\s*R\(([^)]*)\),\s*"[^"]*",\s*([01]),\s*"(?:[^"\\]|\\.)*",\s*"((?:[^"\\]|\\.)*)"\)',
+        r'\s*R\(([^)]*)\),\s*"[^"]*",\s*([01]),\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"\)',
         re.S)
     out = {}
     for m in entry.finditer(text):
         lo, hi = (float(x) for x in m.group(5).split(","))
         out[m.group(1)] = dict(defaults=[float(x) for x in m.group(2).split(",")],
                                min=float(m.group(3)), max=float(m.group(4)), lo=lo, hi=hi,
-                               schedulable=int(m.group(6)), source=m.group(7))
+                               schedulable=int(m.group(6)), description=m.group(7),
+                               source=m.group(8))
     if not out:
         raise FitError(f"{path}: no PARAM entries read")
     return out
@@ -121,6 +123,40 @@ def spec_factors(text, spec):
 
 def column(f):
     return f["name"] if f["element"] is None else f"{f['name']}[{f['element']}]"
+
+
+def severity_orders(design, reg):
+    """The orderings a point must keep: for every parameter of the design given by severity
+    (its registry description says "severity") whose default rises (or falls) with severity,
+    (name, direction, defaults, [(element index, design column)]). A fit may move each value
+    within its range, but not invert what the registry says about severity: a severe need that
+    asks fewer hours than a moderate one is another model, not a calibration."""
+    out = []
+    for name in dict.fromkeys(f["name"] for f in design):
+        r = reg[name]
+        d = r["defaults"]
+        if len(d) < 2 or "severity" not in r["description"]:
+            continue
+        steps = [b - a for a, b in zip(d, d[1:])]
+        direction = 1 if all(x >= 0 for x in steps) else -1 if all(x <= 0 for x in steps) else 0
+        if direction == 0 or not any(steps):
+            continue
+        cols = [(f["element"] - 1, j) for j, f in enumerate(design)
+                if f["name"] == name and f["element"] is not None]
+        if cols:
+            out.append((name, direction, d, cols))
+    return out
+
+
+def inverts(values, orders):
+    """The first parameter whose severity ordering the point's values invert, or None."""
+    for name, direction, defaults, cols in orders:
+        v = list(defaults)
+        for k, j in cols:
+            v[k] = values[j]
+        if any(direction * (b - a) < 0 for a, b in zip(v, v[1:])):
+            return name
+    return None
 
 
 def check_design(factors, reg, spec):
@@ -331,11 +367,11 @@ def evaluate(outputs, years, targets, stage=1):
             "full_years": full, "meta": meta}
 
 
-def score(stages, targets):
+def score(stages, targets, orders=()):
     """The loss of every point of every stage, and all points ranked (ties: the earlier stage,
     then the lower point number). A target without a value at any point is not comparable
     and is left out of every loss; one without a value at some points makes their loss
-    infinite."""
+    infinite, and so does inverting a severity ordering (severity_orders)."""
     rows = [r for st in stages for r in st["rows"]]
     comparable = [i for i, _ in targets if any(math.isfinite(r["means"][i]) for r in rows)]
     for r in rows:
@@ -345,10 +381,11 @@ def score(stages, targets):
                 continue
             dist = distance(r["means"][i], t["lo"], t["hi"])
             loss += dist * dist if math.isfinite(dist) else math.inf
-        r["loss"] = loss
+        r["inverted"] = inverts(r["values"], orders)
+        r["loss"] = math.inf if r["inverted"] else loss
     ranked = sorted(rows, key=lambda r: (r["loss"], r["stage"], r["point"]))
     first = stages[0]
-    return dict(first, rows_all=rows, ranked=ranked, comparable=comparable)
+    return dict(first, rows_all=rows, ranked=ranked, comparable=comparable, orders=list(orders))
 
 
 def unit_scale(points, design):
@@ -451,7 +488,17 @@ def render(args, result, targets, boxes, defaults, reg, command):
               "out (listed below); one without a value at some points makes their loss "
               "infinite.",
               "5. **Choice.** The point with the lowest loss over all stages (ties: the earlier "
-              "stage, then the lower point number); points are named stage.point.",
+              "stage, then the lower point number); points are named stage.point. A point "
+              "that inverts the ordering by severity of a parameter whose registry default "
+              "rises or falls with severity (for instance a severe need asking fewer informal "
+              "hours than a moderate one) is not a calibration of this model: its loss is "
+              "infinite."
+              + (" Here: " + "; ".join(
+                  f"`{n}` ({'rising' if dr > 0 else 'falling'}: "
+                  f"{sum(1 for r in result['rows_all'] if r['inverted'] == n)} of "
+                  f"{len(result['rows_all'])} points invert it)"
+                  for n, dr, _, _ in result.get("orders", ())) + "."
+                 if result.get("orders") else ""),
               "6. **Reach.** Per target, the lowest and highest value over all points, and what "
               "a linear surrogate fitted to stage 1 (least squares on the factors, scaled to "
               "the unit cube) reaches at the cube's corners.", ""]
@@ -570,6 +617,7 @@ def main(argv=None):
         design = spec_factors(spec_text, args.spec)
         reg = registry()
         defaults = check_design(design, reg, args.spec)
+        orders = severity_orders(design, reg)
         targets = target_table(args.targets)
         if args.no_twin:
             targets = [(i, t) for i, t in targets if not t.get("pair")]
@@ -586,7 +634,7 @@ def main(argv=None):
                 raise FitError("the sweep file's factors differ from the spec's")
             stages.append(st)
             boxes.append(box)
-            result = score(stages, targets)
+            result = score(stages, targets, orders)
     except (FitError, cal.CalibrationError, OSError) as e:
         print(f"fit: {e}", file=sys.stderr)
         return 1
@@ -604,7 +652,7 @@ def main(argv=None):
             {"factors": result["factors"], "comparable": result["comparable"],
              "best": result["ranked"][0]["label"],
              "points": [{"label": r["label"], "stage": r["stage"], "point": r["point"],
-                         "values": r["values"], "loss": r["loss"],
+                         "values": r["values"], "loss": r["loss"], "inverted": r["inverted"],
                          "means": {str(k): v for k, v in r["means"].items()}}
                         for r in result["rows_all"]]}, indent=1, allow_nan=True) + "\n")
     b = result["ranked"][0]

@@ -24,23 +24,27 @@ fi
 check "fit: same report from the same command" cmp -s "$D/fit.md" "$D/fit2.md"
 check "fit: --reuse reuses the sweep files" grep -q 'reusing' "$D/log2"
 
-# A synthetic table: +-1 % around every figure of point 0 of stage 1 that has a value.
-"$PY" - "$D/fit.json" "$D/targets.json" <<'PYEOF'
+# A synthetic table: +-1 % around every figure of the first point of stage 1 that has a value
+# and keeps the severity orderings (a point that inverts one has an infinite loss).
+"$PY" - "$D/fit.json" "$D/targets.json" "$D/reference" <<'PYEOF'
 import json, math, sys
 r = json.load(open(sys.argv[1]))
-p0 = next(p for p in r["points"] if p["label"] == "1.0")["means"]
+ref = next(p for p in r["points"] if p["stage"] == 1 and not p["inverted"])
+open(sys.argv[3], "w").write(ref["label"])
+p0 = ref["means"]
 t = {k: [v - 0.01 * abs(v) - 1e-9, v + 0.01 * abs(v) + 1e-9]
      for k, v in p0.items() if v is not None and math.isfinite(v)}
 json.dump(t, open(sys.argv[2], "w"))
 PYEOF
 "${FIT[@]}" --reuse --targets "$D/targets.json" -o "$D/fit3.md" --json "$D/fit3.json" > "$D/log3" 2>&1
-if "$PY" - "$D/fit3.json" <<'PYEOF'
-import json, sys
-r = json.load(open(sys.argv[1]))
+if "$PY" - "$D/fit3.json" "$(cat "$D/reference")" <<'PYEOF'
+import json, math, sys
+r, ref = json.load(open(sys.argv[1])), sys.argv[2]
 loss = {p["label"]: p["loss"] for p in r["points"]}
-assert loss.pop("1.0") == 0, "point 1.0, inside every range, has a loss"
+assert loss.pop(ref) == 0, f"point {ref}, inside every range, has a loss"
 assert len(loss) >= 7 and all(l > 0 for l in loss.values()), f"points outside: {loss}"
-assert r["best"] == "1.0", r["best"]
+assert all(math.isinf(p["loss"]) for p in r["points"] if p["inverted"]), "an inverted point ranks"
+assert r["best"] == ref, r["best"]
 PYEOF
 then pass "fit: loss 0 inside every range, positive outside"
 else fail "fit: loss 0 inside every range, positive outside" "see $D/fit3.json"

@@ -1,0 +1,61 @@
+"""analysis/fit.py: the severity orderings a fitted point must keep (the registry is read
+from models/params.def itself, so a change of a default's ordering shows here)."""
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "analysis"))
+_spec = importlib.util.spec_from_file_location("fit", REPO / "analysis" / "fit.py")
+fit = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fit)
+
+REG = fit.registry()
+
+
+def factor(name, element=None):
+    return {"name": name, "element": element, "min": 0.0, "max": 1.0, "distribution": "uniform"}
+
+
+def test_registry_reads_every_parameter_with_its_description():
+    text = (REPO / "models" / "params.def").read_text()
+    assert len(REG) == text.count("\nPARAM(")
+    assert "severity" in REG["informal.need_hours"]["description"]
+
+
+def test_a_rising_severity_vector_must_keep_rising():
+    design = [factor("informal.need_hours", 2), factor("informal.need_hours", 3)]
+    orders = fit.severity_orders(design, REG)
+    assert [o[0] for o in orders] == ["informal.need_hours"]
+    low, high = REG["informal.need_hours"]["defaults"][0], REG["informal.need_hours"]["defaults"][3]
+    assert fit.inverts([low + 1, high - 1], orders) is None
+    assert fit.inverts([high - 1, low + 1], orders) == "informal.need_hours"  # severe < moderate
+    assert fit.inverts([low - 1, high - 1], orders) == "informal.need_hours"  # moderate < light
+    assert fit.inverts([low + 1, high + 1], orders) == "informal.need_hours"  # severe > crisis
+
+
+def test_a_falling_severity_vector_must_keep_falling():
+    d = REG["needs.escalation_rate"]["defaults"]
+    assert d[0] > d[1] > d[2]
+    orders = fit.severity_orders([factor("needs.escalation_rate", 2)], REG)
+    assert orders and orders[0][1] == -1
+    assert fit.inverts([(d[0] + d[2]) / 2], orders) is None
+    assert fit.inverts([d[0] * 1.5], orders) == "needs.escalation_rate"
+
+
+def test_vectors_by_domain_and_scalars_are_free():
+    design = [factor("needs.onset_0_17", 4), factor("informal.willingness")]
+    assert fit.severity_orders(design, REG) == []
+
+
+def test_an_inverted_point_gets_an_infinite_loss_and_ranks_last():
+    design = [factor("informal.need_hours", 2), factor("informal.need_hours", 3)]
+    orders = fit.severity_orders(design, REG)
+    target = {"lo": 0.0, "hi": 1.0}
+    rows = [{"stage": 1, "point": 0, "values": [30.0, 20.0], "means": {1: 0.5}},
+            {"stage": 1, "point": 1, "values": [10.0, 20.0], "means": {1: 5.0}}]
+    result = fit.score([{"rows": rows}], [(1, target)], orders)
+    assert math.isinf(rows[0]["loss"]) and rows[0]["inverted"] == "informal.need_hours"
+    assert math.isfinite(rows[1]["loss"]) and rows[1]["loss"] > 0
+    assert [r["point"] for r in result["ranked"]] == [1, 0]
