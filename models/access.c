@@ -101,7 +101,9 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
     if (s < p->access_team_threshold[0]) {
         sup_change(n, ri, d, SUP_NONE, week);
         n->m[OFF_advice] += 1;
-        if (rng_bern(t->rng, p->team_advice_effect[0])) need_set(n, ri, d, --s, week);
+        /* Advice may settle a question, not a chronic condition (needs.c). */
+        if (!(active_of(n, ri)->chronic_mask >> d & 1) && rng_bern(t->rng, p->team_advice_effect[0]))
+            need_set(n, ri, d, --s, week);
         if (s > 0 && p->vol_domains[d] && rng_bern(t->rng, p->access_volunteer_referral[0])) {
             sup_change(n, ri, d, SUP_VOL_WAIT, week);
             n->m[OFF_volunteer_referrals] += 1;

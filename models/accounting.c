@@ -58,6 +58,7 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d), st = sup_get(r, d);
             if (s > 0) loss += p->qol_loss[s - 1];
+            if (s > 0 && (a->chronic_mask >> d & 1)) n->m[OFF_chronic_needs + d] += 1;
             any |= s > 0;
             int supported = st == SUP_VOLUNTEER || st == SUP_SPECIALIST || st == SUP_AFTERCARE ||
                             team_holds(a, d, st);

@@ -31,6 +31,16 @@ static int onset_severity(const params_t *p, nbh_t *n) {
     return rng_bern(n->rng, p->needs_onset_moderate_share[0]) ? SEV_MODERATE : SEV_LIGHT;
 }
 
+/* A new need of resident ri (active) in domain d: its severity, and whether it is chronic
+ * (needs.chronic_share; drawn only in domains that have chronic needs). */
+static void onset(const params_t *p, nbh_t *n, uint32_t ri, int d, int week) {
+    need_set(n, ri, d, onset_severity(p, n), week);
+    active_t *a = active_of(n, ri);
+    a->chronic_mask &= (uint8_t)~(1u << d);
+    if (p->needs_chronic_share[d] > 0 && rng_bern(n->rng, p->needs_chronic_share[d]))
+        a->chronic_mask |= (uint8_t)(1u << d);
+}
+
 /* Extra weekly improvement rate from support, and the factor on escalation. */
 static double support_effect(const params_t *p, const active_t *a, int d, int status, double *esc) {
     double imp = 0, m = 1;
@@ -69,7 +79,7 @@ static int spill_over(const params_t *p, nbh_t *n, uint32_t ri, int week) {
         int d = n->res[j].age_band == AGE_0_17 ? DOM_PARENTING : DOM_MENTAL;
         if (sev_get(&n->res[j], d) != SEV_NONE || !rng_bern(n->rng, p->needs_spillover[0])) continue;
         if (resident_activate(n, j) != 0) return -1;
-        need_set(n, j, d, onset_severity(p, n), week);
+        onset(p, n, j, d, week);
         n->m[OFF_spillovers] += 1;
     }
     return 0;
@@ -85,10 +95,22 @@ static int evolve_need(const params_t *p, nbh_t *n, uint32_t slot, int d, int s,
     imp += support_effect(p, a, d, sup_get(r, d), &esc_mult);
     imp *= p->needs_domain_improvement[d];
     esc *= esc_mult;
-    double total = esc + imp;
+    /* A chronic need does not improve; it leaves the municipality's care at needs.chronic_end. */
+    double end = 0;
+    if (a->chronic_mask >> d & 1) {
+        imp = 0;
+        end = p->needs_chronic_end[d] / 52.0;
+    }
+    double total = esc + imp + end;
     if (total <= 0) return 0;
     double u = gsl_rng_uniform(n->rng), pe = rate_to_p(total);
     if (u >= pe) return 0;
+    if (end > 0 && u >= pe * (esc + imp) / total) {
+        a->chronic_mask &= (uint8_t)~(1u << d);
+        n->m[OFF_chronic_ends + d] += 1;
+        need_set(n, ri, d, SEV_NONE, week);
+        return 0;
+    }
     if (u >= pe * esc / total) {
         need_set(n, ri, d, s - 1, week);
         return 0;
@@ -144,7 +166,7 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         while (d < N_DOMAINS - 1 && (rate[d] <= 0 || (u -= rate[d]) >= 0)) d++;
         while (rate[d] <= 0) d--; /* rounding at the top end */
         note_relapse(n, &n->active[i], d, week);
-        need_set(n, ri, d, onset_severity(p, n), week);
+        onset(p, n, ri, d, week);
     }
     /* Onsets of residents with nothing going on, filed in this week's calendar bucket.
      * Entries made stale by a later re-draw are skipped. */
@@ -165,7 +187,7 @@ int needs_week(world_t *w, nbh_t *n, int week) {
             continue;
         }
         rc = resident_activate(n, ri);
-        if (rc == 0) need_set(n, ri, d, onset_severity(p, n), week);
+        if (rc == 0) onset(p, n, ri, d, week);
     }
     free(due.v);
     return rc;

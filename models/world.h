@@ -60,6 +60,7 @@ typedef struct {
     uint16_t sup_since[N_DOMAINS];  /* week the current support status began */
     uint8_t quality[N_DOMAINS];     /* last week's team support: coverage x effectiveness, /255 */
     uint8_t relapse_mask;           /* domains with raised relapse risk until watch_until */
+    uint8_t chronic_mask;           /* domains whose current need is chronic (needs.c) */
     uint16_t watch_until;           /* end of the relapse window */
     float informal_cover;           /* share of the informal hours asked that were given */
     float burden;                   /* as a carer: moving average of hours given per week */

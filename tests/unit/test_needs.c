@@ -360,6 +360,64 @@ static void test_zero_onset_gives_no_needs(void) {
     CHECK(t.total[OFF_residents] > 0, "zero_onset_world_has_residents", "none");
 }
 
+/* Chronic needs (needs.chronic_share, needs.chronic_end): a share of new needs in a domain is
+ * chronic; a chronic need does not improve, and leaves the municipality's care at its end
+ * rate, which a non-chronic need of the same world does not. */
+static void test_chronic_needs(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 100000 : 300000);
+    no_dynamics(&p);
+    for (int d = 0; d < N_DOMAINS; d++)
+        if (d != DOM_DAILY)
+            p.needs_onset_0_17[d] = p.needs_onset_18_64[d] = p.needs_onset_65_79[d] = p.needs_onset_80plus[d] = 0;
+    p.needs_chronic_share[DOM_DAILY] = 0.4;
+    world_t *w = fixture_world(&p, 41);
+    nbh_t *n = &w->nbh[0];
+    needs_week(w, n, 0);
+    double onsets = 0, chronic = 0;
+    for (uint32_t i = 0; i < n->nres; i++)
+        if (sev_get(&n->res[i], DOM_DAILY) > 0) {
+            onsets += 1;
+            chronic += active_of(n, i)->chronic_mask >> DOM_DAILY & 1;
+        }
+    CHECK(onsets == n->m[OFF_new_needs + DOM_DAILY], "chronic_onsets_counted", "%g vs %g", onsets,
+          n->m[OFF_new_needs + DOM_DAILY]);
+    check_binomial("chronic_share_of_onsets", chronic, onsets, 0.4, K, 500);
+    world_free(w);
+
+    /* Every resident with a moderate daily-living need, half of them chronic; improvement
+     * fast, no escalation, no onsets. */
+    fixture_params(&p, quick() ? 60000 : 200000);
+    no_dynamics(&p);
+    p.needs_self_reliance_effect[0] = 0;
+    p.needs_improvement_rate[1] = 20;
+    p.needs_domain_improvement[DOM_DAILY] = 1;
+    p.needs_chronic_end[DOM_DAILY] = 6;
+    w = fixture_world(&p, 42);
+    n = &w->nbh[0];
+    fixture_all_with_need(n, DOM_DAILY, SEV_MODERATE);
+    double half = 0;
+    for (uint32_t i = 0; i < n->nres; i += 2, half += 1) active_of(n, i)->chronic_mask = 1u << DOM_DAILY;
+    needs_week(w, n, 1);
+    double ended = 0, chronic_improved = 0, other_improved = 0;
+    for (uint32_t i = 0; i < n->nres; i++) {
+        int s = sev_get(&n->res[i], DOM_DAILY);
+        if (i % 2 == 0) {
+            ended += s == SEV_NONE;
+            chronic_improved += s == SEV_LIGHT;
+        } else {
+            other_improved += s == SEV_LIGHT;
+        }
+    }
+    CHECK(chronic_improved == 0, "chronic_needs_do_not_improve", "%g chronic needs went light",
+          chronic_improved);
+    CHECK(ended == n->m[OFF_chronic_ends + DOM_DAILY], "chronic_ends_counted", "%g vs %g", ended,
+          n->m[OFF_chronic_ends + DOM_DAILY]);
+    check_binomial("chronic_end_rate", ended, half, -expm1(-6.0 / 52), K, 500);
+    check_binomial("non_chronic_needs_improve", other_improved, n->nres - half, -expm1(-20.0 / 52), K, 500);
+    world_free(w);
+}
+
 int main(void) {
     test_onset_timing_by_age_band();
     test_onset_domain_and_severity();
@@ -371,5 +429,6 @@ int main(void) {
     test_relapse_raises_onset();
     test_spillover_to_household();
     test_zero_onset_gives_no_needs();
+    test_chronic_needs();
     return check_exit();
 }
