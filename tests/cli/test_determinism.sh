@@ -63,4 +63,17 @@ else
         "h5diff exit $rc"
 fi
 
+# The chronic-need draws (needs.chronic_share, off by default) come from the neighbourhood's
+# stream as well: with them switched on, 1 and 2 threads still give byte-identical files, and
+# the runs do have chronic needs.
+CHRONIC=(--set "needs.chronic_share=[0.0, 0.1, 0.3, 0.05, 0.0, 0.0]")
+for t in 1 2; do
+    wj "${RUN[@]}" "${CHRONIC[@]}" --seed 42 --threads $t -o "$D/c$t.h5"
+    expect_rc "determinism: chronic needs on, --threads $t runs" 0
+done
+check "determinism: chronic needs on, --threads 1 and 2 give byte-identical files" cmp -s "$D/c1.h5" "$D/c2.h5"
+chronic=$(h5_data "$D/c1.h5" /municipality/chronic_needs | awk '{ for (i = 1; i <= NF; i++) s += $i } END { print s + 0 }')
+check "determinism: chronic needs on, the runs have chronic needs ($chronic need-weeks)" \
+    awk -v c="$chronic" 'BEGIN { exit !(c > 0) }'
+
 finish
