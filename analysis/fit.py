@@ -127,7 +127,8 @@ def column(f):
 
 def severity_orders(design, reg):
     """The orderings a point must keep: for every parameter of the design given by severity
-    (its registry description says "severity") whose default rises (or falls) with severity,
+    (a vector of severity levels, not of domains, whose registry description says "severity")
+    whose default rises (or falls) with severity,
     (name, direction, defaults, [(element index, design column)]). A fit may move each value
     within its range, but not invert what the registry says about severity: a severe need that
     asks fewer hours than a moderate one is another model, not a calibration."""
@@ -135,7 +136,7 @@ def severity_orders(design, reg):
     for name in dict.fromkeys(f["name"] for f in design):
         r = reg[name]
         d = r["defaults"]
-        if len(d) < 2 or "severity" not in r["description"]:
+        if len(d) < 2 or len(d) == len(cal.DOMAINS) or "severity" not in r["description"]:
             continue
         steps = [b - a for a, b in zip(d, d[1:])]
         direction = 1 if all(x >= 0 for x in steps) else -1 if all(x <= 0 for x in steps) else 0

@@ -89,8 +89,9 @@ static int open_and_refer(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, in
     return 0;
 }
 
-/* The outcome of an intake for need d of resident ri at severity s. */
-static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int s, int week) {
+/* The outcome of an intake for need d of resident ri at severity s, brought in by `source`. */
+static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int s, int source,
+                  int week) {
     const params_t *p = &w->p;
     if (s < p->access_team_threshold[0] && p->spec_entitlement[d] &&
         s >= p->access_refer_threshold[d]) {
@@ -101,6 +102,7 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
     if (s < p->access_team_threshold[0]) {
         sup_change(n, ri, d, SUP_NONE, week);
         n->m[OFF_advice] += 1;
+        if (source == SRC_OUTREACH) n->m[OFF_advice_outreach] += 1;
         /* Advice may settle a question, not a chronic condition (needs.c). */
         if (!(active_of(n, ri)->chronic_mask >> d & 1) && rng_bern(t->rng, p->team_advice_effect[0]))
             need_set(n, ri, d, --s, week);
@@ -195,9 +197,7 @@ int access_week(world_t *w, team_t *t, int week) {
             n->m[OFF_intake_severity_outreach_total] += s;
         }
         n->m[OFF_hours_intake] += per;
-        double advised = n->m[OFF_advice];
-        if (triage(w, t, n, q.resident, q.domain, s, week) != 0) return -1;
-        if (q.source == SRC_OUTREACH) n->m[OFF_advice_outreach] += n->m[OFF_advice] - advised;
+        if (triage(w, t, n, q.resident, q.domain, s, q.source, week) != 0) return -1;
     }
     /* Unused intake hours carry over only while people wait (at most the intake at the head). */
     t->intake_carry = t->queue.len > 0 ? fmin(budget - used, per) : 0;

@@ -47,6 +47,11 @@ def test_a_falling_severity_vector_must_keep_falling():
 def test_vectors_by_domain_and_scalars_are_free():
     design = [factor("needs.onset_0_17", 4), factor("informal.willingness")]
     assert fit.severity_orders(design, REG) == []
+    # A vector by domain stays free even where its description speaks of severity and its
+    # default happens to be monotone.
+    reg = dict(REG, **{"x.by_domain": dict(REG["needs.onset_0_17"], defaults=[1, 2, 3, 4, 5, 6],
+                                             description="by domain, for needs of severity 2")})
+    assert fit.severity_orders([factor("x.by_domain", 2)], reg) == []
 
 
 def test_an_inverted_point_gets_an_infinite_loss_and_ranks_last():
