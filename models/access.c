@@ -104,7 +104,8 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
         n->m[OFF_advice] += 1;
         if (source == SRC_OUTREACH) n->m[OFF_advice_outreach] += 1;
         /* Advice may settle a question, not a chronic condition (needs.c). */
-        if (!(active_of(n, ri)->chronic_mask >> d & 1) && rng_bern(t->rng, p->team_advice_effect[0]))
+        if (!(active_of(n, ri)->chronic_mask >> d & 1) &&
+            rng_bern(t->rng, p->team_advice_effect[0]))
             need_set(n, ri, d, --s, week);
         if (s > 0 && p->vol_domains[d] && rng_bern(t->rng, p->access_volunteer_referral[0])) {
             sup_change(n, ri, d, SUP_VOL_WAIT, week);

@@ -36,7 +36,7 @@ static int onset_severity(const params_t *p, nbh_t *n) {
 static void onset(const params_t *p, nbh_t *n, uint32_t ri, int d, int week) {
     need_set(n, ri, d, onset_severity(p, n), week);
     active_t *a = active_of(n, ri);
-    a->chronic_mask &= (uint8_t)~(1u << d);
+    a->chronic_mask &= (uint8_t) ~(1u << d);
     if (p->needs_chronic_share[d] > 0 && rng_bern(n->rng, p->needs_chronic_share[d]))
         a->chronic_mask |= (uint8_t)(1u << d);
 }
@@ -106,7 +106,7 @@ static int evolve_need(const params_t *p, nbh_t *n, uint32_t slot, int d, int s,
     double u = gsl_rng_uniform(n->rng), pe = rate_to_p(total);
     if (u >= pe) return 0;
     if (end > 0 && u >= pe * (esc + imp) / total) {
-        a->chronic_mask &= (uint8_t)~(1u << d);
+        a->chronic_mask &= (uint8_t) ~(1u << d);
         n->m[OFF_chronic_ends + d] += 1;
         need_set(n, ri, d, SEV_NONE, week);
         return 0;

@@ -369,7 +369,8 @@ static void test_chronic_needs(void) {
     no_dynamics(&p);
     for (int d = 0; d < N_DOMAINS; d++)
         if (d != DOM_DAILY)
-            p.needs_onset_0_17[d] = p.needs_onset_18_64[d] = p.needs_onset_65_79[d] = p.needs_onset_80plus[d] = 0;
+            p.needs_onset_0_17[d] = p.needs_onset_18_64[d] = p.needs_onset_65_79[d] =
+                p.needs_onset_80plus[d] = 0;
     p.needs_chronic_share[DOM_DAILY] = 0.4;
     world_t *w = fixture_world(&p, 41);
     nbh_t *n = &w->nbh[0];
@@ -397,7 +398,8 @@ static void test_chronic_needs(void) {
     n = &w->nbh[0];
     fixture_all_with_need(n, DOM_DAILY, SEV_MODERATE);
     double half = 0;
-    for (uint32_t i = 0; i < n->nres; i += 2, half += 1) active_of(n, i)->chronic_mask = 1u << DOM_DAILY;
+    for (uint32_t i = 0; i < n->nres; i += 2, half += 1)
+        active_of(n, i)->chronic_mask = 1u << DOM_DAILY;
     needs_week(w, n, 1);
     double ended = 0, chronic_improved = 0, other_improved = 0;
     for (uint32_t i = 0; i < n->nres; i++) {
@@ -414,7 +416,8 @@ static void test_chronic_needs(void) {
     CHECK(ended == n->m[OFF_chronic_ends + DOM_DAILY], "chronic_ends_counted", "%g vs %g", ended,
           n->m[OFF_chronic_ends + DOM_DAILY]);
     check_binomial("chronic_end_rate", ended, half, -expm1(-6.0 / 52), K, 500);
-    check_binomial("non_chronic_needs_improve", other_improved, n->nres - half, -expm1(-20.0 / 52), K, 500);
+    check_binomial("non_chronic_needs_improve", other_improved, n->nres - half, -expm1(-20.0 / 52),
+                   K, 500);
     world_free(w);
 }
 
