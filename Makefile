@@ -34,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench mutants facts-long docs check-docs calibration fit fit-informal responses workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi asan bench mutants facts-long docs check-docs calibration fit fit-informal fit-youth responses workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -171,7 +171,9 @@ responses: deps
 # cores; FIT_STAGES=1 runs the first design only; FIT_REUSE=1 reuses the sweep files in
 # FIT_DIR that the same settings made (to rewrite the page only). FIT_SPEC and FIT_PAGE choose
 # another design and page: `make fit-informal` fits the informal-care assumptions alone
-# (scenarios/sweeps/calibration_informal.cfg, docs/calibration_fit_informal.md).
+# (scenarios/sweeps/calibration_informal.cfg, docs/calibration_fit_informal.md); `make fit-youth`
+# the youth-care assumptions against the youth-care targets only (FIT_ONLY: target numbers;
+# scenarios/sweeps/calibration_youth.cfg, docs/calibration_fit_youth.md).
 FIT_SPEC           ?= scenarios/sweeps/calibration_lhs.cfg
 FIT_PAGE           ?= docs/calibration_fit.md
 FIT_POINTS         ?= 50
@@ -185,6 +187,7 @@ FIT_THREADS        ?= 2
 FIT_STAGES         ?= 2
 FIT_TWIN           ?= 1
 FIT_DIR            ?= out/fit
+FIT_ONLY           ?=
 
 fit: deps
 	@$(MAKE) --no-print-directory all
@@ -192,11 +195,17 @@ fit: deps
 	  --population $(FIT_POPULATION) --neighbourhoods $(FIT_NEIGHBOURHOODS) \
 	  --replicates $(FIT_REPLICATES) --burn-in $(FIT_BURN_IN) --weeks $(FIT_WEEKS) \
 	  --seed $(FIT_SEED) --stages $(FIT_STAGES) --threads $(FIT_THREADS) $(if $(filter 0,$(FIT_TWIN)),--no-twin) \
-	  --out-dir $(FIT_DIR) $(if $(FIT_REUSE),--reuse) --json $(FIT_DIR)/fit.json -o $(FIT_PAGE)
+	  --out-dir $(FIT_DIR) $(if $(FIT_REUSE),--reuse) $(if $(FIT_ONLY),--only $(FIT_ONLY)) \
+	  --json $(FIT_DIR)/fit.json -o $(FIT_PAGE)
 
 fit-informal:
 	@$(MAKE) --no-print-directory fit FIT_SPEC=scenarios/sweeps/calibration_informal.cfg \
 	  FIT_PAGE=docs/calibration_fit_informal.md FIT_DIR=out/fit_informal FIT_TWIN=0 FIT_STAGES=3
+
+fit-youth:
+	@$(MAKE) --no-print-directory fit FIT_SPEC=scenarios/sweeps/calibration_youth.cfg \
+	  FIT_PAGE=docs/calibration_fit_youth.md FIT_DIR=out/fit_youth FIT_TWIN=0 FIT_STAGES=2 \
+	  FIT_POINTS=30 FIT_ONLY=4,5,12
 
 # Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under
 # three contrasting presets, 5 replicates for the bands, and the report; prints its path.

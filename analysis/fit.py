@@ -5,7 +5,8 @@ analysis/calibration.py (MODEL_BRIEF section 7); writes docs/calibration_fit.md.
 usage: /usr/bin/python3 analysis/fit.py [--spec scenarios/sweeps/calibration_lhs.cfg]
            [--points 50] [--population 30000] [--neighbourhoods 2] [--replicates 1]
            [--burn-in 520] [--weeks 156] [--seed 1] [--threads 2] [--no-twin]
-           [--out-dir out/fit] [--reuse] [--targets TARGETS.json] [-o docs/calibration_fit.md]
+           [--out-dir out/fit] [--reuse] [--targets TARGETS.json] [--only 4,5,12]
+           [-o docs/calibration_fit.md]
 
 The procedure, step by step:
 1. Check the design (the sweep spec): every factor must be a parameter whose registry source
@@ -37,7 +38,8 @@ The procedure, step by step:
 Everything is deterministic for a seed: the same command gives the same markdown byte for
 byte (the wall time goes to standard output only). --targets replaces the target ranges by
 a JSON object {"7": [lo, hi], ...} (target numbers as in docs/calibration.md; only those
-listed count), for tests. Needs numpy and h5py.
+listed count), for tests; --only 4,5,12 keeps those targets with their own ranges (a fit of
+the assumptions that only they depend on, such as youth care's). Needs numpy and h5py.
 """
 import argparse
 import json
@@ -311,10 +313,28 @@ def run_sweeps(args, specs, seed):
 
 # ---- evaluating ------------------------------------------------------------------------------
 
-def target_table(targets_file):
-    """(number from 1, target dict) of the targets that count: all of TARGETS, or those a
-    --targets file lists, with its ranges."""
+def only_list(text):
+    """--only's argument: target numbers separated by commas, e.g. 4,5,12."""
+    try:
+        numbers = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected target numbers separated by commas, got {text!r}")
+    if not numbers or min(numbers) < 1:
+        raise argparse.ArgumentTypeError(f"expected target numbers from 1, got {text!r}")
+    return numbers
+
+
+def target_table(targets_file, only=None):
+    """(number from 1, target dict) of the targets that count: all of TARGETS (or those whose
+    numbers `only` lists, with their own ranges), or those a --targets file lists, with its
+    ranges."""
     chosen = list(enumerate(cal.TARGETS, 1))
+    if only:
+        unknown = sorted(set(only) - {i for i, _ in chosen})
+        if unknown:
+            raise FitError(f"--only: no target numbered {', '.join(map(str, unknown))} "
+                           f"(targets are 1-{len(chosen)})")
+        chosen = [(i, t) for i, t in chosen if i in only]
     if targets_file is None:
         return chosen
     ranges = json.loads(Path(targets_file).read_text())
@@ -608,6 +628,9 @@ def main(argv=None):
     ap.add_argument("--reuse", action="store_true",
                     help="use sweep files in --out-dir made by the same command")
     ap.add_argument("--targets", help="JSON {\"number\": [lo, hi]}: only these targets count")
+    ap.add_argument("--only", type=only_list, default=None,
+                    help="comma-separated target numbers (as in docs/calibration.md): only these "
+                         "count, with their own ranges")
     ap.add_argument("--json", help="write every point's figures and loss here")
     ap.add_argument("--wijksim", default=str(REPO_DIR / "bin" / "wijksim"))
     ap.add_argument("-o", "--output", default="docs/calibration_fit.md")
@@ -619,7 +642,7 @@ def main(argv=None):
         reg = registry()
         defaults = check_design(design, reg, args.spec)
         orders = severity_orders(design, reg)
-        targets = target_table(args.targets)
+        targets = target_table(args.targets, args.only)
         if args.no_twin:
             targets = [(i, t) for i, t in targets if not t.get("pair")]
         if args.stages < 1 or not 0 < args.zoom <= 0.5:
@@ -646,6 +669,7 @@ def main(argv=None):
          ("burn_in", args.burn_in), ("weeks", args.weeks), ("seed", args.seed)))
         + f" --stages {args.stages}" + (f" --zoom {args.zoom:g}" if args.stages > 1 else "")
         + (" --no-twin" if args.no_twin else "")
+        + (" --only " + ",".join(map(str, args.only)) if args.only else "")
         + (f" --years {args.years}" if args.years else ""))
     write_atomically(args.output, render(args, result, targets, boxes, defaults, reg, command))
     if args.json:

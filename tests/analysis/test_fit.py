@@ -64,3 +64,29 @@ def test_an_inverted_point_gets_an_infinite_loss_and_ranks_last():
     assert math.isinf(rows[0]["loss"]) and rows[0]["inverted"] == "informal.need_hours"
     assert math.isfinite(rows[1]["loss"]) and rows[1]["loss"] > 0
     assert [r["point"] for r in result["ranked"]] == [1, 0]
+
+
+def test_only_keeps_the_listed_targets_with_their_own_ranges():
+    chosen = fit.target_table(None, [4, 12])
+    assert [i for i, _ in chosen] == [4, 12]
+    for i, t in chosen:
+        assert t is fit.cal.TARGETS[i - 1]  # the calibration's own target, range and measure
+
+
+def test_only_names_a_target_that_does_not_exist():
+    try:
+        fit.target_table(None, [4, len(fit.cal.TARGETS) + 1])
+    except fit.FitError as e:
+        assert f"no target numbered {len(fit.cal.TARGETS) + 1}" in str(e)
+    else:
+        raise AssertionError("an unknown target number was accepted")
+
+
+def test_only_list_parses_numbers_and_refuses_anything_else():
+    assert fit.only_list("4,5,12") == [4, 5, 12]
+    for bad in ("", "4,,5", "four", "0", "-3"):
+        try:
+            fit.only_list(bad)
+        except fit.argparse.ArgumentTypeError:
+            continue
+        raise AssertionError(f"--only accepted {bad!r}")

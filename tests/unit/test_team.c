@@ -588,7 +588,7 @@ static void test_coordination_hours(void) {
 }
 
 /* Casework helps the need next week: improvement rate team.case_effect x coverage x
- * effectiveness (everything else off). */
+ * effectiveness x the domain's needs.domain_improvement (everything else off). */
 static void test_casework_effect_scales_with_coverage(void) {
     static const double coverage[2] = {1.0, 0.4};
     for (int c = 0; c < 2; c++) {
@@ -616,7 +616,8 @@ static void test_casework_effect_scales_with_coverage(void) {
         casework_week(w, t, 2);
         clear_metrics(w);
         needs_week(w, n, 3);
-        double q = coverage[c] * p.team_generalist_match[0];
+        double q = coverage[c] * p.team_generalist_match[0] *
+                   p.needs_domain_improvement[DOM_PARENTING]; /* the domain's pace applies too */
         char name[64];
         snprintf(name, sizeof name, "casework_improvement_at_coverage_%.1f", coverage[c]);
         check_binomial(name, n->m[OFF_improvements + DOM_PARENTING], N, -expm1(-12.0 * q / 52), K,
