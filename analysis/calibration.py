@@ -313,7 +313,9 @@ def intensive_carer_hours(base, _dl):
 
 
 def overloaded_carer_share(base, _dl):
-    return _ratio(base.total("overloaded_carers"), base.total("carers"))
+    # CBS's 1 in 7 is a share of its carers (mantelzorgers: three months or longer, or at
+    # least 8 hours a week), the model's intensive_carers; not of everyone who helped a little.
+    return _ratio(base.total("overloaded_carers"), base.total("intensive_carers"))
 
 
 def overloaded_carer_hours(base, _dl):
@@ -452,14 +454,15 @@ TARGETS = [
     dict(quantity="adults giving intensive informal care", fmt="pct", **span(0.12, 0.13),
          source="CBS 2021-2022 (adults 16+; the model counts 18+)",
          measure=intensive_carer_share,
-         how="mean `intensive_carers` / mean `adults` (intensive: burden above "
-             "`informal.intensive_hours`)"),
+         how="mean `intensive_carers` / mean `adults` (carers as CBS counts them: caring "
+             "for `informal.long_weeks` or longer, or a burden above `informal.intensive_hours`)"),
     dict(quantity="hours per week of an intensive carer", fmt="dec1", **span(12, 13),
          source="CBS 2021-2022", measure=intensive_carer_hours,
          how="sum `carer_hours_intensive` / sum `intensive_carers`"),
     dict(quantity="carers heavily burdened", fmt="pct", **approx(0.14),
          source="CBS (1 in 7)", measure=overloaded_carer_share,
-         how="sum `overloaded_carers` / sum `carers`"),
+         how="sum `overloaded_carers` / sum `intensive_carers` (heavily burdened among the "
+             "carers CBS counts)"),
     dict(quantity="hours per week of a heavily burdened carer", fmt="dec1", **approx(28),
          source="CBS", measure=overloaded_carer_hours,
          how="sum `carer_hours_overloaded` / sum `overloaded_carers`"),

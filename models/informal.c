@@ -25,7 +25,11 @@
  * Burden. A carer's burden is a moving average of the hours they give (time constant
  * informal.burden_weeks); paid respite (informal.respite) takes over a share of an
  * overloaded carer's hours. Above informal.overload_hours x (0.5 + self-reliance) a carer is
- * overloaded: fewer hours to give and a higher onset of their own needs (needs.c). */
+ * overloaded: fewer hours to give and a higher onset of their own needs (needs.c).
+ *
+ * Counting. Carers are counted as CBS counts mantelzorgers: care (informal.cbs_care domains) for
+ * informal.long_weeks or longer, or a burden above informal.intensive_hours (intensive_carers);
+ * the overloaded among them are the heavily burdened (docs/ODD.md 7.2). Output only. */
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
@@ -153,7 +157,7 @@ static double carer_hours(const params_t *p, const resident_t *c, int closeness)
  * they are the primary carer of a heavy need (*stretch is then used up: one primary carer);
  * returns -1 when out of memory. */
 static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double *left,
-                 double *stretch) {
+                 double *stretch, double care_share) {
     double cap = carer_hours(p, &n->res[j], closeness) * *stretch;
     if (cap <= 0) return 0;
     if (n->res[j].active) cap -= active_of(n, j)->given;
@@ -162,6 +166,7 @@ static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double 
     if (resident_activate(n, j) != 0) return -1;
     double take = cap < *left ? cap : *left;
     active_of(n, j)->given += (float)take;
+    active_of(n, j)->given_care += (float)(take * care_share);
     *left -= take;
     return 0;
 }
@@ -187,16 +192,20 @@ static int heavy_lasting(const params_t *p, const active_t *a, const resident_t 
 
 int informal_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
-    for (uint32_t i = 0; i < n->nactive; i++) n->active[i].given = 0;
+    for (uint32_t i = 0; i < n->nactive; i++)
+        n->active[i].given = n->active[i].given_care = 0;
     uint32_t nactive = n->nactive;
     for (uint32_t i = 0; i < nactive; i++) {
         uint32_t ri = n->active[i].resident;
         const resident_t *r = &n->res[ri];
-        double need = 0;
+        double need = 0, care = 0;
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d);
-            if (s > 0) need += p->informal_need_hours[s - 1] * p->informal_domain_weight[d] *
-                               (1 - substitution(p, &n->active[i], d, sup_get(r, d)));
+            if (s <= 0) continue;
+            double h = p->informal_need_hours[s - 1] * p->informal_domain_weight[d] *
+                       (1 - substitution(p, &n->active[i], d, sup_get(r, d)));
+            need += h;
+            if (p->informal_cbs_care[d] != 0) care += h;
         }
         if (need <= 0) {
             n->active[i].informal_cover = 0;
@@ -206,10 +215,12 @@ int informal_week(world_t *w, nbh_t *n, int week) {
                                           ? p->informal_primary_stretch[0]
                                           : 1;
         uint32_t h = r->household;
+        double care_share = care / need;
         for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1] && left > 1e-9; j++)
-            if (j != ri && offer(p, n, j, 0, &left, &stretch) != 0) return -1;
+            if (j != ri && offer(p, n, j, 0, &left, &stretch, care_share) != 0) return -1;
         for (uint32_t e = n->tie_first[ri]; e < n->tie_first[ri + 1] && left > 1e-9; e++)
-            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left, &stretch) != 0)
+            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left, &stretch, care_share) !=
+                0)
                 return -1;
         n->active[i].informal_cover = (float)((need - left) / need);
         n->m[OFF_informal_hours_needed] += need;
@@ -238,13 +249,22 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         else
             c->flags &= (uint8_t)~RF_OVERLOADED;
         if (a->given > 0) n->m[OFF_carers] += 1;
-        if (a->burden > p->informal_intensive_hours[0]) {
+        /* Counted as CBS counts carers: someone who gave this week, for informal.long_weeks or
+         * longer or more than informal.intensive_hours a week; the heavily burdened among them. A
+         * former carer whose burden is still high stays overloaded (needs.c) but is not counted. */
+        if (a->given_care <= 0) {
+            a->care_since = NO_WEEK;
+            continue;
+        }
+        if (a->care_since == NO_WEEK) a->care_since = (uint16_t)week;
+        if (a->burden > p->informal_intensive_hours[0] ||
+            week - a->care_since >= p->informal_long_weeks[0]) {
             n->m[OFF_intensive_carers] += 1;
             n->m[OFF_carer_hours_intensive] += a->given;
-        }
-        if (c->flags & RF_OVERLOADED) {
-            n->m[OFF_overloaded_carers] += 1;
-            n->m[OFF_carer_hours_overloaded] += a->given;
+            if (c->flags & RF_OVERLOADED) {
+                n->m[OFF_overloaded_carers] += 1;
+                n->m[OFF_carer_hours_overloaded] += a->given;
+            }
         }
     }
     return 0;

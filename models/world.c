@@ -96,6 +96,7 @@ int resident_activate(nbh_t *n, uint32_t ri) {
     memset(a, 0, sizeof *a);
     a->resident = ri;
     for (int d = 0; d < N_DOMAINS; d++) a->need_since[d] = a->sup_since[d] = NO_WEEK;
+    a->care_since = NO_WEEK;
     r->active = n->nactive;
     r->next_onset = NO_WEEK;
     return 0;

@@ -62,9 +62,11 @@ typedef struct {
     uint8_t relapse_mask;           /* domains with raised relapse risk until watch_until */
     uint8_t chronic_mask;           /* domains whose current need is chronic (needs.c) */
     uint16_t watch_until;           /* end of the relapse window */
+    uint16_t care_since;            /* as a carer: week the current spell of caring began */
     float informal_cover;           /* share of the informal hours asked that were given */
     float burden;                   /* as a carer: moving average of hours given per week */
     float given;                    /* as a carer: hours given this week */
+    float given_care;               /* as a carer: of these, hours for needs CBS counts as care */
 } active_t;
 
 /* Where a request to the team came from. */

@@ -64,8 +64,8 @@ def baseline_series():
     s["intensive_carers"] = 15_000 * flat                  # 12.5 % of adults
     s["carer_hours_intensive"] = 12.5 * 15_000 * flat
     s["carers"] = 20_000 * flat
-    s["overloaded_carers"] = 2_000 * flat                  # 10 %: near the 12.9-15.7 % range
-    s["carer_hours_overloaded"] = 28 * 2_000 * flat
+    s["overloaded_carers"] = 1_500 * flat                  # 10 % of intensive: near 12.6-15.4 %
+    s["carer_hours_overloaded"] = 28 * 1_500 * flat
     s["intake_referrals"] = 60 * flat
     s["intakes"] = 100 * flat                               # 40 % not referred on: off
     s["cost_team_staff"] = 80 * 80_000 / 52 * flat

@@ -528,6 +528,60 @@ static void test_formal_support_takes_over_informal_hours(void) {
     }
 }
 
+/* Carers as CBS counts them (intensive_carers): someone who gave care this week for
+ * informal.long_weeks or longer, or with a burden above informal.intensive_hours; help with
+ * needs outside informal.cbs_care (money, here) is informal help but not care. The heavily
+ * burdened (overloaded_carers) are counted among them only. */
+static void test_carers_counted_as_cbs_counts_them(void) {
+    params_t p;
+    fixture_params(&p, 6000);
+    only_household_type(&p, 2);
+    p.informal_family_ties[0] = p.informal_friend_ties[0] = 0;
+    for (int d = 0; d < N_DOMAINS; d++)
+        p.informal_domain_weight[d] = 1;
+    p.informal_need_hours[0] = 2;     /* light: 2 hours a week, burden far below 8 */
+    p.informal_overload_hours[0] = 1; /* everyone giving 2 hours ends up overloaded */
+    p.informal_long_weeks[0] = 4;
+    world_t *w = fixture_world(&p, 380);
+    nbh_t *n = &w->nbh[0];
+    for (uint32_t h = 0; h < n->nhh; h++) {
+        resident_activate(n, n->hh_first[h]);
+        need_set(n, n->hh_first[h], h % 2 ? DOM_FINANCES : DOM_DAILY, SEV_LIGHT, 0);
+    }
+    double early = 0, finance_carers = 0, care_carers = 0, counted_late = 0, over_late = 0,
+           flagged_money = 0;
+    for (int week = 1; week <= 12; week++) {
+        n->m[OFF_carers] = n->m[OFF_intensive_carers] = n->m[OFF_overloaded_carers] = 0;
+        informal_week(w, n, week);
+        double care = 0, money = 0;
+        for (uint32_t h = 0; h < n->nhh; h++) {
+            double g = given(n, n->hh_first[h] + 1);
+            if (g > 0 && h % 2)
+                money++;
+            else if (g > 0)
+                care++;
+            if (h % 2 && (n->res[n->hh_first[h] + 1].flags & RF_OVERLOADED)) flagged_money++;
+        }
+        if (week - 1 < 4)
+            early += n->m[OFF_intensive_carers];
+        else {
+            counted_late += fabs(n->m[OFF_intensive_carers] - care) > 0.5;
+            over_late += n->m[OFF_overloaded_carers] > n->m[OFF_intensive_carers] + 0.5;
+            finance_carers += money, care_carers += care;
+        }
+    }
+    CHECK(early == 0, "short_light_care_is_not_counted_by_cbs", "%g carer-weeks counted", early);
+    CHECK(care_carers > 100 && counted_late == 0,
+          "lasting_care_is_counted_by_cbs_whatever_its_hours",
+          "%g weeks off the %g carers of daily-living needs", counted_late, care_carers);
+    CHECK(finance_carers > 100 && flagged_money > 0 && over_late == 0,
+          "help_with_money_is_not_care_and_its_overload_not_counted",
+          "%g helpers with money (%g overloaded carer-weeks), %g weeks with more overloaded than "
+          "counted carers",
+          finance_carers, flagged_money, over_late);
+    world_free(w);
+}
+
 int main(void) {
     test_no_carers_no_informal_hours();
     test_ties_are_symmetric();
@@ -539,6 +593,7 @@ int main(void) {
     test_primary_carer();
     test_overload_threshold();
     test_respite();
+    test_carers_counted_as_cbs_counts_them();
     test_formal_support_takes_over_informal_hours();
     return check_exit();
 }
