@@ -194,6 +194,12 @@ def test_verdict_within_near_and_off():
     assert cal.verdict(31.3, 5, 25) == "off"
     assert cal.verdict(-120, -100, -50) == "near"  # negative edges widen outward too
     assert cal.verdict(float("nan"), 0, 1) == "no data"
+    # The mean outside, its 95 % interval reaching into the range: undecided, near or off.
+    assert cal.verdict(3.7, 5, 25, ci=(-2.0, 5.0)) == "undecided"
+    assert cal.verdict(31.3, 5, 25, ci=(24.9, 37.7)) == "undecided"
+    assert cal.verdict(3.7, 5, 25, ci=(2.0, 4.9)) == "off"
+    assert cal.verdict(3.75, 5, 25, ci=(3.7, 3.8)) == "near"
+    assert cal.verdict(10, 5, 25, ci=(-100, 100)) == "within"
 
 
 def test_targets_are_complete_and_ordered():
@@ -314,7 +320,23 @@ def test_report_rows_values_and_verdicts(tmp_path, files):
     # Computed verdicts follow the computed means, whatever the numbers are.
     for t, r in zip(cal.TARGETS, rows):
         s = cal.summarise(t["measure"](cal.Run(files[0]), cal.Run(files[1])))
-        assert r[7] == cal.verdict(s["mean"], t["lo"], t["hi"])
+        want = cal.verdict(s["mean"], t["lo"], t["hi"], ci=s["ci"])
+        if t.get("reason") and want not in ("within", "no data"):
+            want += " (stated reason below)"
+        assert r[7] == want
+
+
+def test_stated_reasons_are_listed(tmp_path, files):
+    out = tmp_path / "calibration.md"
+    assert cal.main([str(files[0]), "--demand-led", str(files[1]), "-o", str(out)]) == 0
+    text = out.read_text()
+    rows = {r[1]: r for r in table_rows(text)}
+    for i, t in enumerate(cal.TARGETS, 1):
+        if not t.get("reason"):
+            continue
+        listed = f"- **{i}. {t['quantity']}**: {t['reason']}" in text
+        assert listed == rows[t["quantity"]][7].endswith("(stated reason below)")
+    assert any(t.get("reason") for t in cal.TARGETS)
 
 
 def test_report_header_is_reproducible(tmp_path, files):
