@@ -243,7 +243,8 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         }
         a->burden += (float)((load - a->burden) / tau);
         if (a->burden < 0.5f && a->given <= 0) a->burden = 0; /* recovered: may leave the pool */
-        double limit = p->informal_overload_hours[0] * (0.5 + c->self_reliance / 255.0);
+        double limit = p->informal_overload_hours[0] *
+                       (1 + p->informal_overload_spread[0] * (c->self_reliance / 255.0 - 0.5));
         if (a->burden > limit)
             c->flags |= RF_OVERLOADED;
         else

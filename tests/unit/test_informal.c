@@ -419,36 +419,43 @@ static void test_burden_moving_average(void) {
     world_free(w);
 }
 
-/* A carer is overloaded exactly while their burden exceeds informal.overload_hours x (0.5 +
- * self-reliance). */
+/* A carer is overloaded exactly while their burden exceeds informal.overload_hours x (1 +
+ * informal.overload_spread x (self-reliance - 0.5)): with spread 1 from half to one and a half
+ * times the hours, with spread 0 the hours alone. */
 static void test_overload_threshold(void) {
-    params_t p;
-    fixture_params(&p, quick() ? 6000 : 20000);
-    only_household_type(&p, 2);
-    p.informal_family_ties[0] = p.informal_friend_ties[0] = 0;
-    p.informal_need_hours[1] = 100;
-    p.informal_overload_hours[0] = 6;
-    world_t *w = fixture_world(&p, 370);
-    nbh_t *n = &w->nbh[0];
-    for (uint32_t h = 0; h < n->nhh; h++) {
-        resident_activate(n, n->hh_first[h]);
-        need_set(n, n->hh_first[h], DOM_DAILY, SEV_MODERATE, 0);
-    }
-    double bad = 0, flagged = 0, carers = 0;
-    for (int week = 1; week <= 20; week++) {
-        informal_week(w, n, week);
+    const double spreads[2] = {1, 0};
+    for (int k = 0; k < 2; k++) {
+        params_t p;
+        fixture_params(&p, quick() ? 6000 : 20000);
+        only_household_type(&p, 2);
+        p.informal_family_ties[0] = p.informal_friend_ties[0] = 0;
+        p.informal_need_hours[1] = 100;
+        p.informal_overload_hours[0] = 6;
+        p.informal_overload_spread[0] = spreads[k];
+        world_t *w = fixture_world(&p, 370);
+        nbh_t *n = &w->nbh[0];
         for (uint32_t h = 0; h < n->nhh; h++) {
-            uint32_t j = n->hh_first[h] + 1;
-            const resident_t *c = &n->res[j];
-            int want = active_of(n, j)->burden > 6 * (0.5 + c->self_reliance / 255.0);
-            bad += want != !!(c->flags & RF_OVERLOADED);
-            flagged += want, carers++;
+            resident_activate(n, n->hh_first[h]);
+            need_set(n, n->hh_first[h], DOM_DAILY, SEV_MODERATE, 0);
         }
+        double bad = 0, flagged = 0, carers = 0;
+        for (int week = 1; week <= 20; week++) {
+            informal_week(w, n, week);
+            for (uint32_t h = 0; h < n->nhh; h++) {
+                uint32_t j = n->hh_first[h] + 1;
+                const resident_t *c = &n->res[j];
+                double limit = spreads[k] ? 6 * (0.5 + c->self_reliance / 255.0) : 6;
+                int want = active_of(n, j)->burden > limit;
+                bad += want != !!(c->flags & RF_OVERLOADED);
+                flagged += want, carers++;
+            }
+        }
+        CHECK(bad == 0 && flagged > 0.1 * carers && flagged < 0.9 * carers,
+              spreads[k] ? "overloaded_when_burden_exceeds_threshold"
+                         : "overloaded_when_burden_exceeds_hours_without_spread",
+              "%g carer-weeks off, %g of %g overloaded", bad, flagged, carers);
+        world_free(w);
     }
-    CHECK(bad == 0 && flagged > 0.1 * carers && flagged < 0.9 * carers,
-          "overloaded_when_burden_exceeds_threshold", "%g carer-weeks off, %g of %g overloaded",
-          bad, flagged, carers);
-    world_free(w);
 }
 
 /* Paid respite takes informal.respite of an overloaded carer's hours: their burden moves
