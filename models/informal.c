@@ -24,8 +24,9 @@
  *
  * Burden. A carer's burden is a moving average of the hours they give (time constant
  * informal.burden_weeks); paid respite (informal.respite) takes over a share of an
- * overloaded carer's hours. Above informal.overload_hours x (0.5 + self-reliance) a carer is
- * overloaded: fewer hours to give and a higher onset of their own needs (needs.c).
+ * overloaded carer's hours. Above informal.overload_hours x (1 + informal.overload_spread x
+ * (self-reliance - 0.5)) a carer is overloaded: fewer hours to give and a higher onset of their own
+ * needs (needs.c).
  *
  * Counting. Carers are counted as CBS counts mantelzorgers: care (informal.cbs_care domains) for
  * informal.long_weeks or longer, or a burden above informal.intensive_hours (intensive_carers);
@@ -233,7 +234,10 @@ int informal_week(world_t *w, nbh_t *n, int week) {
     double tau = p->informal_burden_weeks[0], respite = p->informal_respite[0];
     for (uint32_t i = 0; i < n->nactive; i++) {
         active_t *a = &n->active[i];
-        if (a->given <= 0 && a->burden <= 0) continue;
+        if (a->given <= 0 && a->burden <= 0) {
+            a->care_since = NO_WEEK;
+            continue;
+        }
         resident_t *c = &n->res[a->resident];
         double load = a->given;
         if (c->flags & RF_OVERLOADED) {

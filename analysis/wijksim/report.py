@@ -50,7 +50,7 @@ SERIES_CHARTS = [
      "Needs that escalated to a crisis (police, emergency care, eviction), per year; each is "
      "costly and mostly preventable."),
     ("overloaded_carers", "mean", "Overloaded family carers",
-     "Carers who give more help than they can sustain; they risk needs of their own."),
+     "Carers (as CBS counts them) who give more care than they can sustain; they risk needs of their own."),
     ("workload", "mean", "Team workload",
      "Hours of work asked of the team per hour it has; above 1 the team cannot do everything "
      "asked and cases wait or get less."),

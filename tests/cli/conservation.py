@@ -261,7 +261,8 @@ def informal(lv):
                lv["informal_hours_needed"])
     lv.bounded("intensive_carers <= carers", lv["intensive_carers"], lv["carers"])
     lv.bounded("carers <= residents", lv["carers"], lv["residents"])
-    lv.bounded("overloaded_carers <= residents", lv["overloaded_carers"], lv["residents"])
+    lv.bounded("overloaded_carers <= intensive_carers", lv["overloaded_carers"],
+               lv["intensive_carers"])
     lv.bounded("carer_hours_intensive <= informal_hours", lv["carer_hours_intensive"],
                lv["informal_hours"])
     lv.bounded("carer_hours_overloaded <= informal_hours", lv["carer_hours_overloaded"],

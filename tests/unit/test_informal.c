@@ -421,10 +421,10 @@ static void test_burden_moving_average(void) {
 
 /* A carer is overloaded exactly while their burden exceeds informal.overload_hours x (1 +
  * informal.overload_spread x (self-reliance - 0.5)): with spread 1 from half to one and a half
- * times the hours, with spread 0 the hours alone. */
+ * times the hours, with spread 0 the hours alone, with 0.5 in between. */
 static void test_overload_threshold(void) {
-    const double spreads[2] = {1, 0};
-    for (int k = 0; k < 2; k++) {
+    const double spreads[3] = {1, 0, 0.5};
+    for (int k = 0; k < 3; k++) {
         params_t p;
         fixture_params(&p, quick() ? 6000 : 20000);
         only_household_type(&p, 2);
@@ -444,15 +444,16 @@ static void test_overload_threshold(void) {
             for (uint32_t h = 0; h < n->nhh; h++) {
                 uint32_t j = n->hh_first[h] + 1;
                 const resident_t *c = &n->res[j];
-                double limit = spreads[k] ? 6 * (0.5 + c->self_reliance / 255.0) : 6;
+                double limit = 6 * (1 + spreads[k] * (c->self_reliance / 255.0 - 0.5));
                 int want = active_of(n, j)->burden > limit;
                 bad += want != !!(c->flags & RF_OVERLOADED);
                 flagged += want, carers++;
             }
         }
         CHECK(bad == 0 && flagged > 0.1 * carers && flagged < 0.9 * carers,
-              spreads[k] ? "overloaded_when_burden_exceeds_threshold"
-                         : "overloaded_when_burden_exceeds_hours_without_spread",
+              k == 0   ? "overloaded_when_burden_exceeds_threshold"
+              : k == 1 ? "overloaded_when_burden_exceeds_hours_without_spread"
+                       : "overloaded_when_burden_exceeds_threshold_half_spread",
               "%g carer-weeks off, %g of %g overloaded", bad, flagged, carers);
         world_free(w);
     }
@@ -555,27 +556,42 @@ static void test_carers_counted_as_cbs_counts_them(void) {
         resident_activate(n, n->hh_first[h]);
         need_set(n, n->hh_first[h], h % 2 ? DOM_FINANCES : DOM_DAILY, SEV_LIGHT, 0);
     }
+    /* Weeks 1-12 caring; week 13 a pause (no needs); weeks 14-20 caring again: the new spell
+     * counts from week 18 (4 weeks before it with care). */
     double early = 0, finance_carers = 0, care_carers = 0, counted_late = 0, over_late = 0,
-           flagged_money = 0;
-    for (int week = 1; week <= 12; week++) {
+           flagged_money = 0, hours_off = 0, after_pause = 0, resumed = 0;
+    for (int week = 1; week <= 20; week++) {
+        if (week == 13 || week == 14)
+            for (uint32_t h = 0; h < n->nhh; h++)
+                need_set(n, n->hh_first[h], h % 2 ? DOM_FINANCES : DOM_DAILY,
+                         week == 13 ? SEV_NONE : SEV_LIGHT, week);
         n->m[OFF_carers] = n->m[OFF_intensive_carers] = n->m[OFF_overloaded_carers] = 0;
+        n->m[OFF_carer_hours_intensive] = n->m[OFF_carer_hours_overloaded] = 0;
         informal_week(w, n, week);
-        double care = 0, money = 0;
+        double care = 0, money = 0, care_hours = 0, over_hours = 0;
         for (uint32_t h = 0; h < n->nhh; h++) {
-            double g = given(n, n->hh_first[h] + 1);
+            uint32_t j = n->hh_first[h] + 1;
+            double g = given(n, j);
             if (g > 0 && h % 2)
                 money++;
-            else if (g > 0)
-                care++;
-            if (h % 2 && (n->res[n->hh_first[h] + 1].flags & RF_OVERLOADED)) flagged_money++;
+            else if (g > 0) {
+                care++, care_hours += g;
+                if (n->res[j].flags & RF_OVERLOADED) over_hours += g;
+            }
+            if (h % 2 && (n->res[j].flags & RF_OVERLOADED)) flagged_money++;
         }
         if (week - 1 < 4)
             early += n->m[OFF_intensive_carers];
-        else {
+        else if (week <= 12) {
             counted_late += fabs(n->m[OFF_intensive_carers] - care) > 0.5;
             over_late += n->m[OFF_overloaded_carers] > n->m[OFF_intensive_carers] + 0.5;
+            hours_off += fabs(n->m[OFF_carer_hours_intensive] - care_hours) > 1e-6 * care_hours ||
+                         fabs(n->m[OFF_carer_hours_overloaded] - over_hours) > 1e-6 * care_hours;
             finance_carers += money, care_carers += care;
-        }
+        } else if (week >= 14 && week < 18)
+            after_pause += n->m[OFF_intensive_carers];
+        else if (week >= 18)
+            resumed += fabs(n->m[OFF_intensive_carers] - care) > 0.5 || care == 0;
     }
     CHECK(early == 0, "short_light_care_is_not_counted_by_cbs", "%g carer-weeks counted", early);
     CHECK(care_carers > 100 && counted_late == 0,
@@ -586,6 +602,42 @@ static void test_carers_counted_as_cbs_counts_them(void) {
           "%g helpers with money (%g overloaded carer-weeks), %g weeks with more overloaded than "
           "counted carers",
           finance_carers, flagged_money, over_late);
+    CHECK(hours_off == 0, "hours_of_counted_and_overloaded_carers_are_their_hours_given",
+          "%g weeks off", hours_off);
+    CHECK(after_pause == 0 && resumed == 0, "a_pause_in_care_starts_a_new_spell",
+          "%g carer-weeks counted in the 4 weeks after a pause, %g later weeks off", after_pause,
+          resumed);
+    world_free(w);
+
+    /* Heavy care counts at once through the hours, whatever the spell: long_weeks far away, a
+     * carer is counted exactly while their burden exceeds informal.intensive_hours. */
+    fixture_params(&p, 6000);
+    only_household_type(&p, 2);
+    p.informal_family_ties[0] = p.informal_friend_ties[0] = 0;
+    p.informal_need_hours[1] = 100;
+    p.informal_long_weeks[0] = 400;
+    w = fixture_world(&p, 381);
+    n = &w->nbh[0];
+    for (uint32_t h = 0; h < n->nhh; h++) {
+        resident_activate(n, n->hh_first[h]);
+        need_set(n, n->hh_first[h], DOM_DAILY, SEV_MODERATE, 0);
+    }
+    double off = 0, none_first = -1, counted_last = 0;
+    for (int week = 1; week <= 30; week++) {
+        n->m[OFF_intensive_carers] = 0;
+        informal_week(w, n, week);
+        double heavy = 0;
+        for (uint32_t h = 0; h < n->nhh; h++) {
+            uint32_t j = n->hh_first[h] + 1;
+            heavy += given(n, j) > 0 && active_of(n, j)->burden > p.informal_intensive_hours[0];
+        }
+        off += fabs(n->m[OFF_intensive_carers] - heavy) > 0.5;
+        if (week == 1) none_first = heavy;
+        if (week == 30) counted_last = heavy;
+    }
+    CHECK(off == 0 && none_first == 0 && counted_last > 100,
+          "heavy_care_is_counted_by_cbs_through_its_hours",
+          "%g weeks off; %g counted in week 1, %g in week 30", off, none_first, counted_last);
     world_free(w);
 }
 
