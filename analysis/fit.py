@@ -311,6 +311,25 @@ def run_sweeps(args, specs, seed):
     return outputs
 
 
+def run_reference(args):
+    """The registry defaults on the fit's town: `wijksim run` of base.cfg (and of its
+    demand-led twin unless --no-twin) with the fit's replicates and seed: the reference that a
+    fitted point must beat before it is worth adopting. Returns the output files by name."""
+    out = Path(args.out_dir).resolve()
+    outputs = {"fit": out / "defaults.h5"}
+    if not args.no_twin:
+        outputs["fit_demand_led"] = out / "defaults_demand_led.h5"
+    for name, h5 in outputs.items():
+        cfg = out / ("base.cfg" if name == "fit" else "base_demand_led.cfg")
+        cmd = [args.wijksim, "run", str(cfg), "-o", str(h5), "--replicates",
+               str(args.replicates), "--seed", str(args.seed), "--threads", str(args.threads),
+               "--quiet", "--force"]
+        print("fit: " + " ".join(cmd), flush=True)
+        if subprocess.run(cmd).returncode != 0:
+            raise FitError(f"wijksim run {cfg} failed")
+    return outputs
+
+
 # ---- evaluating ------------------------------------------------------------------------------
 
 def only_list(text):
@@ -388,6 +407,40 @@ def evaluate(outputs, years, targets, stage=1):
             "full_years": full, "meta": meta}
 
 
+def evaluate_reference(outputs, years, targets):
+    """The mean of every target in the reference run (run_reference)."""
+    b = cal.Run(outputs["fit"])
+    d = cal.Run(outputs["fit_demand_led"]) if "fit_demand_led" in outputs else None
+    try:
+        full = b.full_years
+        years = full if years is None else years
+        if not 1 <= years <= full:
+            raise FitError(f"--years {years}: the run has {full} full years of output")
+        bw = b.window(full - years, years)
+        dw = d.window(full - years, years) if d is not None else None
+        means = {}
+        for i, t in targets:
+            s = cal.summarise_target(t, bw, dw)
+            means[i] = s["mean"] if s is not None else math.nan
+    finally:
+        b.close()
+        if d is not None:
+            d.close()
+    return means
+
+
+def loss_of(means, targets, comparable):
+    """Sum over the comparable targets of the squared distance outside their ranges; infinite
+    when one of them has no value."""
+    loss = 0.0
+    for i, t in targets:
+        if i not in comparable:
+            continue
+        dist = distance(means[i], t["lo"], t["hi"])
+        loss += dist * dist if math.isfinite(dist) else math.inf
+    return loss
+
+
 def score(stages, targets, orders=()):
     """The loss of every point of every stage, and all points ranked (ties: the earlier stage,
     then the lower point number). A target without a value at any point is not comparable
@@ -396,12 +449,7 @@ def score(stages, targets, orders=()):
     rows = [r for st in stages for r in st["rows"]]
     comparable = [i for i, _ in targets if any(math.isfinite(r["means"][i]) for r in rows)]
     for r in rows:
-        loss = 0.0
-        for i, t in targets:
-            if i not in comparable:
-                continue
-            dist = distance(r["means"][i], t["lo"], t["hi"])
-            loss += dist * dist if math.isfinite(dist) else math.inf
+        loss = loss_of(r["means"], targets, comparable)
         r["inverted"] = inverts(r["values"], orders)
         r["loss"] = math.inf if r["inverted"] else loss
     ranked = sorted(rows, key=lambda r: (r["loss"], r["stage"], r["point"]))
@@ -465,6 +513,7 @@ def fmt(x, f):
 
 
 def render(args, result, targets, boxes, defaults, reg, command):
+    ref = result.get("reference")
     design = boxes[0]
     meta = result["meta"]
     ranked, factors = result["ranked"], result["factors"]
@@ -519,7 +568,10 @@ def render(args, result, targets, boxes, defaults, reg, command):
                   f"{sum(1 for r in result['rows_all'] if r['inverted'] == n)} of "
                   f"{len(result['rows_all'])} points invert it)"
                   for n, dr, _, _ in result.get("orders", ())) + "."
-                 if result.get("orders") else ""),
+                 if result.get("orders") else "")
+              + (" The registry defaults are run on the same town with the same replicates "
+                 "and seed as a reference: a point is worth adopting only if its loss is lower."
+                 if result.get("reference") else ""),
               "6. **Reach.** Per target, the lowest and highest value over all points, and what "
               "a linear surrogate fitted to stage 1 (least squares on the factors, scaled to "
               "the unit cube) reaches at the cube's corners.", ""]
@@ -540,17 +592,19 @@ def render(args, result, targets, boxes, defaults, reg, command):
     lines += ["", "## The best points", "",
               "Figures of the five points with the lowest loss, against the target ranges "
               "(a mark * after a figure: outside its range).", "",
-              "| # | quantity | target | " + " | ".join(f"point {r['label']}" for r in top) + " |",
-              "|---|---|---|" + "---|" * len(top)]
+              "| # | quantity | target | " + " | ".join(f"point {r['label']}" for r in top)
+              + (" | registry defaults |" if ref else " |"),
+              "|---|---|---|" + "---|" * (len(top) + bool(ref))]
     for i, t in targets:
         cells = []
-        for r in top:
+        for r in top + ([ref] if ref else []):
             m = r["means"][i]
             mark = " *" if math.isfinite(m) and not t["lo"] <= m <= t["hi"] else ""
             cells.append(fmt(m, t["fmt"]) + mark)
         lines.append(f"| {i} | {cal._cell(t['quantity'])} | "
                      f"{cal.fmt_range(t['lo'], t['hi'], t['fmt'])} | " + " | ".join(cells) + " |")
-    lines.append("| | **loss** | 0 | " + " | ".join(f"**{r['loss']:.3g}**" for r in top) + " |")
+    lines.append("| | **loss** | 0 | " + " | ".join(f"**{r['loss']:.3g}**"
+                                                   for r in top + ([ref] if ref else [])) + " |")
     lines += ["", "Their factor values:", "",
               "| factor | default | " + " | ".join(f"point {r['label']}" for r in top) + " |",
               "|---|---|" + "---|" * len(top)]
@@ -561,8 +615,16 @@ def render(args, result, targets, boxes, defaults, reg, command):
               f"Point {best['label']}, loss {best['loss']:.3g}. To try them on the full "
               "baseline (`make calibration` with these settings):", "", "```"]
     lines.append(" ".join(set_options(design, best["values"], reg)))
-    lines += ["```", "",
-              "| factor | default | chosen | chosen / default |", "|---|---|---|---|"]
+    lines += ["```", ""]
+    if ref:
+        better = best["loss"] < ref["loss"]
+        lines += [f"The registry defaults, run on the same town with the same replicates and seed "
+                  f"(`wijksim run`, the last column of the table above), have loss "
+                  f"{ref['loss']:.3g}: the chosen point is "
+                  + ("better on this town, so it is worth trying on the full city "
+                     "(`make calibration` with the settings above)."
+                     if better else "not better, so there is no reason to adopt it."), ""]
+    lines += ["| factor | default | chosen | chosen / default |", "|---|---|---|---|"]
     for f, d, v in zip(design, defaults, best["values"]):
         lines.append(f"| `{column(f)}` | {d:g} | {v:.4g} | {v / d:.2f} |")
     lines += ["", "## What the design can reach", "",
@@ -659,6 +721,9 @@ def main(argv=None):
             stages.append(st)
             boxes.append(box)
             result = score(stages, targets, orders)
+        ref_means = evaluate_reference(run_reference(args), args.years, targets)
+        result["reference"] = {"means": ref_means,
+                               "loss": loss_of(ref_means, targets, result["comparable"])}
     except (FitError, cal.CalibrationError, OSError) as e:
         print(f"fit: {e}", file=sys.stderr)
         return 1
@@ -676,12 +741,15 @@ def main(argv=None):
         write_atomically(args.json, json.dumps(
             {"factors": result["factors"], "comparable": result["comparable"],
              "best": result["ranked"][0]["label"],
+             "reference": {"loss": result["reference"]["loss"],
+                           "means": {str(k): v for k, v in result["reference"]["means"].items()}},
              "points": [{"label": r["label"], "stage": r["stage"], "point": r["point"],
                          "values": r["values"], "loss": r["loss"], "inverted": r["inverted"],
                          "means": {str(k): v for k, v in r["means"].items()}}
                         for r in result["rows_all"]]}, indent=1, allow_nan=True) + "\n")
     b = result["ranked"][0]
-    print(f"fit: best point {b['label']}, loss {b['loss']:.4g}; wrote {args.output} "
+    print(f"fit: best point {b['label']}, loss {b['loss']:.4g} (registry defaults: "
+          f"{result['reference']['loss']:.4g}); wrote {args.output} "
           f"({time.monotonic() - start:.0f} s)")
     return 0
 

@@ -90,3 +90,14 @@ def test_only_list_parses_numbers_and_refuses_anything_else():
         except fit.argparse.ArgumentTypeError:
             continue
         raise AssertionError(f"--only accepted {bad!r}")
+
+
+def test_loss_of_sums_squared_distances_of_comparable_targets_only():
+    targets = [(1, {"lo": 10.0, "hi": 20.0}), (2, {"lo": 0.0, "hi": 1.0}),
+               (3, {"lo": 5.0, "hi": 6.0})]
+    means = {1: 15.0, 2: 3.0, 3: float("nan")}
+    # target 1 inside (0), target 2 two widths above (4), target 3 not comparable
+    assert fit.loss_of(means, targets, [1, 2]) == 4.0
+    assert fit.loss_of({1: 5.0, 2: 1.0, 3: 5.5}, targets, [1, 2, 3]) == 0.25
+    # a comparable target without a value makes the loss infinite
+    assert math.isinf(fit.loss_of(means, targets, [1, 2, 3]))
