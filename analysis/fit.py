@@ -293,6 +293,15 @@ def matches(path, args, seed):
         return False
 
 
+def run_wijksim(args, what, *words):
+    """Runs `wijksim WHAT WORDS... --threads T --quiet --force`, saying so first."""
+    cmd = [args.wijksim, what, *map(str, words), "--threads", str(args.threads), "--quiet",
+           "--force"]
+    print("fit: " + " ".join(cmd), flush=True)
+    if subprocess.run(cmd).returncode != 0:
+        raise FitError(f"wijksim {what} {words[0]} failed")
+
+
 def run_sweeps(args, specs, seed):
     outputs = {}
     for name, spec in specs.items():
@@ -303,11 +312,7 @@ def run_sweeps(args, specs, seed):
         if args.reuse and h5.exists() and matches(h5, args, seed):
             print(f"fit: reusing {h5}")
             continue
-        cmd = [args.wijksim, "sweep", str(spec), "-o", str(h5), "--threads", str(args.threads),
-               "--quiet", "--force"]
-        print("fit: " + " ".join(cmd), flush=True)
-        if subprocess.run(cmd).returncode != 0:
-            raise FitError(f"wijksim sweep {spec} failed")
+        run_wijksim(args, "sweep", spec, "-o", h5)
     return outputs
 
 
@@ -321,12 +326,8 @@ def run_reference(args):
         outputs["fit_demand_led"] = out / "defaults_demand_led.h5"
     for name, h5 in outputs.items():
         cfg = out / ("base.cfg" if name == "fit" else "base_demand_led.cfg")
-        cmd = [args.wijksim, "run", str(cfg), "-o", str(h5), "--replicates",
-               str(args.replicates), "--seed", str(args.seed), "--threads", str(args.threads),
-               "--quiet", "--force"]
-        print("fit: " + " ".join(cmd), flush=True)
-        if subprocess.run(cmd).returncode != 0:
-            raise FitError(f"wijksim run {cfg} failed")
+        run_wijksim(args, "run", cfg, "-o", h5, "--replicates", args.replicates, "--seed",
+                    args.seed)
     return outputs
 
 
@@ -372,6 +373,15 @@ def distance(mean, lo, hi):
     return max(lo - mean, 0.0, mean - hi) / (hi - lo)
 
 
+def target_means(targets, base, dl):
+    """The mean over replicates of every target in a base run (and its demand-led twin)."""
+    means = {}
+    for i, t in targets:
+        s = cal.summarise_target(t, base, dl)
+        means[i] = s["mean"] if s is not None else math.nan
+    return means
+
+
 def evaluate(outputs, years, targets, stage=1):
     """Per point of one stage: the factor values and the mean of every target."""
     base_points = cal.SweepPoint.all_points(outputs["fit"])
@@ -392,10 +402,7 @@ def evaluate(outputs, years, targets, stage=1):
         for p, (b, d) in enumerate(zip(base_points, dl_points)):
             b = b.window(full - years, years)
             d = d.window(full - years, years) if d is not None else None
-            means = {}
-            for i, t in targets:
-                s = cal.summarise_target(t, b, d)
-                means[i] = s["mean"] if s is not None else math.nan
+            means = target_means(targets, b, d)
             rows.append({"stage": stage, "point": p, "label": f"{stage}.{p}",
                          "values": points[p].tolist(), "means": means})
         meta = dict(base_points[0].attrs)
@@ -416,12 +423,8 @@ def evaluate_reference(outputs, years, targets):
         years = full if years is None else years
         if not 1 <= years <= full:
             raise FitError(f"--years {years}: the run has {full} full years of output")
-        bw = b.window(full - years, years)
-        dw = d.window(full - years, years) if d is not None else None
-        means = {}
-        for i, t in targets:
-            s = cal.summarise_target(t, bw, dw)
-            means[i] = s["mean"] if s is not None else math.nan
+        means = target_means(targets, b.window(full - years, years),
+                             d.window(full - years, years) if d is not None else None)
     finally:
         b.close()
         if d is not None:

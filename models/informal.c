@@ -155,10 +155,11 @@ static double carer_hours(const params_t *p, const resident_t *c, int closeness)
 }
 
 /* Carer j gives what they can towards `*left` hours, `stretch` times their usual hours when
- * they are the primary carer of a heavy need (*stretch is then used up: one primary carer);
- * returns -1 when out of memory. */
+ * they are the primary carer of a heavy need (*stretch is then used up: one primary carer),
+ * marked as giving care when the need is care in CBS's sense (`care`); returns -1 when out of
+ * memory. */
 static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double *left,
-                 double *stretch, double care_share) {
+                 double *stretch, int care) {
     double cap = carer_hours(p, &n->res[j], closeness) * *stretch;
     if (cap <= 0) return 0;
     if (n->res[j].active) cap -= active_of(n, j)->given;
@@ -167,7 +168,7 @@ static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double 
     if (resident_activate(n, j) != 0) return -1;
     double take = cap < *left ? cap : *left;
     active_of(n, j)->given += (float)take;
-    active_of(n, j)->given_care += (float)(take * care_share);
+    if (care) n->res[j].flags |= RF_GAVE_CARE;
     *left -= take;
     return 0;
 }
@@ -193,20 +194,23 @@ static int heavy_lasting(const params_t *p, const active_t *a, const resident_t 
 
 int informal_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
-    for (uint32_t i = 0; i < n->nactive; i++)
-        n->active[i].given = n->active[i].given_care = 0;
+    for (uint32_t i = 0; i < n->nactive; i++) {
+        n->active[i].given = 0;
+        n->res[n->active[i].resident].flags &= (uint8_t)~RF_GAVE_CARE;
+    }
     uint32_t nactive = n->nactive;
     for (uint32_t i = 0; i < nactive; i++) {
         uint32_t ri = n->active[i].resident;
         const resident_t *r = &n->res[ri];
-        double need = 0, care = 0;
+        double need = 0;
+        int gives_care = 0; /* the need is care in CBS's sense (informal.cbs_care) */
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d);
             if (s <= 0) continue;
             double h = p->informal_need_hours[s - 1] * p->informal_domain_weight[d] *
                        (1 - substitution(p, &n->active[i], d, sup_get(r, d)));
             need += h;
-            if (p->informal_cbs_care[d] != 0) care += h;
+            if (p->informal_cbs_care[d] != 0 && h > 0) gives_care = 1;
         }
         if (need <= 0) {
             n->active[i].informal_cover = 0;
@@ -216,11 +220,10 @@ int informal_week(world_t *w, nbh_t *n, int week) {
                                           ? p->informal_primary_stretch[0]
                                           : 1;
         uint32_t h = r->household;
-        double care_share = care / need;
         for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1] && left > 1e-9; j++)
-            if (j != ri && offer(p, n, j, 0, &left, &stretch, care_share) != 0) return -1;
+            if (j != ri && offer(p, n, j, 0, &left, &stretch, gives_care) != 0) return -1;
         for (uint32_t e = n->tie_first[ri]; e < n->tie_first[ri + 1] && left > 1e-9; e++)
-            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left, &stretch, care_share) !=
+            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left, &stretch, gives_care) !=
                 0)
                 return -1;
         n->active[i].informal_cover = (float)((need - left) / need);
@@ -257,7 +260,7 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         /* Counted as CBS counts carers: someone who gave this week, for informal.long_weeks or
          * longer or more than informal.intensive_hours a week; the heavily burdened among them. A
          * former carer whose burden is still high stays overloaded (needs.c) but is not counted. */
-        if (a->given_care <= 0) {
+        if (!(c->flags & RF_GAVE_CARE)) {
             a->care_since = NO_WEEK;
             continue;
         }

@@ -33,6 +33,7 @@ enum {
     RF_VOLUNTEER = 1,       /* in the neighbourhood's volunteer pool */
     RF_OVERLOADED = 2,      /* an overloaded carer */
     RF_YOUTH_CARE_YEAR = 4, /* a youth who received youth care this year */
+    RF_GAVE_CARE = 8,       /* a carer who gave care (informal.cbs_care) this week */
     RF_NET_SHIFT = 5,       /* bits 5-6: quarter of network sizes in the neighbourhood (0-3) */
 };
 static inline int net_quarter(uint8_t flags) {
@@ -66,7 +67,6 @@ typedef struct {
     float informal_cover;           /* share of the informal hours asked that were given */
     float burden;                   /* as a carer: moving average of hours given per week */
     float given;                    /* as a carer: hours given this week */
-    float given_care;               /* as a carer: of these, hours for needs CBS counts as care */
 } active_t;
 
 /* Where a request to the team came from. */
