@@ -28,7 +28,8 @@ The procedure, step by step:
    range) / (width of the range))^2, 0 inside the range. A target that has no value at any
    point of the design (a measure of events that never happen) is left out of every loss
    and listed as not comparable; one that has no value at some points only gives those
-   points an infinite loss.
+   points an infinite loss. A target with a stated reason why the model does not meet it
+   (its "reason" in analysis/calibration.py) is left out as well, unless --only names it.
 6. The best point has the lowest loss (ties: the lower point number). The report also says,
    per target, the lowest and highest value over the design and the range a linear
    surrogate (least squares on the factors, scaled to the unit cube as the design draws
@@ -444,13 +445,19 @@ def loss_of(means, targets, comparable):
     return loss
 
 
-def score(stages, targets, orders=()):
+def score(stages, targets, orders=(), named=()):
     """The loss of every point of every stage, and all points ranked (ties: the earlier stage,
     then the lower point number). A target without a value at any point is not comparable
     and is left out of every loss; one without a value at some points makes their loss
-    infinite, and so does inverting a severity ordering (severity_orders)."""
+    infinite, and so does inverting a severity ordering (severity_orders). A target that
+    analysis/calibration.py gives a stated reason why it cannot be met (its "reason") is left
+    out too, unless `named` (--only) lists it: its distance is that reason's, not the fit's
+    to close, and its noise would otherwise choose among points as much as the targets the
+    factors can move."""
     rows = [r for st in stages for r in st["rows"]]
-    comparable = [i for i, _ in targets if any(math.isfinite(r["means"][i]) for r in rows)]
+    comparable = [i for i, t in targets
+                  if any(math.isfinite(r["means"][i]) for r in rows)
+                  and (not t.get("reason") or i in named)]
     for r in rows:
         loss = loss_of(r["means"], targets, comparable)
         r["inverted"] = inverts(r["values"], orders)
@@ -643,7 +650,7 @@ def render(args, result, targets, boxes, defaults, reg, command):
     for i, t in targets:
         e = rch[i]
         rng = cal.fmt_range(t["lo"], t["hi"], t["fmt"])
-        if e is None or i not in result["comparable"]:
+        if e is None or (i not in result["comparable"] and not t.get("reason")):
             lines.append(f"| {i} | {cal._cell(t['quantity'])} | {rng} | n/a | n/a | "
                          "not comparable: no value at any point | |")
             continue
@@ -657,15 +664,22 @@ def render(args, result, targets, boxes, defaults, reg, command):
             v = "surrogate only"
         else:
             v = "not reached"
+        if i not in result["comparable"]:
+            v += " (not in the loss: stated reason)"
         top_f = ", ".join(f"`{n}` ({fmt(b, t['fmt']) if t['fmt'] != 'pct' else f'{100 * b:+.1f} pp'})"
                           for n, b in e["top"])
         lines.append(f"| {i} | {cal._cell(t['quantity'])} | {rng} | "
                      f"{cal.fmt_range(e['min'], e['max'], t['fmt'])} | {lin_txt} | {v} | "
                      f"{top_f} |")
-    dropped = [i for i, _ in targets if i not in result["comparable"]]
+    dropped = [i for i, t in targets if i not in result["comparable"] and not t.get("reason")]
     if dropped:
         lines += ["", "Left out of the loss (no value at any point): "
                   + ", ".join(f"{i} ({tdict[i]['quantity']})" for i in dropped) + "."]
+    reasoned = [i for i, t in targets if i not in result["comparable"] and t.get("reason")]
+    if reasoned:
+        lines += ["", "Left out of the loss (a stated reason in docs/calibration.md why the "
+                  "model does not meet it; `--only` brings it back): "
+                  + ", ".join(f"{i} ({tdict[i]['quantity']})" for i in reasoned) + "."]
     return "\n".join(lines) + "\n"
 
 
@@ -723,7 +737,7 @@ def main(argv=None):
                 raise FitError("the sweep file's factors differ from the spec's")
             stages.append(st)
             boxes.append(box)
-            result = score(stages, targets, orders)
+            result = score(stages, targets, orders, args.only or ())
         ref_means = evaluate_reference(run_reference(args), args.years, targets)
         result["reference"] = {"means": ref_means,
                                "loss": loss_of(ref_means, targets, result["comparable"])}

@@ -101,3 +101,20 @@ def test_loss_of_sums_squared_distances_of_comparable_targets_only():
     assert fit.loss_of({1: 5.0, 2: 1.0, 3: 5.5}, targets, [1, 2, 3]) == 0.25
     # a comparable target without a value makes the loss infinite
     assert math.isinf(fit.loss_of(means, targets, [1, 2, 3]))
+
+
+def test_a_target_with_a_stated_reason_stays_out_of_the_loss_unless_named():
+    free = {"lo": 0.0, "hi": 1.0}
+    reasoned = {"lo": 10.0, "hi": 11.0, "reason": "prices are a city's, not the nation's"}
+    # point 0 meets the free target, point 1 misses it by a width but lies closer to the
+    # reasoned one: only the free target may choose between them
+    rows = [{"stage": 1, "point": 0, "values": [1.0], "means": {1: 0.5, 2: 2.0}},
+            {"stage": 1, "point": 1, "values": [2.0], "means": {1: 2.0, 2: 9.0}}]
+    result = fit.score([{"rows": rows}], [(1, free), (2, reasoned)])
+    assert result["comparable"] == [1]
+    assert [r["point"] for r in result["ranked"]] == [0, 1]
+    assert rows[0]["loss"] == 0.0 and rows[1]["loss"] == 1.0
+    named = fit.score([{"rows": [dict(r) for r in rows]}], [(1, free), (2, reasoned)], named=[2])
+    assert named["comparable"] == [1, 2]
+    assert [r["point"] for r in named["ranked"]] == [1, 0]
+
