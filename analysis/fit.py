@@ -255,6 +255,14 @@ def prepare(args, spec_text, stage=1, design=None):
     return specs
 
 
+def half_width(args, stage):
+    """Half-width, in the design's unit cube, of the box of a refining stage (2 or more):
+    --zoom / 2^(k-2), or --local / 2^(k-1) when stage 1 was already a box of --local."""
+    if args.local is not None:
+        return args.local / 2 ** (stage - 1)
+    return args.zoom / 2 ** (stage - 2)
+
+
 def zoom(design, best_values, half_width):
     """The factor ranges of a refining stage: the best point +- half_width of each factor's
     range in the unit cube of the design (log scale for loguniform), clipped to the range;
@@ -560,7 +568,11 @@ def render(args, result, targets, boxes, defaults, reg, command):
               "`access.demand_led = 1` (same points, same seeds), for the two Breda rows "
               "(unless `--no-twin`). With `--stages` S > 1, stage k (2 to S) then runs as many "
               "points, seed + k - 1, over a box around the best point so far: +-`--zoom` / "
-              "2^(k-2) of each factor's range in the design's unit cube, clipped to the range.",
+              "2^(k-2) of each factor's range in the design's unit cube, clipped to the range."
+              + (f" Here stage 1 itself is such a box around the registry defaults (`--local "
+                 f"{args.local:g}`: +-{args.local:g}, and stage k +-{args.local:g} / 2^(k-1)): "
+                 "a refinement of values a fit already adopted, not a search of the whole range."
+                 if args.local is not None else ""),
               "3. **Targets.** Each point's figures are the measures of "
               "`analysis/calibration.py` (imported, not copied), the mean over its replicates.",
               "4. **Loss.** Sum over targets of ((distance outside the target range) / (range "
@@ -586,11 +598,13 @@ def render(args, result, targets, boxes, defaults, reg, command):
               "a linear surrogate fitted to stage 1 (least squares on the factors, scaled to "
               "the unit cube) reaches at the cube's corners.", ""]
     lines += ["## The factors", "",
-              "Stage 1 spans each factor's registry range; a later stage spans a box around "
+              ("Stage 1 spans each factor's registry range" if args.local is None else
+               f"Stage 1 spans a box of +-{args.local:g} around the registry default")
+              + "; a later stage spans a box around "
               "the best point found before it (its half-width, in units of each factor's log "
               "range, is given in its column), always within the registry range.", "",
               "| factor | registry default | range (stage 1) | "
-              + "".join(f"stage {k} (+-{args.zoom / 2 ** (k - 2):g}) | "
+              + "".join(f"stage {k} (+-{half_width(args, k):g}) | "
                         for k in range(2, len(boxes) + 1))
               + "source (models/params.def) |",
               "|---|---|---|" + "---|" * (len(boxes) - 1) + "---|"]
@@ -639,11 +653,11 @@ def render(args, result, targets, boxes, defaults, reg, command):
         lines.append(f"| `{column(f)}` | {d:g} | {v:.4g} | {v / d:.2f} |")
     lines += ["", "## What the design can reach", "",
               "Per target: the lowest and highest figure over all points, and the "
-              "range a linear surrogate fitted to stage 1 reaches at the corners of the unit cube (a rough "
+              "range a linear surrogate fitted to stage 1 reaches at the corners of stage 1's box (a rough "
               "guide: effects are not linear). *reached*: some point lies within the target "
               "range; *surrogate only*: no point does, the surrogate's range overlaps it; "
               "*not reached*: neither. The two factors with the largest surrogate "
-              "coefficients (change over the whole range) are named.", "",
+              "coefficients (change over stage 1's box) are named.", "",
               "| # | quantity | target | design min-max | surrogate range | verdict | "
               "strongest factors |", "|---|---|---|---|---|---|---|"]
     rch = reach(result, targets, design)
@@ -701,6 +715,11 @@ def main(argv=None):
     ap.add_argument("--zoom", type=float, default=0.25,
                     help="half-width of stage 2's box in units of each factor's (log) range; "
                          "halved at every further stage")
+    ap.add_argument("--local", type=float, default=None,
+                    help="stage 1 spans a box of +- LOCAL of each factor's range (unit cube) "
+                         "around the registry defaults instead of the whole range; stage k then "
+                         "+- LOCAL / 2^(k-1) around the best point so far (a refinement of a "
+                         "fit already adopted)")
     ap.add_argument("--no-twin", action="store_true",
                     help="skip the demand-led sweep (the two Breda rows are then left out)")
     ap.add_argument("--out-dir", default="out/fit")
@@ -726,10 +745,14 @@ def main(argv=None):
             targets = [(i, t) for i, t in targets if not t.get("pair")]
         if args.stages < 1 or not 0 < args.zoom <= 0.5:
             raise FitError("--stages must be 1 or more and --zoom in (0, 0.5]")
+        if args.local is not None and not 0 < args.local <= 0.5:
+            raise FitError("--local must be in (0, 0.5]")
         stages, boxes = [], []
         for stage in range(1, args.stages + 1):
-            box = design if stage == 1 else zoom(design, result["ranked"][0]["values"],
-                                                 args.zoom / 2 ** (stage - 2))
+            if stage == 1:
+                box = design if args.local is None else zoom(design, defaults, args.local)
+            else:
+                box = zoom(design, result["ranked"][0]["values"], half_width(args, stage))
             specs = prepare(args, spec_text, stage, box)
             outputs = run_sweeps(args, specs, args.seed + stage - 1)
             st = evaluate(outputs, args.years, targets, stage)
@@ -749,7 +772,8 @@ def main(argv=None):
         (("spec", args.spec), ("points", args.points), ("population", args.population),
          ("neighbourhoods", args.neighbourhoods), ("replicates", args.replicates),
          ("burn_in", args.burn_in), ("weeks", args.weeks), ("seed", args.seed)))
-        + f" --stages {args.stages}" + (f" --zoom {args.zoom:g}" if args.stages > 1 else "")
+        + f" --stages {args.stages}" + (f" --zoom {args.zoom:g}" if args.stages > 1 and args.local is None else "")
+        + (f" --local {args.local:g}" if args.local is not None else "")
         + (" --no-twin" if args.no_twin else "")
         + (" --only " + ",".join(map(str, args.only)) if args.only else "")
         + (f" --years {args.years}" if args.years else ""))
