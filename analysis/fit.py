@@ -221,8 +221,8 @@ def with_box(spec_text, design):
 
 def prepare(args, spec_text, stage=1, design=None):
     """Writes the two base scenarios and the stage's two sweep specs (the spec with base,
-    samples, replicates and seed replaced; from stage 2 on also the factor ranges); returns
-    the spec paths."""
+    samples, replicates and seed replaced; from stage 2 on, or from stage 1 with --local, also
+    the factor ranges); returns the spec paths."""
     out = Path(args.out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     m = re.search(r'^base\s*=\s*"([^"]+)"\s*;', spec_text, re.M)
@@ -237,7 +237,7 @@ def prepare(args, spec_text, stage=1, design=None):
         "base_demand_led.cfg": f'@include "{out / "base.cfg"}"\n'
                                "access = { demand_led = true; };\n",
     }
-    if stage > 1:
+    if stage > 1 or getattr(args, "local", None) is not None:
         spec_text = with_box(spec_text, design)
     suffix = "" if stage == 1 else f"_s{stage}"
     specs = {}

@@ -118,3 +118,23 @@ def test_a_target_with_a_stated_reason_stays_out_of_the_loss_unless_named():
     assert named["comparable"] == [1, 2]
     assert [r["point"] for r in named["ranked"]] == [1, 0]
 
+
+
+def test_local_stage_one_runs_the_box_around_the_defaults_it_reports(tmp_path):
+    spec = fit.REPO_DIR / "scenarios" / "sweeps" / "calibration_informal.cfg"
+    text = spec.read_text()
+    design = fit.spec_factors(text, str(spec))
+    defaults = fit.check_design(design, fit.registry(), str(spec))
+    args = fit.argparse.Namespace(out_dir=str(tmp_path), spec=str(spec), weeks=52, burn_in=52,
+                                  population=1000, neighbourhoods=1, points=5, replicates=1,
+                                  seed=1, local=0.15, zoom=0.25)
+    box = fit.zoom(design, defaults, 0.15)
+    written = fit.prepare(args, text, 1, box)["fit"]
+    ran = fit.spec_factors(written.read_text(), str(written))
+    for f, b, d in zip(ran, box, defaults):
+        assert math.isclose(f["min"], b["min"], rel_tol=1e-6) and math.isclose(f["max"], b["max"], rel_tol=1e-6)
+        assert f["min"] <= d <= f["max"]
+    # the box is narrower than the registry range for a factor whose default is inside it
+    assert any(f["max"] / f["min"] < g["max"] / g["min"] * 0.9 for f, g in zip(ran, design))
+    # the later stages halve it
+    assert fit.half_width(args, 2) == 0.075 and fit.half_width(args, 3) == 0.0375
