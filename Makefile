@@ -170,10 +170,12 @@ responses: deps
 # The defaults (two stages of 50 points, 30,000 residents, 156 weeks) take some minutes on 2
 # cores; FIT_STAGES=1 runs the first design only; FIT_REUSE=1 reuses the sweep files in
 # FIT_DIR that the same settings made (to rewrite the page only). FIT_SPEC and FIT_PAGE choose
-# another design and page: `make fit-informal` fits the informal-care assumptions alone
-# (scenarios/sweeps/calibration_informal.cfg, docs/calibration_fit_informal.md); `make fit-youth`
-# the youth-care assumptions against the youth-care targets only (FIT_ONLY: target numbers;
-# scenarios/sweeps/calibration_youth.cfg, docs/calibration_fit_youth.md).
+# another design and page: `make fit-informal` refines the informal-care assumptions alone
+# (scenarios/sweeps/calibration_informal.cfg, docs/calibration_fit_informal.md) on the full city,
+# in a box around the adopted values (FIT_LOCAL), its best points checked with more replicates
+# (FIT_VERIFY; about 9 minutes); `make fit-youth` the youth-care assumptions in the same way
+# (scenarios/sweeps/calibration_youth.cfg, docs/calibration_fit_youth.md; about 7 minutes).
+# FIT_ONLY (target numbers) ranks by those targets only.
 FIT_SPEC           ?= scenarios/sweeps/calibration_lhs.cfg
 FIT_PAGE           ?= docs/calibration_fit.md
 FIT_POINTS         ?= 50
@@ -188,6 +190,9 @@ FIT_STAGES         ?= 2
 FIT_TWIN           ?= 1
 FIT_DIR            ?= out/fit
 FIT_ONLY           ?=
+FIT_LOCAL          ?=
+FIT_VERIFY         ?= 0
+FIT_VERIFY_REPLICATES ?= 6
 
 fit: deps
 	@$(MAKE) --no-print-directory all
@@ -196,16 +201,21 @@ fit: deps
 	  --replicates $(FIT_REPLICATES) --burn-in $(FIT_BURN_IN) --weeks $(FIT_WEEKS) \
 	  --seed $(FIT_SEED) --stages $(FIT_STAGES) --threads $(FIT_THREADS) $(if $(filter 0,$(FIT_TWIN)),--no-twin) \
 	  --out-dir $(FIT_DIR) $(if $(FIT_REUSE),--reuse) $(if $(FIT_ONLY),--only $(FIT_ONLY)) \
+	  $(if $(FIT_LOCAL),--local $(FIT_LOCAL)) \
+	  $(if $(filter-out 0,$(FIT_VERIFY)),--verify $(FIT_VERIFY) --verify-replicates $(FIT_VERIFY_REPLICATES)) \
 	  --json $(FIT_DIR)/fit.json -o $(FIT_PAGE)
 
 fit-informal:
 	@$(MAKE) --no-print-directory fit FIT_SPEC=scenarios/sweeps/calibration_informal.cfg \
-	  FIT_PAGE=docs/calibration_fit_informal.md FIT_DIR=out/fit_informal FIT_TWIN=0 FIT_STAGES=3
+	  FIT_PAGE=docs/calibration_fit_informal.md FIT_DIR=out/fit_informal FIT_TWIN=0 FIT_STAGES=2 \
+	  FIT_POPULATION=150000 FIT_NEIGHBOURHOODS=10 FIT_WEEKS=260 FIT_POINTS=40 FIT_LOCAL=0.15 \
+	  FIT_VERIFY=3
 
 fit-youth:
 	@$(MAKE) --no-print-directory fit FIT_SPEC=scenarios/sweeps/calibration_youth.cfg \
 	  FIT_PAGE=docs/calibration_fit_youth.md FIT_DIR=out/fit_youth FIT_TWIN=0 FIT_STAGES=2 \
-	  FIT_POINTS=30 FIT_ONLY=4,5,12
+	  FIT_POINTS=30 FIT_POPULATION=150000 FIT_NEIGHBOURHOODS=10 FIT_WEEKS=260 FIT_LOCAL=0.15 \
+	  FIT_VERIFY=3
 
 # Workshop: a small municipality (30,000 residents, two neighbourhoods with a team each) under
 # three contrasting presets, 5 replicates for the bands, and the report; prints its path.

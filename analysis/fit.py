@@ -340,6 +340,34 @@ def run_reference(args):
     return outputs
 
 
+def run_verification(args, design, reg, candidates):
+    """Reruns the candidates (the best points, then the registry defaults, whose values are
+    None) with --verify-replicates replicates on seed + 100, the same seed for all (common
+    random numbers: the same residents and draws wherever the values let them be): `wijksim
+    run` of base.cfg with each point's --set options. Returns the output files, in order."""
+    out = Path(args.out_dir).resolve()
+    files = []
+    for k, c in enumerate(candidates):
+        h5 = out / f"verify_{k}.h5"
+        words = [] if c["values"] is None else [
+            w for opt in set_options(design, c["values"], reg) for w in opt.split(" ", 1)]
+        run_wijksim(args, "run", out / "base.cfg", "-o", h5, "--replicates",
+                    args.verify_replicates, "--seed", args.seed + 100, *words)
+        files.append(h5)
+    return files
+
+
+def verify(result, targets, means_by_candidate):
+    """The verified loss of every candidate (best points first, the defaults last) and the one
+    chosen: the lowest verified loss (ties: the earlier candidate)."""
+    rows = []
+    for c, means in zip(result["candidates"], means_by_candidate):
+        loss = loss_of(means, targets, result["comparable"])
+        rows.append(dict(c, verified=means, verified_loss=loss))
+    chosen = min(range(len(rows)), key=lambda k: (rows[k]["verified_loss"], k))
+    return rows, chosen
+
+
 # ---- evaluating ------------------------------------------------------------------------------
 
 def only_list(text):
@@ -530,6 +558,36 @@ def fmt(x, f):
     return cal.fmt_value(x, f)
 
 
+def verification_lines(args, result, targets):
+    """The verification table: each candidate's figures with more replicates on a fresh seed."""
+    rows = result["verified"]
+    lines = ["", "## Verification", "",
+             f"One replicate per point ranks points partly by chance. The {len(rows) - 1} best "
+             f"points and the registry defaults were run again with {args.verify_replicates} "
+             f"replicates on seed {args.seed + 100} (the same for all: common random numbers), "
+             "on the same town; the lowest loss of these runs chooses (ties: the earlier "
+             "column). A mark * after a figure: outside its range.", "",
+             "| # | quantity | target | " + " | ".join(
+                 r["label"] if r["values"] is None else f"point {r['label']}" for r in rows)
+             + " |", "|---|---|---|" + "---|" * len(rows)]
+    for i, t in targets:
+        cells = []
+        for r in rows:
+            m = r["verified"][i]
+            mark = " *" if math.isfinite(m) and not t["lo"] <= m <= t["hi"] else ""
+            cells.append(fmt(m, t["fmt"]) + mark)
+        lines.append(f"| {i} | {cal._cell(t['quantity'])} | "
+                     f"{cal.fmt_range(t['lo'], t['hi'], t['fmt'])} | " + " | ".join(cells) + " |")
+    lines.append("| | **loss in the fit** | 0 | "
+                 + " | ".join(f"{r['loss']:.3g}" for r in rows) + " |")
+    lines.append("| | **loss verified** | 0 | "
+                 + " | ".join(f"**{r['verified_loss']:.3g}**" for r in rows) + " |")
+    c = rows[result["chosen"]]
+    lines += ["", "Chosen: " + (c["label"] if c["values"] is None else f"point {c['label']}")
+              + "."]
+    return lines
+
+
 def render(args, result, targets, boxes, defaults, reg, command):
     ref = result.get("reference")
     design = boxes[0]
@@ -593,7 +651,10 @@ def render(args, result, targets, boxes, defaults, reg, command):
                  if result.get("orders") else "")
               + (" The registry defaults are run on the same town with the same replicates "
                  "and seed as a reference: a point is worth adopting only if its loss is lower."
-                 if result.get("reference") else ""),
+                 if result.get("reference") else "")
+              + (f" With `--verify {args.verify}` the {args.verify} best points and the "
+                 "defaults are then run again with more replicates on a fresh seed, and that "
+                 "loss chooses (section Verification)." if result.get("verified") else ""),
               "6. **Reach.** Per target, the lowest and highest value over all points, and what "
               "a linear surrogate fitted to stage 1 (least squares on the factors, scaled to "
               "the unit cube) reaches at the cube's corners.", ""]
@@ -635,12 +696,24 @@ def render(args, result, targets, boxes, defaults, reg, command):
     for j, (f, d) in enumerate(zip(design, defaults)):
         lines.append(f"| `{column(f)}` | {d:g} | "
                      + " | ".join(f"{r['values'][j]:.4g}" for r in top) + " |")
-    lines += ["", "## The chosen values", "",
-              f"Point {best['label']}, loss {best['loss']:.3g}. To try them on the full "
-              "baseline (`make calibration` with these settings):", "", "```"]
-    lines.append(" ".join(set_options(design, best["values"], reg)))
-    lines += ["```", ""]
-    if ref:
+    verified = result.get("verified")
+    if verified:
+        lines += verification_lines(args, result, targets)
+        chosen = verified[result["chosen"]]
+        best = {"label": chosen["label"], "loss": chosen["verified_loss"],
+                "values": chosen["values"] if chosen["values"] is not None else list(defaults)}
+    lines += ["", "## The chosen values", ""]
+    if verified and verified[result["chosen"]]["values"] is None:
+        lines += ["The registry defaults: no point beat them in the verification, so there is "
+                  "nothing to adopt.", ""]
+    else:
+        lines += [f"Point {best['label']}, loss {best['loss']:.3g}"
+                  + (" in the verification" if verified else "")
+                  + ". To try them on the full baseline (`make calibration` with these "
+                  "settings):", "", "```"]
+        lines.append(" ".join(set_options(design, best["values"], reg)))
+        lines += ["```", ""]
+    if ref and not verified:
         better = best["loss"] < ref["loss"]
         lines += [f"The registry defaults, run on the same town with the same replicates and seed "
                   f"(`wijksim run`, the last column of the table above), have loss "
@@ -720,6 +793,10 @@ def main(argv=None):
                          "around the registry defaults instead of the whole range; stage k then "
                          "+- LOCAL / 2^(k-1) around the best point so far (a refinement of a "
                          "fit already adopted)")
+    ap.add_argument("--verify", type=int, default=0,
+                    help="rerun the VERIFY best points and the registry defaults with "
+                         "--verify-replicates replicates on seed + 100 and choose by that loss")
+    ap.add_argument("--verify-replicates", type=int, default=6)
     ap.add_argument("--no-twin", action="store_true",
                     help="skip the demand-led sweep (the two Breda rows are then left out)")
     ap.add_argument("--out-dir", default="out/fit")
@@ -747,6 +824,10 @@ def main(argv=None):
             raise FitError("--stages must be 1 or more and --zoom in (0, 0.5]")
         if args.local is not None and not 0 < args.local <= 0.5:
             raise FitError("--local must be in (0, 0.5]")
+        if args.verify < 0 or args.verify_replicates < 1:
+            raise FitError("--verify must be 0 or more and --verify-replicates 1 or more")
+        if args.verify and not args.no_twin:
+            raise FitError("--verify runs the base town only: use it with --no-twin")
         stages, boxes = [], []
         for stage in range(1, args.stages + 1):
             if stage == 1:
@@ -764,6 +845,15 @@ def main(argv=None):
         ref_means = evaluate_reference(run_reference(args), args.years, targets)
         result["reference"] = {"means": ref_means,
                                "loss": loss_of(ref_means, targets, result["comparable"])}
+        if args.verify:
+            finite = [r for r in result["ranked"] if math.isfinite(r["loss"])][:args.verify]
+            result["candidates"] = [{"label": r["label"], "values": r["values"],
+                                     "loss": r["loss"]} for r in finite] + [
+                {"label": "registry defaults", "values": None,
+                 "loss": result["reference"]["loss"]}]
+            files = run_verification(args, design, reg, result["candidates"])
+            means = [evaluate_reference({"fit": f}, args.years, targets) for f in files]
+            result["verified"], result["chosen"] = verify(result, targets, means)
     except (FitError, cal.CalibrationError, OSError) as e:
         print(f"fit: {e}", file=sys.stderr)
         return 1
@@ -774,6 +864,8 @@ def main(argv=None):
          ("burn_in", args.burn_in), ("weeks", args.weeks), ("seed", args.seed)))
         + f" --stages {args.stages}" + (f" --zoom {args.zoom:g}" if args.stages > 1 and args.local is None else "")
         + (f" --local {args.local:g}" if args.local is not None else "")
+        + (f" --verify {args.verify} --verify-replicates {args.verify_replicates}"
+           if args.verify else "")
         + (" --no-twin" if args.no_twin else "")
         + (" --only " + ",".join(map(str, args.only)) if args.only else "")
         + (f" --years {args.years}" if args.years else ""))
@@ -789,6 +881,10 @@ def main(argv=None):
                          "means": {str(k): v for k, v in r["means"].items()}}
                         for r in result["rows_all"]]}, indent=1, allow_nan=True) + "\n")
     b = result["ranked"][0]
+    if args.verify:
+        c = result["verified"][result["chosen"]]
+        print(f"fit: verified with {args.verify_replicates} replicates: chosen {c['label']}, "
+              f"loss {c['verified_loss']:.4g}")
     print(f"fit: best point {b['label']}, loss {b['loss']:.4g} (registry defaults: "
           f"{result['reference']['loss']:.4g}); wrote {args.output} "
           f"({time.monotonic() - start:.0f} s)")

@@ -138,3 +138,19 @@ def test_local_stage_one_runs_the_box_around_the_defaults_it_reports(tmp_path):
     assert any(f["max"] / f["min"] < g["max"] / g["min"] * 0.9 for f, g in zip(ran, design))
     # the later stages halve it
     assert fit.half_width(args, 2) == 0.075 and fit.half_width(args, 3) == 0.0375
+
+
+def test_verification_chooses_by_the_rerun_loss_and_may_keep_the_defaults():
+    target = {"lo": 0.0, "hi": 1.0}
+    result = {"comparable": [1],
+              "candidates": [{"label": "2.1", "values": [1.0], "loss": 0.0},
+                             {"label": "1.4", "values": [2.0], "loss": 0.5},
+                             {"label": "registry defaults", "values": None, "loss": 1.0}]}
+    # the fit's best point (loss 0 on one replicate) misses with more replicates
+    rows, chosen = fit.verify(result, [(1, target)], [{1: 3.0}, {1: 1.5}, {1: 2.0}])
+    assert chosen == 1 and rows[1]["verified_loss"] == 0.25 and rows[0]["verified_loss"] == 4.0
+    rows, chosen = fit.verify(result, [(1, target)], [{1: 3.0}, {1: 2.5}, {1: 0.5}])
+    assert rows[chosen]["values"] is None
+    # ties go to the earlier candidate
+    rows, chosen = fit.verify(result, [(1, target)], [{1: 0.5}, {1: 0.2}, {1: 0.9}])
+    assert chosen == 0
