@@ -162,7 +162,8 @@ CLAIMS = [
      per_week("crises"), L, "years 4-5", HIGHER, 0.05, LONG),
     #    "Later" as the growth of the paired crisis effect between year 1 and years 4-5: a
     #    difference of differences of a few crises a year. Since the informal-care refit
-    #    (session 23) even make facts-long's runs do not resolve it (pooled z 2.50 for +14 %,
+    #    (session 23) even make facts-long's runs do not resolve it (pooled z 2.50 for +14 %; 2.15
+    #    for +13 % after the refinements of session 24;
     #    right in direction; docs/ODD.md 8), so it is OPEN: make test prints its numbers,
     #    make facts-long asserts it and fails until the model shows it.
     ("3", "ref", "refer", "stricter referral: needs escalate later (crises: effect in years 4-5 "
