@@ -386,7 +386,8 @@ def front_end(base, dl):
     total_saving = base.total("cost_total") - dl.total("cost_total")
     other_extra = gross_saving - total_saving   # rise of every non-care cost category
     cost = assessment_cost + other_extra
-    # Not in the front-end cost, shown beside it: needs the team keeps must still be worked,
+    # Not in the front-end cost, shown beside it: needs the team keeps must still be worked
+    # (those that go to a volunteer instead leave the team's casework),
     # and a fixed team can only do that by spreading its casework thinner.
     casework_asked = dl.total("hours_casework_needed") - base.total("hours_casework_needed")
     return {
@@ -498,7 +499,7 @@ TARGETS = [
 # Extra lines on the Breda pair, to see what drives the two front-end rows (no targets).
 FRONT_END_DETAILS = [
     ("demand-led assessments per year", "int", "assessments_per_year"),
-    ("assessments after which the team kept the need", "pct", "kept_share"),
+    ("assessments that found another solution than a referral (a volunteer, or the team)", "pct", "kept_share"),
     ("front-end cost per assessment (euro)", "euro", "cost_per_case"),
     ("specialist and crisis cost avoided per assessment (euro)", "euro", "gross_per_case"),
     ("total cost saved per assessment, assessment time unpriced (euro)", "euro",

@@ -31,9 +31,11 @@
  * municipal officer) has hours left this week (access.assessment_capacity; referrals beyond
  * that go on as usual, so the joint team never takes the whole team's time). An assessment
  * takes access.assessment_hours person-hours: the team pays its member's third from its
- * client hours, the other two thirds are costed at cost.assessment_hour. It keeps the need
- * with the team with probability access.demand_led_solve (Breda: 18 of 28, seed 001
- * L271-273). Without a mandate (access.mandate) it waits for a municipal decision: weeks
+ * client hours, the other two thirds are costed at cost.assessment_hour. With probability
+ * access.demand_led_solve it finds another solution than a maatwerk provision (Breda: 18 of
+ * 28, seed 001 L271-273): in a domain where volunteers help (volunteers.domains) a volunteer,
+ * as Breda's costs went into volunteer help and the activities volunteers organise (seed 001
+ * L283-285), and otherwise the team keeps the need. Without a mandate (access.mandate) it waits for a municipal decision: weeks
  * (access.decision_weeks) and paperwork (access.decision_hours, cost.decision). Then it joins
  * the specialist service's waiting list while the team holds the case (seed 002 L724-725). */
 #include <math.h>
@@ -61,7 +63,14 @@ int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
         c->assessed_sev = (uint8_t)s;
         if (rng_bern(t->rng, p->access_demand_led_solve[0])) {
             n->m[OFF_assessments_kept] += 1;
-            return 0;
+            /* Another solution than a maatwerk provision: where volunteers help with the
+             * domain, a volunteer and what volunteers organise (seed 001 L283-285); the team
+             * case then closes (casework.c). Elsewhere the team keeps the need. */
+            if (!p->vol_domains[c->domain]) return 0;
+            sup_change(n, c->resident, c->domain, SUP_VOL_WAIT, week);
+            n->m[OFF_volunteer_referrals] += 1;
+            return queue_push(&n->vol_queue, (request_t){c->resident, (uint16_t)n->index,
+                                                         (uint16_t)week, c->domain, 0});
         }
     }
     if (!p->access_mandate[0]) {

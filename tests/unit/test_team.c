@@ -326,12 +326,14 @@ static void test_decision_without_mandate(void) {
 
 /* Demand-led assessment of every would-be referral keeps the need with the team with
  * probability access.demand_led_solve, at access.assessment_hours each; the rest is referred
- * (without a mandate, through a decision). A kept need is not referred again. */
+ * (without a mandate, through a decision). A kept need is not referred again. (Finances here
+ * without volunteers: test_demand_led_volunteers has them.) */
 static void test_demand_led_assessment(void) {
     for (int mandate = 1; mandate >= 0; mandate--) {
         params_t p;
         fixture_params(&p, quick() ? 6000 : 12000);
         ample_intake(&p);
+        p.vol_domains[DOM_FINANCES] = 0;
         p.access_demand_led[0] = 1;
         p.access_assessment_capacity[0] = 1e6; /* every referral fits */
         p.access_demand_led_solve[0] = 0.6;
@@ -375,6 +377,57 @@ static void test_demand_led_assessment(void) {
             still += sup_get(&n->res[i], DOM_FINANCES) == SUP_TEAM;
         CHECK(still == kept && n->m[OFF_assessments] == N, "kept_need_is_not_referred_again",
               "%g of %g kept", still, kept);
+        world_free(w);
+    }
+}
+
+/* Where volunteers help with the domain, the other solution the joint assessment finds is a
+ * volunteer (seed 001 L283-285): a kept need joins the volunteer queue, counted as a volunteer
+ * referral, and its team case closes at the next casework week; the rest is referred as
+ * before. In a domain without volunteers the same assessment keeps the need with the team. */
+static void test_demand_led_volunteers(void) {
+    for (int vol = 1; vol >= 0; vol--) {
+        params_t p;
+        fixture_params(&p, 6000);
+        ample_intake(&p);
+        p.access_demand_led[0] = 1;
+        p.access_assessment_capacity[0] = 1e6;
+        p.access_demand_led_solve[0] = 0.6;
+        p.vol_domains[DOM_DAILY] = vol;
+        world_t *w = fixture_world(&p, 170 + (uint64_t)vol);
+        nbh_t *n = &w->nbh[0];
+        team_t *t = &w->teams[0];
+        const uint32_t N = 2000;
+        for (uint32_t i = 0; i < N; i++)
+            ask(n, i, DOM_DAILY, SEV_SEVERE, 1);
+        clear_metrics(w);
+        access_week(w, t, 1);
+        double to_vol = 0, team = 0;
+        for (uint32_t i = 0; i < N; i++) {
+            int st = sup_get(&n->res[i], DOM_DAILY);
+            to_vol += st == SUP_VOL_WAIT;
+            team += st == SUP_TEAM;
+        }
+        double kept = n->m[OFF_assessments_kept];
+        CHECK(n->m[OFF_assessments] == N && kept > 0.5 * N && kept < 0.7 * N,
+              vol ? "volunteer_domain_assessed" : "other_domain_assessed", "%g assessed, %g kept",
+              n->m[OFF_assessments], kept);
+        if (vol)
+            CHECK(to_vol == kept && team == 0 && n->vol_queue.len == kept &&
+                      n->m[OFF_volunteer_referrals] == kept,
+                  "kept_need_goes_to_a_volunteer", "%g to volunteers (queue %u, metric %g), %g "
+                  "with the team, %g kept", to_vol, (unsigned)n->vol_queue.len,
+                  n->m[OFF_volunteer_referrals], team, kept);
+        else
+            CHECK(to_vol == 0 && team == kept && n->m[OFF_volunteer_referrals] == 0,
+                  "without_volunteers_the_team_keeps_it", "%g to volunteers, %g with the team, %g kept",
+                  to_vol, team, kept);
+        uint32_t before = t->ncases;
+        t->hours_left = 1e9;
+        casework_week(w, t, 2);
+        if (vol)
+            CHECK(t->ncases == before - (uint32_t)kept, "its_team_case_closes",
+                  "%u cases before, %u after, %g kept", before, t->ncases, kept);
         world_free(w);
     }
 }
@@ -919,6 +972,7 @@ int main(void) {
     test_referral_threshold_per_domain();
     test_decision_without_mandate();
     test_demand_led_assessment();
+    test_demand_led_volunteers();
     test_demand_led_capacity();
     test_demand_led_small_capacity();
     test_entitlement_need_goes_to_the_desk();
