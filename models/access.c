@@ -33,9 +33,10 @@
  * takes access.assessment_hours person-hours: the team pays its member's third from its
  * client hours, the other two thirds are costed at cost.assessment_hour. With probability
  * access.demand_led_solve it finds another solution than a maatwerk provision (Breda: 18 of
- * 28, seed 001 L271-273): in a domain where volunteers help (volunteers.domains) a volunteer,
- * as Breda's costs went into volunteer help and the activities volunteers organise (seed 001
- * L283-285), and otherwise the team keeps the need. Without a mandate (access.mandate) it waits for a municipal decision: weeks
+ * 28, seed 001 L271-273): for a need within volunteers' reach (a domain where volunteers help,
+ * volunteers.domains, below severe) a volunteer, as Breda's costs went into volunteer help and
+ * the activities volunteers organise (seed 001 L283-285), and otherwise the team keeps the
+ * need. Without a mandate (access.mandate) it waits for a municipal decision: weeks
  * (access.decision_weeks) and paperwork (access.decision_hours, cost.decision). Then it joins
  * the specialist service's waiting list while the team holds the case (seed 002 L724-725). */
 #include <math.h>
@@ -64,9 +65,10 @@ int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
         if (rng_bern(t->rng, p->access_demand_led_solve[0])) {
             n->m[OFF_assessments_kept] += 1;
             /* Another solution than a maatwerk provision: where volunteers help with the
-             * domain, a volunteer and what volunteers organise (seed 001 L283-285); the team
-             * case then closes (casework.c). Elsewhere the team keeps the need. */
-            if (!p->vol_domains[c->domain]) return 0;
+             * domain and the need is within their reach (below severe, volunteers.c), a
+             * volunteer and what volunteers organise (seed 001 L283-285); the team case then
+             * closes (casework.c). Otherwise the team keeps the need. */
+            if (!p->vol_domains[c->domain] || s >= SEV_SEVERE) return 0;
             sup_change(n, c->resident, c->domain, SUP_VOL_WAIT, week);
             n->m[OFF_volunteer_referrals] += 1;
             return queue_push(&n->vol_queue, (request_t){c->resident, (uint16_t)n->index,

@@ -381,25 +381,27 @@ static void test_demand_led_assessment(void) {
     }
 }
 
-/* Where volunteers help with the domain, the other solution the joint assessment finds is a
- * volunteer (seed 001 L283-285): a kept need joins the volunteer queue, counted as a volunteer
- * referral, and its team case closes at the next casework week; the rest is referred as
- * before. In a domain without volunteers the same assessment keeps the need with the team. */
+/* For a need within volunteers' reach (a domain where they help, below severe) the other
+ * solution the joint assessment finds is a volunteer (seed 001 L283-285): a kept need joins
+ * the volunteer queue, counted as a volunteer referral, and its team case closes at the next
+ * casework week; the rest is referred as before. In a domain without volunteers, or for a
+ * severe need (beyond a volunteer), the same assessment keeps the need with the team. */
 static void test_demand_led_volunteers(void) {
-    for (int vol = 1; vol >= 0; vol--) {
+    for (int vol = 2; vol >= 0; vol--) { /* 2: volunteers, moderate; 1: volunteers, severe; 0: none */
         params_t p;
         fixture_params(&p, 6000);
         ample_intake(&p);
         p.access_demand_led[0] = 1;
         p.access_assessment_capacity[0] = 1e6;
         p.access_demand_led_solve[0] = 0.6;
-        p.vol_domains[DOM_DAILY] = vol;
+        p.vol_domains[DOM_DAILY] = vol > 0;
+        p.access_refer_threshold[DOM_DAILY] = SEV_MODERATE;
         world_t *w = fixture_world(&p, 170 + (uint64_t)vol);
         nbh_t *n = &w->nbh[0];
         team_t *t = &w->teams[0];
         const uint32_t N = 2000;
         for (uint32_t i = 0; i < N; i++)
-            ask(n, i, DOM_DAILY, SEV_SEVERE, 1);
+            ask(n, i, DOM_DAILY, vol == 1 ? SEV_SEVERE : SEV_MODERATE, 1);
         clear_metrics(w);
         access_week(w, t, 1);
         double to_vol = 0, team = 0;
@@ -410,9 +412,10 @@ static void test_demand_led_volunteers(void) {
         }
         double kept = n->m[OFF_assessments_kept];
         CHECK(n->m[OFF_assessments] == N && kept > 0.5 * N && kept < 0.7 * N,
-              vol ? "volunteer_domain_assessed" : "other_domain_assessed", "%g assessed, %g kept",
+              vol == 2 ? "volunteer_domain_assessed" : vol ? "severe_need_assessed" : "other_domain_assessed",
+              "%g assessed, %g kept",
               n->m[OFF_assessments], kept);
-        if (vol)
+        if (vol == 2)
             CHECK(to_vol == kept && team == 0 && n->vol_queue.len == kept &&
                       n->m[OFF_volunteer_referrals] == kept,
                   "kept_need_goes_to_a_volunteer", "%g to volunteers (queue %u, metric %g), %g "
@@ -420,12 +423,12 @@ static void test_demand_led_volunteers(void) {
                   n->m[OFF_volunteer_referrals], team, kept);
         else
             CHECK(to_vol == 0 && team == kept && n->m[OFF_volunteer_referrals] == 0,
-                  "without_volunteers_the_team_keeps_it", "%g to volunteers, %g with the team, %g kept",
-                  to_vol, team, kept);
+                  vol ? "beyond_a_volunteer_the_team_keeps_it" : "without_volunteers_the_team_keeps_it",
+                  "%g to volunteers, %g with the team, %g kept", to_vol, team, kept);
         uint32_t before = t->ncases;
         t->hours_left = 1e9;
         casework_week(w, t, 2);
-        if (vol)
+        if (vol == 2)
             CHECK(t->ncases == before - (uint32_t)kept, "its_team_case_closes",
                   "%u cases before, %u after, %g kept", before, t->ncases, kept);
         world_free(w);
