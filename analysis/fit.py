@@ -237,7 +237,7 @@ def prepare(args, spec_text, stage=1, design=None):
         "base_demand_led.cfg": f'@include "{out / "base.cfg"}"\n'
                                "access = { demand_led = true; };\n",
     }
-    if stage > 1 or getattr(args, "local", None) is not None:
+    if stage > 1 or args.local is not None:
         spec_text = with_box(spec_text, design)
     suffix = "" if stage == 1 else f"_s{stage}"
     specs = {}

@@ -49,6 +49,14 @@
  * (seed 001 L268-272). */
 enum { JOINT_TEAM = 3 };
 
+/* Need d of resident ri joins the queue for a volunteer match (volunteers.c). */
+static int to_volunteer(nbh_t *n, uint32_t ri, int d, int week) {
+    sup_change(n, ri, d, SUP_VOL_WAIT, week);
+    n->m[OFF_volunteer_referrals] += 1;
+    return queue_push(&n->vol_queue,
+                      (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d, 0});
+}
+
 int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
     const params_t *p = &w->p;
     int s = sev_get(&n->res[c->resident], c->domain);
@@ -69,10 +77,7 @@ int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
              * volunteer and what volunteers organise (seed 001 L283-285); the team case then
              * closes (casework.c). Otherwise the team keeps the need. */
             if (!p->vol_domains[c->domain] || s >= SEV_SEVERE) return 0;
-            sup_change(n, c->resident, c->domain, SUP_VOL_WAIT, week);
-            n->m[OFF_volunteer_referrals] += 1;
-            return queue_push(&n->vol_queue, (request_t){c->resident, (uint16_t)n->index,
-                                                         (uint16_t)week, c->domain, 0});
+            return to_volunteer(n, c->resident, c->domain, week);
         }
     }
     if (!p->access_mandate[0]) {
@@ -118,12 +123,8 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
         if (!(active_of(n, ri)->chronic_mask >> d & 1) &&
             rng_bern(t->rng, p->team_advice_effect[0]))
             need_set(n, ri, d, --s, week);
-        if (s > 0 && p->vol_domains[d] && rng_bern(t->rng, p->access_volunteer_referral[0])) {
-            sup_change(n, ri, d, SUP_VOL_WAIT, week);
-            n->m[OFF_volunteer_referrals] += 1;
-            return queue_push(&n->vol_queue, (request_t){ri, (uint16_t)n->index, (uint16_t)week,
-                                                         (uint8_t)d, 0});
-        }
+        if (s > 0 && p->vol_domains[d] && rng_bern(t->rng, p->access_volunteer_referral[0]))
+            return to_volunteer(n, ri, d, week);
         return 0;
     }
     if (back_to_network(p, n, ri, d, s)) {
