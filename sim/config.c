@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <libgen.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_INCLUDE_DEPTH 16
 
@@ -32,6 +35,11 @@ static char *read_text(const char *path, char *err, size_t errlen) {
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "%s: cannot read scenario file: not a regular file", path);
+        return NULL;
+    }
+    if (stat(path, &st) == 0 && st.st_size > (64 << 20)) {
+        snprintf(err, errlen, "%s: cannot read scenario file: %lld bytes; expected a scenario of at most 64 MB",
+                 path, (long long)st.st_size);
         return NULL;
     }
     FILE *f = fopen(path, "rb");
@@ -60,7 +68,85 @@ static char *read_text(const char *path, char *err, size_t errlen) {
         return NULL;
     }
     buf[len] = '\0';
+    char *nul = memchr(buf, '\0', len);
+    if (nul) { /* libconfig would stop there and ignore the rest silently */
+        int line = 1;
+        for (char *c = buf; c < nul; c++) line += *c == '\n';
+        snprintf(err, errlen, "%s:%d: a NUL byte (character 0) in the text; expected a text file", path, line);
+        free(buf);
+        return NULL;
+    }
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) memmove(buf, buf + 3, len - 2); /* a UTF-8 BOM */
     return buf;
+}
+
+int config_check_integers(const char *text, const char *file, char *err, size_t errlen) {
+    int line = 1;
+    for (const char *c = text; *c; c++) {
+        if (*c == '\n') {
+            line++;
+        } else if (*c == '#' || (c[0] == '/' && c[1] == '/')) { /* a line comment */
+            while (c[1] && c[1] != '\n') c++;
+        } else if (c[0] == '/' && c[1] == '*') { /* a block comment */
+            for (c += 2; *c && !(c[0] == '*' && c[1] == '/'); c++) line += *c == '\n';
+            if (!*c) break;
+            c++;
+        } else if (*c == '"') { /* a string */
+            for (c++; *c && *c != '"'; c++) {
+                if (*c == '\\' && c[1]) c++;
+                line += *c == '\n';
+            }
+            if (!*c) break;
+        } else if (*c >= '0' && *c <= '9' &&
+                   (c == text || !(isalnum((unsigned char)c[-1]) || c[-1] == '_' || c[-1] == '.'))) {
+            const char *e = c;
+            int hex = c[0] == '0' && (c[1] == 'x' || c[1] == 'X');
+            if (hex) e += 2;
+            while (hex ? isxdigit((unsigned char)*e) : isdigit((unsigned char)*e)) e++;
+            int real = !hex && (*e == '.' || *e == 'e' || *e == 'E');
+            int wide = *e == 'L';
+            if (!real) { /* an integer literal: does it fit? */
+                errno = 0;
+                unsigned long long v = strtoull(c, NULL, hex ? 16 : 10);
+                int neg = c > text && c[-1] == '-';
+                unsigned long long lim32 = hex ? 0xFFFFFFFFULL : neg ? 2147483648ULL : 2147483647ULL;
+                unsigned long long lim64 = hex ? ~0ULL : neg ? 9223372036854775808ULL : 9223372036854775807ULL;
+                if (errno == ERANGE || v > lim64 || (!wide && v > lim32)) {
+                    snprintf(err, errlen,
+                             "%s:%d: the integer %s%.*s is too large%s; expected %s", file, line,
+                             neg ? "-" : "", (int)(e - c), c,
+                             wide || errno == ERANGE || v > lim64 ? " even for a 64-bit integer" : " for a 32-bit integer",
+                             wide || errno == ERANGE || v > lim64
+                                 ? "a smaller value (for a large number write it with a decimal point: 1e20)"
+                                 : "it with the L suffix for a 64-bit integer (5000000000L), or a smaller value");
+                    return -1;
+                }
+            }
+            c = e - 1;
+            while (isalnum((unsigned char)c[1]) || c[1] == '.' || c[1] == '_') c++; /* the rest of the token */
+        }
+    }
+    return 0;
+}
+
+/* A hint for a syntax error on `line` of text: a percentage or a decimal comma, which
+ * spreadsheets and Dutch habits bring in. */
+static const char *syntax_hint(const char *text, int line) {
+    for (int l = 1; l < line && text; l++) {
+        text = strchr(text, '\n');
+        if (text) text++;
+    }
+    if (!text) return "";
+    const char *eol = strchr(text, '\n'), *eq = strchr(text, '=');
+    size_t n = eol ? (size_t)(eol - text) : strlen(text);
+    const char *cm = memchr(text, '#', n);
+    if (cm) n = (size_t)(cm - text);
+    if (memchr(text, '%', n)) return " (write a share as a fraction: 0.15, not 15%)";
+    for (size_t i = 1; eq && eq < text + n && i + 1 < n; i++)
+        if (text[i] == ',' && text[i - 1] >= '0' && text[i - 1] <= '9' && text[i + 1] >= '0' &&
+            text[i + 1] <= '9' && !memchr(text, '[', n) && !memchr(text, '(', n))
+            return " (write decimals with a point: 0.3, not 0,3)";
+    return "";
 }
 
 /* Stores a value after type and range checks; `where` is "file:line" for the message. */
@@ -288,7 +374,7 @@ static int load_title(scenario_t *s, const config_setting_t *t, const char *file
 
 /* Blanks every `@include "x"` line of text (keeping line numbers) and collects the paths,
  * resolved against the including file's directory. */
-static int take_includes(char *text, const char *file, char **incs, int *ninc, char *err,
+static int take_includes(char *text, const char *file, char **incs, int *lines, int *ninc, char *err,
                          size_t errlen) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", file);
@@ -324,13 +410,23 @@ static int take_includes(char *text, const char *file, char **incs, int *ninc, c
                 snprintf(inc, plen + 1, "%s", a + 1);
             else
                 sprintf(inc, "%s/%.*s", d, (int)plen, a + 1);
+            lines[*ninc] = line;
             incs[(*ninc)++] = inc;
             memset(p, ' ', len);
         }
-        /* Track block comments so a commented-out @include stays out. */
-        for (char *c = p; c + 1 < p + len; c++) {
-            if (!in_comment && c[0] == '/' && c[1] == '*') in_comment = 1, c++;
-            else if (in_comment && c[0] == '*' && c[1] == '/') in_comment = 0, c++;
+        /* Track block comments so a commented-out @include stays out. A block-comment opener inside a line
+         * comment (# or //) or a string opens nothing. */
+        for (char *c = p; c < p + len; c++) {
+            if (in_comment) {
+                if (c + 1 < p + len && c[0] == '*' && c[1] == '/') in_comment = 0, c++;
+            } else if (*c == '#' || (c + 1 < p + len && c[0] == '/' && c[1] == '/')) {
+                break;
+            } else if (c + 1 < p + len && c[0] == '/' && c[1] == '*') {
+                in_comment = 1, c++;
+            } else if (*c == '"') {
+                for (c++; c < p + len && *c != '"'; c++)
+                    if (*c == '\\' && c + 1 < p + len) c++;
+            }
         }
         if (!eol) break;
         p = eol + 1;
@@ -349,18 +445,85 @@ static int already_loaded(const scenario_t *s, const char *path) {
     return 0;
 }
 
-static int load_file(scenario_t *s, const char *path, int depth, char *err, size_t errlen) {
+/* The files being loaded, from the scenario given down to the one being read: an include
+ * that names one of them is a cycle. */
+typedef struct chain {
+    const char *path;
+    const struct chain *up;
+} chain_t;
+
+static int edit_distance(const char *a, const char *b) {
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 64 || m > 64) return 99;
+    int row[65];
+    for (size_t j = 0; j <= m; j++) row[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= m; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up, row[j] = best;
+        }
+    }
+    return row[m];
+}
+
+/* "; did you mean "NAME"?" for the .cfg file in path's folder closest to its name (at most 3
+ * edits away), or "". */
+static void close_name(const char *path, char *buf, size_t len) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    buf[0] = '\0';
+    DIR *d = opendir(dirname(dir));
+    if (!d) return;
+    int best = 4;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".cfg") != 0) continue;
+        int k = edit_distance(base, e->d_name);
+        if (k > 0 && k < best) best = k, snprintf(buf, len, "; did you mean \"%s\"?", e->d_name);
+    }
+    closedir(d);
+}
+
+static int load_file(scenario_t *s, const char *path, const chain_t *up, const char *from, int from_line,
+                     char *err, size_t errlen) {
+    int depth = 0;
+    for (const chain_t *c = up; c; c = c->up) depth++;
     if (depth > 0 && already_loaded(s, path)) return 0;
+    char want[PATH_MAX], have[PATH_MAX];
+    for (const chain_t *c = up; c && realpath(path, want); c = c->up)
+        if (realpath(c->path, have) && strcmp(want, have) == 0) {
+            char trail[1024] = "";
+            for (const chain_t *k = up; k; k = k->up)
+                snprintf(trail + strlen(trail), sizeof trail - strlen(trail), " <- %s", k->path);
+            snprintf(err, errlen, "%s:%d: @include \"%s\" makes a cycle (%s%s); expected each file "
+                     "to be included from outside it", from, from_line, path, path, trail);
+            return -1;
+        }
     if (depth > MAX_INCLUDE_DEPTH) {
-        snprintf(err, errlen, "%s: @include nested more than %d deep (a cycle?)", path,
-                 MAX_INCLUDE_DEPTH);
+        snprintf(err, errlen, "%s:%d: @include nested more than %d deep", from, from_line, MAX_INCLUDE_DEPTH);
         return -1;
     }
     char *text = read_text(path, err, errlen);
-    if (!text) return -1;
+    if (!text) {
+        if (from) { /* name the including line, and a close name when the file is missing */
+            char why[ERR_LEN], hint[300] = "";
+            snprintf(why, sizeof why, "%s", err);
+            if (access(path, F_OK) != 0) close_name(path, hint, sizeof hint);
+            snprintf(err, errlen, "%s:%d: @include: %s%s", from, from_line, why, hint);
+        }
+        return -1;
+    }
     char *incs[MAX_SOURCE_FILES];
-    int ninc = 0, rc = take_includes(text, path, incs, &ninc, err, errlen);
-    for (int i = 0; i < ninc && rc == 0; i++) rc = load_file(s, incs[i], depth + 1, err, errlen);
+    int lines[MAX_SOURCE_FILES];
+    int ninc = 0, rc = take_includes(text, path, incs, lines, &ninc, err, errlen);
+    chain_t here = {path, up};
+    for (int i = 0; i < ninc && rc == 0; i++) rc = load_file(s, incs[i], &here, path, lines[i], err, errlen);
     for (int i = 0; i < ninc; i++) free(incs[i]);
     if (rc != 0) {
         free(text);
@@ -369,9 +532,11 @@ static int load_file(scenario_t *s, const char *path, int depth, char *err, size
     config_t cfg;
     config_init(&cfg);
     config_set_auto_convert(&cfg, 0);
-    if (!config_read_string(&cfg, text)) {
-        snprintf(err, errlen, "%s:%d: syntax error: %s", path, config_error_line(&cfg),
-                 config_error_text(&cfg));
+    if (config_check_integers(text, path, err, errlen) != 0) {
+        rc = -1;
+    } else if (!config_read_string(&cfg, text)) {
+        snprintf(err, errlen, "%s:%d: syntax error: %s%s", path, config_error_line(&cfg),
+                 config_error_text(&cfg), syntax_hint(text, config_error_line(&cfg)));
         rc = -1;
     } else {
         const config_setting_t *root = config_root_setting(&cfg);
@@ -410,7 +575,7 @@ static void set_label(scenario_t *s) {
 }
 
 int scenario_load(scenario_t *s, const char *path, char *err, size_t errlen) {
-    int rc = load_file(s, path, 0, err, errlen);
+    int rc = load_file(s, path, NULL, NULL, 0, err, errlen);
     set_label(s);
     return rc;
 }

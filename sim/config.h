@@ -66,6 +66,10 @@ int scenario_changes_at(const scenario_t *s, int week);
  * start parameters, title and policy, loadable again. */
 void scenario_write_policy(FILE *f, const scenario_t *s);
 void scenario_write_cfg(FILE *f, const scenario_t *s);
+/* Checks the integer literals of libconfig text before it is parsed: libconfig keeps only
+ * the low 32 bits of an integer without the L suffix (5000000000 becomes 705032704) and wraps
+ * one beyond 64 bits, silently. 0, or -1 with "file:line: ..." in err. */
+int config_check_integers(const char *text, const char *file, char *err, size_t errlen);
 /* A short label: the title, or the name of the last file loaded without folder and .cfg
  * ("defaults" before any). Owned by s. */
 const char *scenario_label(const scenario_t *s);

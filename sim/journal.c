@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FILE_MAGIC "WJSIMJ01"
@@ -89,7 +90,13 @@ int journal_open(journal_t *j, const char *path, const journal_shape_t *shape, c
     j->offset = malloc(sizeof *j->offset * (runs ? runs : 1));
     if (!j->path || !j->offset) return free(j->path), free(j->offset), snprintf(err, errlen, "out of memory"), -1;
     for (size_t i = 0; i < runs; i++) j->offset[i] = -1;
-    j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: exists and is not a regular file, so it cannot be the sweep's "
+                 "journal; remove it or write to another output file", path);
+        return journal_close(j, 0), -2;
+    }
+    j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (j->fd < 0) {
         int usage = errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == EROFS;
         snprintf(err, errlen, "%s: cannot create the sweep journal (%s): check that the output's folder "
@@ -108,6 +115,15 @@ int journal_open(journal_t *j, const char *path, const journal_shape_t *shape, c
     want.check = fnv1a(FNV_START, &want, offsetof(file_header_t, check));
     file_header_t have;
     off_t size = lseek(j->fd, 0, SEEK_END);
+    if (size > 0 && size < (off_t)sizeof have) { /* cut short before its header was whole? */
+        unsigned char head[8];
+        size_t k = (size_t)size < sizeof head ? (size_t)size : sizeof head;
+        if (read_at(j->fd, head, k, 0) != 0 || memcmp(head, FILE_MAGIC, k) != 0) {
+            snprintf(err, errlen, "%s: exists and is not a wijksim sweep journal (it does not start "
+                     "as one); it was left alone: remove it or write to another output file", path);
+            return journal_close(j, 0), -2;
+        }
+    }
     if (size < (off_t)sizeof have) { /* new, or cut short before its header was whole */
         if (ftruncate(j->fd, 0) != 0 || pwrite(j->fd, &want, sizeof want, 0) != (ssize_t)sizeof want ||
             fdatasync(j->fd) != 0) {

@@ -8,9 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <hdf5.h>
+#include <omp.h>
+
 #include "config.h"
+#include "files.h"
 #include "output.h"
 #include "outcomes.h"
 #include "params.h"
@@ -190,16 +195,18 @@ static int run_option(const char *cmd, int c, const char *arg, run_opts_t *ro) {
     case 't':
         if (parse_long(arg, 1, 4096, &v) != 0)
             return usage_error(cmd, "--threads: expected an integer from 1 to 4096, got '%s'", arg);
+        /* More threads than cores only makes the weekly barriers wait (the results are the
+         * same for any thread count). WIJKSIM_OVERSUBSCRIBE=1 lets the determinism tests run
+         * more threads than a small machine has cores. */
+        if (v > omp_get_num_procs() && !getenv("WIJKSIM_OVERSUBSCRIBE")) {
+            fprintf(stderr, "wijksim %s: --threads %ld: this machine has %d cores; using %d\n", cmd, v,
+                    omp_get_num_procs(), omp_get_num_procs());
+            v = omp_get_num_procs();
+        }
         ro->threads = (int)v;
         return 0;
     default: return 1;
     }
-}
-
-static void on_signal(int sig) {
-    output_remove_tmp_signal_safe();
-    signal(sig, SIG_DFL);
-    raise(sig);
 }
 
 static char *default_output(const char *scenario) {
@@ -308,8 +315,7 @@ static int cmd_run(int argc, char **argv) {
         free(defout);
         return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    file_cleanup_on_signals();
     ro.progress = !quiet && isatty(STDERR_FILENO);
     run_stats_t st;
     rc = output_begin(out, &sc, &ro, err, sizeof err);
@@ -397,20 +403,23 @@ static int parse_horizons(const char *list, int weeks, int *h, int *nh) {
     return 0;
 }
 
-/* Writes the table to path atomically (temporary file renamed into place); whether it may
- * replace an existing file is decided before the run. */
-static int write_table_file(const char *path, const compare_table_t *t, table_format_t fmt,
+/* Writes the table to path atomically (sim/files.h: a temporary file published when whole);
+ * whether it may replace an existing file was checked before the run. */
+static int write_table_file(const char *path, const compare_table_t *t, table_format_t fmt, int force,
                             char *err, size_t errlen) {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    char *tmp = file_tmp_name(path);
+    if (!tmp) return snprintf(err, errlen, "out of memory"), -1;
+    FILE *f = fopen(tmp, "wx");
     int rc = f ? compare_table_write(f, t, fmt) : -1;
     if (f && fclose(f) != 0) rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0) rc = -1;
     if (rc != 0) {
-        unlink(tmp);
         snprintf(err, errlen, "%s: cannot write the table: %s", path, strerror(errno));
+        unlink(tmp);
+        file_untrack(tmp);
+    } else {
+        rc = file_publish(tmp, path, force, err, errlen);
     }
+    free(tmp);
     return rc;
 }
 
@@ -513,9 +522,16 @@ static int cmd_compare(int argc, char **argv) {
         }
     }
     free(sets);
-    if (rc == 0 && table && !force && access(table, F_OK) == 0) {
-        snprintf(err, sizeof err, "%s: table file exists; use --force to overwrite it", table);
-        rc = -1;
+    if (rc == 0 && table) {
+        struct stat a, b;
+        if (strcmp(table, outpath) == 0 ||
+            (stat(table, &a) == 0 && stat(outpath, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+            snprintf(err, sizeof err, "--table %s: the same file as the output (-o %s); expected another name",
+                     table, outpath);
+            rc = -1;
+        } else if (file_check_output(table, force, err, sizeof err) != 0) {
+            rc = -1;
+        }
     }
     output_t *out = NULL;
     if (rc == 0) {
@@ -525,8 +541,7 @@ static int cmd_compare(int argc, char **argv) {
     compare_ctx_t cc = {out, nh, ro.replicates, horizons, NULL};
     if (rc == 0) {
         status = EXIT_RUNTIME;
-        signal(SIGINT, on_signal);
-        signal(SIGTERM, on_signal);
+        file_cleanup_on_signals();
         ro.progress = !quiet && isatty(STDERR_FILENO);
         cc.v = malloc(sizeof(double) * (size_t)nsc * ro.replicates * nh * N_OUTCOMES);
         if (!cc.v) snprintf(err, sizeof err, "out of memory"), rc = -1;
@@ -536,7 +551,7 @@ static int cmd_compare(int argc, char **argv) {
         for (int i = 0; i < nsc && rc == 0; i++)
             rc = output_outcomes(out, i, &cc.v[(size_t)i * ro.replicates * nh * N_OUTCOMES], nh, horizons);
         compare_table_t t = {nsc, names, ro.replicates, nh, horizons, cc.v, notes};
-        if (rc == 0 && table) rc = write_table_file(table, &t, fmt, err, sizeof err);
+        if (rc == 0 && table) rc = write_table_file(table, &t, fmt, force, err, sizeof err);
         char cerr[ERR_LEN];
         if (output_close(out, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
             snprintf(err, sizeof err, "%s", cerr);
@@ -624,8 +639,7 @@ static int cmd_sweep(int argc, char **argv) {
         return EXIT_USAGE;
     }
 #endif
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    file_cleanup_on_signals();
     status = sweep_command(&c);
 #ifdef WIJKSIM_MPI
     if (sweep_launched_by_mpi()) MPI_Finalize();
@@ -656,8 +670,7 @@ static int cmd_merge(int argc, char **argv) {
     if (!out) return usage_error("merge", "%s", "expected -o FILE.h5, the merged file");
     if (optind >= argc) return usage_error("merge", "%s", "expected one or more PART.h5 files");
     char err[ERR_LEN];
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    file_cleanup_on_signals();
     int rc = output_merge_sweeps((const char *const *)&argv[optind], argc - optind, out, force, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "wijksim: %s\n", err);
@@ -748,6 +761,9 @@ static int cmd_series(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    /* No HDF5 clean-up at exit: every file is closed (or abandoned and removed) before, and
+     * HDF5's own clean-up of a file whose close failed (a full disk) crashes. */
+    H5dont_atexit();
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "outcomes.h"
 #include "version.h"
 
@@ -29,6 +30,7 @@ typedef struct {
 
 struct output {
     char *path, *tmp;
+    int force;
     hid_t file;
     run_group_t *g;
     int ng, replicates;
@@ -41,46 +43,39 @@ struct output {
     size_t nrows, rowbytes;
 };
 
-/* For cleanup from a signal handler: one output per process. */
-static char tmp_path_for_signal[4096];
-
-void output_remove_tmp_signal_safe(void) {
-    if (tmp_path_for_signal[0]) unlink(tmp_path_for_signal);
-}
-
 int output_open(output_t **out, const char *path, int force, char *err, size_t errlen) {
-    struct stat st;
     *out = NULL;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: exists and is not a regular file; expected an output file name", path);
-        return -2;
-    }
-    if (stat(path, &st) == 0 && !force) {
-        snprintf(err, errlen, "%s: output file exists; use --force to overwrite it", path);
-        return -2;
-    }
+    if (file_check_output(path, force, err, errlen) != 0) return -2;
     output_t *o = calloc(1, sizeof *o);
-    if (o) o->path = strdup(path), o->tmp = malloc(strlen(path) + 32);
+    if (o) o->path = strdup(path), o->tmp = file_tmp_name(path), o->force = force;
     if (!o || !o->path || !o->tmp) {
-        if (o) free(o->path), free(o->tmp), free(o);
+        if (o) file_untrack(o->tmp), free(o->path), free(o->tmp), free(o);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    sprintf(o->tmp, "%s.tmp.%ld", path, (long)getpid());
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
+    errno = 0;
     o->file = H5Fcreate(o->tmp, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (o->file < 0) {
+        char why[256];
+        file_h5_reason(why, sizeof why);
         snprintf(err, errlen, "%s: cannot create the output file (%s): check that the folder exists and is writable",
-                 o->tmp, errno ? strerror(errno) : "HDF5 error");
-        free(o->path), free(o->tmp), free(o);
+                 path, why);
+        file_untrack(o->tmp), free(o->path), free(o->tmp), free(o);
         return -2;
     }
-    snprintf(tmp_path_for_signal, sizeof tmp_path_for_signal, "%s", o->tmp);
     *out = o;
     return 0;
+}
+
+/* "TARGET: could not write WHAT: REASON" into err, the reason from HDF5's error stack. */
+static void write_failed(const output_t *o, char *err, size_t errlen, const char *what) {
+    char why[256];
+    file_h5_reason(why, sizeof why);
+    snprintf(err, errlen, "%s: could not write %s: %s", o->path, what, why);
 }
 
 static int attr_str(hid_t loc, const char *obj, const char *name, const char *value) {
@@ -307,7 +302,7 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
     rc |= H5LTset_attribute_int(o->file, "/", "neighbourhoods", &nnbh, 1) < 0;
     rc |= write_scenario(o->file, s);
     rc |= begin_group(&o->g[0], o->file, &s->params, ro->replicates, "replicate", 1);
-    if (rc) snprintf(err, errlen, "%s: could not write the HDF5 header", o->tmp);
+    if (rc) write_failed(o, err, errlen, "the HDF5 header");
     return rc ? -1 : 0;
 }
 
@@ -353,7 +348,7 @@ int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n,
     }
     rc |= attr_str(o->file, "/", "scenario_groups", names);
     if (top >= 0) H5Gclose(top);
-    if (rc) snprintf(err, errlen, "%s: could not write the HDF5 header", o->tmp);
+    if (rc) write_failed(o, err, errlen, "the HDF5 header");
     return rc ? -1 : 0;
 }
 
@@ -458,7 +453,11 @@ int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w
     if (rc == 0) series_municipality(values, weeks, g->nnbh, mu);
     if (rc == 0) rc = write_values(g, rep, mu, values, weeks);
     free(mu);
-    if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write replicate %d", o->tmp, rep);
+    if (rc && o->err) {
+        char what[64];
+        snprintf(what, sizeof what, "replicate %d", rep);
+        write_failed(o, o->err, o->errlen, what);
+    }
     return rc ? -1 : 0;
 }
 
@@ -501,7 +500,7 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
         rc = -1;
     }
     free(names), free(units), free(labels);
-    if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write the outcomes", o->tmp);
+    if (rc && o->err) write_failed(o, o->err, o->errlen, "the outcomes");
     return rc ? -1 : 0;
 }
 
@@ -540,14 +539,14 @@ int output_close(output_t *o, int commit, char *err, size_t errlen) {
     }
     free(o->g);
     free(o->rows); /* a sweep closed before its run table was written */
-    if (H5Fclose(o->file) < 0) rc = -1;
-    if (commit && rc == 0 && rename(o->tmp, o->path) != 0) {
-        snprintf(err, errlen, "%s: cannot move the finished file into place: %s", o->path,
-                 strerror(errno));
+    errno = 0;
+    if (H5Fclose(o->file) < 0) {
         rc = -1;
+        if (commit) write_failed(o, err, errlen, "the file to its end");
     }
+    if (commit && rc == 0) rc = file_publish(o->tmp, o->path, o->force, err, errlen);
     if (!commit || rc != 0) unlink(o->tmp);
-    tmp_path_for_signal[0] = '\0';
+    file_untrack(o->tmp);
     free(o->path), free(o->tmp), free(o);
     return rc;
 }
@@ -697,7 +696,7 @@ int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t er
                    "point; every point runs every replicate.");
     rc |= write_sweep_columns(o->file, s);
     rc |= begin_group(&o->g[0], o->file, p, (int)sf->rows, "run", sf->detail);
-    if (rc) snprintf(err, errlen, "%s: could not write the HDF5 header", o->tmp);
+    if (rc) write_failed(o, err, errlen, "the HDF5 header");
     return rc ? -1 : 0;
 }
 
@@ -715,7 +714,11 @@ int output_sweep_run(output_t *o, size_t row, int point, int replicate, const do
     int rc = 0;
     for (int h = 0; h < s->nh; h++) outcomes_compute(mu_raw, g->weeks, s->horizons[h], &x[s->k + h * N_OUTCOMES]);
     if (rc == 0) rc = write_values(g, (int)row, mu_raw, nb_raw, g->weeks);
-    if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write run %lld", o->tmp, (long long)id[0]);
+    if (rc && o->err) {
+        char what[64];
+        snprintf(what, sizeof what, "run %lld", (long long)id[0]);
+        write_failed(o, o->err, o->errlen, what);
+    }
     return rc ? -1 : 0;
 }
 
@@ -744,7 +747,7 @@ int output_end_sweep(output_t *o) {
     H5Tclose(t);
     free(o->rows);
     o->rows = NULL;
-    if (rc && o->err) snprintf(o->err, o->errlen, "%s: could not write the run table", o->tmp);
+    if (rc && o->err) write_failed(o, o->err, o->errlen, "the run table");
     return rc;
 }
 
@@ -775,21 +778,84 @@ static int copy_attrs(hid_t from, hid_t to) {
 static char *read_attr_text(hid_t loc, const char *name) {
     if (H5Aexists(loc, name) <= 0) return NULL;
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = a < 0 ? -1 : H5Aget_type(a);
+    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
     char *buf = NULL;
-    if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+    /* One value only: an array of strings would not fit the buffer read into. */
+    int one = sp >= 0 && H5Sget_simple_extent_npoints(sp) == 1;
+    if (sp >= 0) H5Sclose(sp);
+    if (!one) {
+    } else if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
         char *v = NULL;
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(t)); /* h5py writes UTF-8 */
         if (H5Aread(a, mt, &v) >= 0 && v) buf = strdup(v);
         if (v) H5free_memory(v);
         H5Tclose(mt);
-    } else if (t >= 0 && H5Tget_class(t) == H5T_STRING) {
+    } else if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tget_size(t) < (1u << 24)) {
         buf = calloc(1, H5Tget_size(t) + 1);
         if (buf && H5Aread(a, t, buf) < 0) free(buf), buf = NULL;
     }
     if (t >= 0) H5Tclose(t);
     if (a >= 0) H5Aclose(a);
     return buf;
+}
+
+/* A root attribute holding one integer, into v: 0, or -1 when missing, not an integer or not
+ * one value (H5LT would read every value of an array into v). */
+static int read_attr_int(hid_t loc, const char *name, long long *v) {
+    if (H5Aexists(loc, name) <= 0) return -1;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = a < 0 ? -1 : H5Aget_type(a);
+    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
+    int rc = t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_INTEGER && H5Sget_simple_extent_npoints(sp) == 1 &&
+                     H5Aread(a, H5T_NATIVE_LLONG, v) >= 0
+                 ? 0
+                 : -1;
+    if (sp >= 0) H5Sclose(sp);
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+/* Copies object `name` (a group with its subgroups, or a dataset, with their attributes) from
+ * loc `from` to `to`. The objects copied are small (the base scenario, the sweep's points and
+ * column descriptions): each dataset is read whole. */
+static int copy_object(hid_t from, const char *name, hid_t to);
+
+static herr_t copy_member(hid_t g, const char *name, const H5L_info_t *info, void *to) {
+    (void)info;
+    return copy_object(g, name, *(hid_t *)to) ? -1 : 0;
+}
+
+static int copy_object(hid_t from, const char *name, hid_t to) {
+    H5O_info_t oi;
+    if (H5Oget_info_by_name2(from, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
+    int rc = 0;
+    if (oi.type == H5O_TYPE_GROUP) {
+        hid_t a = H5Gopen2(from, name, H5P_DEFAULT), b = H5Gcreate2(to, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        rc = a < 0 || b < 0 || copy_attrs(a, b) != 0 ||
+             H5Literate(a, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_member, &b) < 0;
+        if (a >= 0) H5Gclose(a);
+        if (b >= 0) H5Gclose(b);
+    } else if (oi.type == H5O_TYPE_DATASET) {
+        hid_t a = H5Dopen2(from, name, H5P_DEFAULT), t = a < 0 ? -1 : H5Dget_type(a);
+        hid_t sp = a < 0 ? -1 : H5Dget_space(a);
+        hssize_t n = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+        size_t size = t < 0 ? 0 : H5Tget_size(t);
+        int vlen = t >= 0 && H5Tdetect_class(t, H5T_VLEN) > 0;
+        void *buf = n >= 0 && size && !vlen && (size_t)n <= ((size_t)1 << 28) / size
+                        ? malloc(size * (size_t)(n ? n : 1)) : NULL;
+        hid_t b = buf ? H5Dcreate2(to, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        rc = b < 0 || (n > 0 && (H5Dread(a, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
+                                 H5Dwrite(b, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) ||
+             copy_attrs(a, b) != 0;
+        free(buf);
+        if (b >= 0) H5Dclose(b);
+        if (sp >= 0) H5Sclose(sp);
+        if (t >= 0) H5Tclose(t);
+        if (a >= 0) H5Dclose(a);
+    }
+    return rc ? -1 : 0;
 }
 
 /* True when root attribute `name` has the same text in both files. */
@@ -809,7 +875,7 @@ typedef struct {
 /* Copies the datasets of group `name` (series of every run) from the parts into out, row
  * `run` from the part and row src[run]. */
 static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t total,
-                        const int *src_part, const size_t *src_row) {
+                        const int *src_part, const size_t *src_row, char *bad, size_t badlen) {
     hid_t g0 = H5Gopen2(pt[0].file, name, H5P_DEFAULT);
     if (g0 < 0) return 0; /* no such group: nothing to merge */
     hid_t go = group(out, name);
@@ -824,17 +890,42 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             hid_t gp = H5Gopen2(pt[p].file, name, H5P_DEFAULT);
             src[p] = gp < 0 ? -1 : H5Dopen2(gp, ds, H5P_DEFAULT);
             if (gp >= 0) H5Gclose(gp);
-            if (src[p] < 0) rc = -1;
+            if (src[p] < 0) rc = -2;
         }
         if (rc) {
             for (int p = 0; p < np; p++)
                 if (src[p] >= 0) H5Dclose(src[p]);
+            snprintf(bad, badlen, "series %s/%s is missing in one of the files", name, ds);
             break;
         }
         hid_t sp = H5Dget_space(src[0]), dcpl = H5Dget_create_plist(src[0]);
         hsize_t dims[8], count[8], start[8] = {0};
-        int rank = H5Sget_simple_extent_dims(sp, dims, NULL);
+        int rank = H5Sget_simple_extent_ndims(sp);
+        if (rank >= 1 && rank <= 8) H5Sget_simple_extent_dims(sp, dims, NULL);
         H5Sclose(sp);
+        /* Every part's dataset: a series of rank 1-8 of numbers, shaped as the first part's,
+         * with a row for each run of its table. */
+        for (int p = 0; p < np && rc == 0 && rank >= 1 && rank <= 8; p++) {
+            hid_t ps = H5Dget_space(src[p]), pt_ = H5Dget_type(src[p]);
+            hsize_t pd[8];
+            int ok = ps >= 0 && H5Sget_simple_extent_ndims(ps) == rank && pt_ >= 0 &&
+                     H5Tget_class(pt_) == H5T_FLOAT;
+            if (ok) H5Sget_simple_extent_dims(ps, pd, NULL);
+            for (int r = 1; ok && r < rank; r++) ok = pd[r] == dims[r];
+            if (ok) ok = pd[0] >= pt[p].n;
+            if (ps >= 0) H5Sclose(ps);
+            if (pt_ >= 0) H5Tclose(pt_);
+            if (!ok) rc = -2;
+        }
+        if (rank < 1 || rank > 8) rc = -2;
+        if (rc) {
+            H5Pclose(dcpl);
+            for (int p = 0; p < np; p++)
+                if (src[p] >= 0) H5Dclose(src[p]);
+            snprintf(bad, badlen, "series %s/%s is not a series wijksim writes (rank %d, or a shape "
+                     "that differs between the files or from their run tables)", name, ds, rank);
+            break;
+        }
         size_t row = 1;
         for (int r = 1; r < rank; r++) row *= dims[r];
         dims[0] = total;
@@ -864,7 +955,7 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
     free(src);
     if (go >= 0) H5Gclose(go);
     H5Gclose(g0);
-    return rc ? -1 : 0;
+    return rc == -2 ? -2 : rc ? -1 : 0;
 }
 
 int output_merge_sweeps(const char *const *parts, int n, const char *path, int force, char *err,
@@ -881,16 +972,21 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         pt[i].file = H5Fopen(parts[i], H5F_ACC_RDONLY, H5P_DEFAULT);
         char *kind = pt[i].file < 0 ? NULL : read_attr_text(pt[i].file, "kind");
         char *hash = kind ? read_attr_text(pt[i].file, "spec_hash") : NULL;
-        long long runs = 0;
-        int reps = 0;
+        long long runs = 0, reps = 0;
         if (pt[i].file < 0) {
             snprintf(err, errlen, "%s: cannot open as HDF5 (%s)", parts[i],
                      access(parts[i], R_OK) != 0 ? strerror(errno) : "not an HDF5 file");
             rc = -1, status = -2;
-        } else if (!kind || strcmp(kind, "sweep") != 0 || !hash ||
-            H5LTget_attribute_long_long(pt[i].file, "/", "runs", &runs) < 0 ||
-            H5LTget_attribute_int(pt[i].file, "/", "replicates", &reps) < 0) {
-            snprintf(err, errlen, "%s: not a wijksim sweep file (expected one written by wijksim sweep)", parts[i]);
+        } else if (!kind || strcmp(kind, "sweep") != 0 || !hash) {
+            snprintf(err, errlen, "%s: not a wijksim sweep file: %s (expected one written by wijksim sweep)",
+                     parts[i], !kind ? "no root attribute 'kind' holding one text" : !hash ? "no spec_hash text"
+                                   : "its kind is not \"sweep\"");
+            rc = -1, status = -2;
+        } else if (read_attr_int(pt[i].file, "runs", &runs) != 0 || read_attr_int(pt[i].file, "replicates", &reps) != 0 ||
+                   reps < 1 || reps > 100000 || runs < 0 || runs > (1LL << 32) || runs % reps != 0) {
+            snprintf(err, errlen, "%s: not a wijksim sweep file: its root attributes runs and replicates "
+                     "are not one whole number each, with replicates from 1 and runs a multiple of them",
+                     parts[i]);
             rc = -1, status = -2;
         } else if (i == 0) {
             hash0 = hash, hash = NULL, runs0 = runs, reps0 = reps;
@@ -926,7 +1022,23 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         hsize_t nr = 0;
         if (sp >= 0) H5Sget_simple_extent_dims(sp, &nr, NULL), H5Sclose(sp);
         pt[i].n = nr;
-        pt[i].rows = pt[i].type < 0 ? NULL : malloc(H5Tget_size(pt[i].type) * (nr ? nr : 1));
+        /* The run table: one row per run, a compound type whose first column is the 64-bit
+         * run number (merging reads it as such). */
+        int table = pt[i].type >= 0 && H5Tget_class(pt[i].type) == H5T_COMPOUND && H5Tget_nmembers(pt[i].type) >= 1 &&
+                    H5Tget_member_offset(pt[i].type, 0) == 0 && H5Tget_member_class(pt[i].type, 0) == H5T_INTEGER &&
+                    H5Tget_size(pt[i].type) >= 8 && nr <= (hsize_t)runs0;
+        if (table) {
+            hid_t m0 = H5Tget_member_type(pt[i].type, 0);
+            table = H5Tget_size(m0) == 8;
+            H5Tclose(m0);
+        }
+        if (!table) {
+            snprintf(err, errlen, "%s: not a wijksim sweep file: its run table /runs is missing, or not "
+                     "one row per run starting with the run number", parts[i]);
+            rc = -1, status = -2;
+            break;
+        }
+        pt[i].rows = malloc(H5Tget_size(pt[i].type) * (nr ? nr : 1));
         if (!pt[i].rows || (i > 0 && H5Tequal(pt[i].type, pt[0].type) <= 0) ||
             (nr && H5Dread(pt[i].runs, pt[i].type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pt[i].rows) < 0)) {
             snprintf(err, errlen, "%s: cannot read its run table", parts[i]);
@@ -975,14 +1087,20 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         rc |= attr_str(o->file, "/", "created", created);
         rc |= attr_str(o->file, "/", "shard", "");
         rc |= H5LTset_attribute_long_long(o->file, "/", "runs_in_file", &rows, 1) < 0;
-        hid_t ocpl = H5Pcreate(H5P_OBJECT_COPY);
-        for (int c = 0; c < 3; c++) {
+        /* Copied object by object rather than with H5Ocopy, which crashes when a write fails
+         * (a full disk) in the HDF5 of Debian 12. */
+        for (int c = 0; c < 3 && rc == 0; c++) {
             const char *obj = c == 0 ? "base" : c == 1 ? "points" : "columns";
-            rc |= H5Ocopy(pt[0].file, obj, o->file, obj, ocpl, H5P_DEFAULT) < 0;
+            rc |= copy_object(pt[0].file, obj, o->file);
         }
-        H5Pclose(ocpl);
-        rc |= merge_series(pt, n, "municipality", o->file, total, src_part, src_row);
-        rc |= merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row);
+        char bad[512] = "";
+        int ms = rc ? 0 : merge_series(pt, n, "municipality", o->file, total, src_part, src_row, bad, sizeof bad);
+        if (ms == 0 && rc == 0) ms = merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row, bad, sizeof bad);
+        if (ms == -2) {
+            snprintf(err, errlen, "not a wijksim sweep file: %s", bad);
+            status = -2;
+        }
+        rc |= ms != 0;
         size_t rb = H5Tget_size(pt[0].type);
         unsigned char *rows_out = malloc(rb * (total ? total : 1));
         if (!rows_out) rc = -1;
@@ -992,7 +1110,7 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         if (rc == 0) rc = write_run_table(o->file, ft, rows_out, total);
         H5Tclose(ft);
         free(rows_out);
-        if (rc) snprintf(err, errlen, "%s: could not write the merged file", o->tmp);
+        if (rc && status != -2) write_failed(o, err, errlen, "the merged file");
         char cerr[ERR_LEN];
         if (output_close(o, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
             snprintf(err, errlen, "%s", cerr);

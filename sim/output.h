@@ -38,10 +38,9 @@ int output_scenario_replicate(void *ctx, int scenario, int replicate, const worl
                               const double *values, int weeks);
 /* A scenario's outcomes, v[replicate][horizon][N_OUTCOMES], as /scenarios/NN_name/outcomes. */
 int output_outcomes(output_t *o, int scenario, const double *v, int nh, const int *horizons);
-/* Closes and renames into place (commit) or removes the temporary file. */
+/* Closes and publishes (commit: sim/files.h, file_publish) or removes the temporary file.
+ * 0, or nonzero with err naming the target and the reason. */
 int output_close(output_t *o, int commit, char *err, size_t errlen);
-/* Removes the temporary file of an open output (async-signal-safe). */
-void output_remove_tmp_signal_safe(void);
 
 /* A sweep file (docs/output.md, Sweeps): the root attributes with the spec's text and hash,
  * /base (the base scenario, as a comparison's scenario groups), /points [point][factor], the

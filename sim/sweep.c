@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "design.h"
 #include "outcomes.h"
@@ -214,10 +215,10 @@ static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char 
         return bad(err, errlen, path, config_setting_get_member(root, "replicates"),
                    "parameter 'replicates': expected an integer from 1 to 100000");
     rc = number(root, "seed", &v);
-    s->seed = rc == 1 ? 1 : (uint64_t)v;
-    if (rc < 0 || (rc == 0 && (v != floor(v) || v < 0)))
+    if (rc < 0 || (rc == 0 && (v != floor(v) || v < 0 || v > 9007199254740992.0)))
         return bad(err, errlen, path, config_setting_get_member(root, "seed"),
-                   "parameter 'seed': expected a non-negative integer");
+                   "parameter 'seed': expected a whole number from 0 to 2^53 (9007199254740992)");
+    s->seed = rc == 1 ? 1 : (uint64_t)v;
     rc = number(root, "samples", &v);
     int need = s->design == DESIGN_LHS || s->design == DESIGN_SOBOL;
     if ((need && rc != 0) || (rc == 0 && (v != floor(v) || v < 1 || v > 1e7)))
@@ -236,7 +237,7 @@ static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char 
             const config_setting_t *x = config_setting_get_elem(hs, (unsigned)i);
             int t = config_setting_type(x);
             long long y = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(x) : -1;
-            if (y < 1 || 52 * y > weeks) {
+            if (y < 1 || y > weeks / 52) {
                 char msg[256];
                 snprintf(msg, sizeof msg,
                          "parameter 'horizons': expected whole years from 1 within the run "
@@ -277,6 +278,17 @@ static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char 
 int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
     scenario_init(&s->base);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a FIFO would block, /dev/zero never end */
+        snprintf(err, errlen, "%s: cannot read sweep file: %s; expected a sweep specification file", path,
+                 S_ISDIR(st.st_mode) ? "it is a folder" : "not a regular file");
+        return -1;
+    }
+    if (stat(path, &st) == 0 && st.st_size > (64 << 20)) {
+        snprintf(err, errlen, "%s: cannot read sweep file: %lld bytes; expected a specification of at most 64 MB",
+                 path, (long long)st.st_size);
+        return -1;
+    }
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         snprintf(err, errlen, "%s: cannot read sweep file: %s", path, strerror(errno));
@@ -294,7 +306,9 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
     config_init(&cfg);
     config_set_auto_convert(&cfg, 0);
     int rc;
-    if (!config_read_string(&cfg, s->text)) {
+    if (config_check_integers(s->text, path, err, errlen) != 0) {
+        rc = -1;
+    } else if (!config_read_string(&cfg, s->text)) {
         snprintf(err, errlen, "%s:%d: syntax error: %s", path, config_error_line(&cfg), config_error_text(&cfg));
         rc = -1;
     } else {

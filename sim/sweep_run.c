@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "journal.h"
 #include "output.h"
 #include "sim.h"
@@ -274,11 +275,9 @@ int sweep_command(const sweep_cli_t *c) {
         for (size_t e = lo; status == 0 && e < hi; e++)
             scope[nscope++] = (e % npoints) * (size_t)s.replicates + e / npoints;
     }
-    struct stat sb;
-    if (status == 0 && root && stat(c->out_path, &sb) == 0 && !c->force) {
-        snprintf(err, sizeof err, "%s: output file exists; use --force to overwrite it", c->out_path);
+    /* The output is checked before the first run (it is written only at the end). */
+    if (status == 0 && root && file_check_output(c->out_path, c->force, err, sizeof err) != 0)
         status = EXIT_USAGE;
-    }
     if (status == 0 && root) {
         char jpath[4200];
         snprintf(jpath, sizeof jpath, "%s.journal", c->out_path);

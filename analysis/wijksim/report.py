@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import charts, data
-from .files import write_atomically
+from .files import check_output, write_atomically
 from .stats import break_even, mean_ci, paired_diff_ci, prcc, sobol_indices
 
 WEEKS_PER_YEAR = data.WEEKS_PER_YEAR
@@ -457,17 +457,28 @@ def main(argv=None):
     ap.add_argument("-f", "--force", action="store_true", help="overwrite an existing report")
     ap.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     a = ap.parse_args(argv)
-    out = Path(a.output or Path(a.file).with_suffix(".html").name)
-    if out.exists() and not a.force:
-        print(f"wijksim report: {out}: exists; use --force to overwrite it", file=sys.stderr)
+    out = a.output if a.output is not None else Path(a.file).with_suffix(".html").name
+    problem = check_output(out, a.force)
+    if problem:
+        print(f"wijksim report: {problem}", file=sys.stderr)
         return 2
     try:
         text, n = render(a.file, a.title)
     except data.FileError as e:
         print(f"wijksim report: {e}", file=sys.stderr)
         return 2
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError) as e:
+        # A damaged or foreign file whose attributes are not what wijksim writes (text that is
+        # not UTF-8, a list where one value belongs): a message, not a traceback.
+        print(f"wijksim report: {a.file}: not a wijksim file, or damaged: {type(e).__name__}: {e}",
+              file=sys.stderr)
+        return 2
     try:
-        write_atomically(out, text)
+        write_atomically(out, text, force=a.force, make_folder=False)
+    except FileExistsError:
+        print(f"wijksim report: {out}: the file appeared while the report was written; nothing "
+              "was replaced: use --force to overwrite it", file=sys.stderr)
+        return 1
     except OSError as e:
         print(f"wijksim report: {out}: cannot write ({e.strerror})", file=sys.stderr)
         return 1

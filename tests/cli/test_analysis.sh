@@ -3,7 +3,7 @@
 # synthetic HDF5 files, the statistics (intervals, Sobol indices, partial rank correlations,
 # break-even) on synthetic data with known answers, and the loaders on real wijksim output
 # (which needs bin/wijksim). Each pytest result becomes one of the runner's "PASS name" /
-# "FAIL name: why" lines, named after the test file and test.
+# "FAIL name: why" lines, named after the test file and test; a skipped test a "SKIP" line.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -21,6 +21,7 @@ out=$(cd "$REPO_DIR" && COLUMNS=250 PYTHONDONTWRITEBYTECODE=1 "$PY" -m pytest -q
 rc=$?
 printf '%s\n' "$out" | awk '
     /^PASSED / { sub(/^PASSED tests\/analysis\//, ""); sub(/\.py::/, ": "); print "PASS analysis " $0 }
+    /^SKIPPED / { sub(/^SKIPPED (\[[0-9]+\] )?tests\/analysis\//, ""); sub(/\.py:/, ": line "); print "SKIP analysis " $0 }
     /^(FAILED|ERROR) / {
         kind = $1; sub(/^(FAILED|ERROR) tests\/analysis\//, ""); sub(/\.py::/, ": ")
         name = $0; why = kind

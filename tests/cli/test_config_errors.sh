@@ -181,10 +181,57 @@ check "@include override: --set overrides the scenario files" \
 
 run_error "@include of a missing file" "$F/include_missing.cfg"
 expect_err "@include of a missing file: message names the missing file" "no_such_base.cfg"
+expect_err "@include of a missing file: message names the including file and line" "include_missing.cfg:2: @include"
+
+# A misspelt include gets the closest name in its folder.
+T=$(scratch typo)
+cp "$REPO_DIR/scenarios/baseline.cfg" "$T/base.cfg"
+printf '@include "bsae.cfg"\n' > "$T/typo.cfg"
+run_error "@include of a misspelt file" "$T/typo.cfg"
+expect_err "@include of a misspelt file: suggests the close name" "typo.cfg:1:" 'did you mean "base.cfg"?'
+
+# A block-comment opener inside a line comment or a string opens nothing: the include after it
+# is read (here: from the scenario's own folder, so base.cfg's team.fte of 4.5 applies).
+T=$(scratch comment)
+printf 'team = { fte = 4.5; };\n' > "$T/base.cfg"
+printf '# see /* the note\n// also /* here\ntitle = "a /* title";\n@include "base.cfg"\n' > "$T/c.cfg"
+wj params --cfg "$T/c.cfg"
+check "@include after /* in a # comment, a // comment and a string is applied" \
+    [ "$RC" -eq 0 -a "$(cfg_value "$OUT" team.fte)" = "4.5" ]
+printf '/* a block\n@include "base.cfg"\n*/\n' > "$T/b.cfg"
+wj params --cfg "$T/b.cfg"
+check "@include inside a block comment stays out" [ "$RC" -eq 0 -a "$(cfg_value "$OUT" team.fte)" != "4.5" ]
+
+# Integers libconfig would wrap silently.
+T=$(scratch ints)
+printf 'sim = {\n  weeks = 5000000000;\n};\n' > "$T/int32.cfg"
+run_error "an integer beyond 32 bits without L" "$T/int32.cfg"
+expect_err "an integer beyond 32 bits: names file, line and the L suffix" "int32.cfg:2:" "5000000000" "L suffix"
+printf 'team = { fte = 99999999999999999999; };\n' > "$T/int64.cfg"
+run_error "an integer beyond 64 bits" "$T/int64.cfg"
+expect_err "an integer beyond 64 bits: names file, line and the limit" "int64.cfg:1:" "64-bit"
+printf '# 5000000000 in a comment\ntitle = "9999999999999";\nsim = { weeks = 520; };\n' > "$T/fine.cfg"
+wj params --cfg "$T/fine.cfg"
+check "large numbers in comments and strings are not integers" [ "$RC" -eq 0 ]
+
+# Bytes a text editor or spreadsheet brings in.
+T=$(scratch bytes)
+printf 'team = { fte = 4.5; };\000\nno_such = 1;\n' > "$T/nul.cfg"
+run_error "a NUL byte in a scenario" "$T/nul.cfg"
+expect_err "a NUL byte: message names file, line and what is expected" "nul.cfg:1:" "NUL byte" "expected a text file"
+printf '\357\273\277team = { fte = 4.5; };\n' > "$T/bom.cfg"
+wj params --cfg "$T/bom.cfg"
+check "a UTF-8 byte-order mark is accepted" [ "$RC" -eq 0 -a "$(cfg_value "$OUT" team.fte)" = "4.5" ]
+printf 'access = {\n  barrier = 15%%;\n};\n' > "$T/pct.cfg"
+run_error "a percentage" "$T/pct.cfg"
+expect_err "a percentage: hint to write a fraction" "pct.cfg:2:" "write a share as a fraction: 0.15"
+printf 'access = { barrier = 0,3; };\n' > "$T/comma.cfg"
+run_error "a decimal comma" "$T/comma.cfg"
+expect_err "a decimal comma: hint to write a point" "comma.cfg:1:" "write decimals with a point"
 
 run_error "@include cycle" "$F/include_cycle.cfg"
-expect_err "@include cycle: message names the file and the nesting limit" \
-    "include_cycle.cfg" "nested more than"
+expect_err "@include cycle: message names the including file and line, and the cycle" \
+    "include_cycle.cfg:2:" "makes a cycle"
 
 # ---- usage errors ------------------------------------------------------------------------
 RUN_DIR=$(scratch usage)

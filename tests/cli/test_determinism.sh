@@ -15,6 +15,8 @@ require_binary determinism
 BASELINE=$REPO_DIR/scenarios/baseline.cfg
 D=$(scratch determinism)
 export SOURCE_DATE_EPOCH=0
+# 8 threads even on a machine with fewer cores (wijksim caps --threads at the cores otherwise).
+export WIJKSIM_OVERSUBSCRIBE=1
 RUN=(run "$BASELINE" "${SHORT[@]}" --set world.neighbourhoods=12 -r 2 -q)
 
 for t in 1 2 8; do

@@ -124,14 +124,14 @@ E=$(scratch output-nodir)
 wj "${RUN[@]}" -o "$E/nodir/x.h5"
 expect_rc "output to a missing folder: exit status 2" 2
 expect_err "output to a missing folder: message names the path and the cause" \
-    "nodir/x.h5" "cannot create the output file" "folder exists"
+    "nodir/x.h5" "its folder" "does not exist"
 expect_empty_dir "output to a missing folder: nothing written" "$E"
 
 E=$(scratch output-isdir)
 mkdir "$E/d.h5"
 wj "${RUN[@]}" -o "$E/d.h5" --force -q
 expect_rc "output over a folder with --force: refused before running, exit status 2" 2
-expect_err "output over a folder with --force: message names the target" "d.h5" "not a regular file"
+expect_err "output over a folder with --force: message names the target" "d.h5" "is a folder; expected an output file name"
 check "output over a folder with --force: folder kept, nothing else written" \
     [ -d "$E/d.h5" -a "$(ls -A "$E")" = "d.h5" ]
 

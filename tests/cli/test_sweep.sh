@@ -70,15 +70,16 @@ if "$WIJKSIM" --version | grep -q "with MPI"; then
     $CHECK same "$D/t1.h5" "$D/mpi.h5" "mpirun -np 3 against one process"
     out=$(cd "$D" && timeout 120 mpirun --oversubscribe -np 2 "$WIJKSIM" sweep spec.cfg -o mpi2.h5 --threads 2 2>&1)
     rc=$?
-    check "sweep: --threads under mpirun is refused (status $rc)" [ "$rc" -ne 0 ] && [ ! -e "$D/mpi2.h5" ]
+    check "sweep: --threads under mpirun is refused (status $rc), nothing written" \
+        [ "$rc" -ne 0 -a ! -e "$D/mpi2.h5" ]
     printf 'base = "missing.cfg"; design = "oat";\nparameters = ( { name = "team.fte"; values = [6.0]; } );\n' > "$D/nobase.cfg"
     out=$(timeout 120 mpirun --oversubscribe -np 3 "$WIJKSIM" sweep "$D/nobase.cfg" -o "$D/nobase.h5" 2>&1)
     rc=$?
     n=$(printf '%s\n' "$out" | grep -c "^wijksim: .*missing.cfg: cannot read scenario file")
     check "sweep: a bad spec under mpirun exits 2 (status $rc) with its message once (got $n)" \
-        [ "$rc" -eq 2 ] && [ "$n" -eq 1 ] && [ ! -e "$D/nobase.h5" ] && [ ! -e "$D/nobase.h5.journal" ]
+        [ "$rc" -eq 2 -a "$n" -eq 1 -a ! -e "$D/nobase.h5" -a ! -e "$D/nobase.h5.journal" ]
 elif [ -n "${WIJKSIM_NO_MPI:-}" ]; then
-    echo "sweep: MPI checks left out: $WIJKSIM is built without MPI (WIJKSIM_NO_MPI set)"
+    echo "SKIP sweep: MPI checks: $WIJKSIM is built without MPI (WIJKSIM_NO_MPI set)"
 else
     fail "sweep: MPI build" "$WIJKSIM is built without MPI: install openmpi (make deps) and rebuild"
 fi
@@ -149,7 +150,7 @@ for _ in $(seq 1 600); do # a record is 60 weeks x 209 values x 8 bytes, about 1
 done
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
-check "resume: the sweep was killed after $records runs, before it ended" [ "$records" -ge 5 ] && [ ! -e "$D/killed.h5" ]
+check "resume: the sweep was killed after $records runs, before it ended" [ "$records" -ge 5 -a ! -e "$D/killed.h5" ]
 # A half-written run: cut the journal inside its last record.
 size=$(stat -c %s "$D/killed.h5.journal")
 truncate -s $((size - 5000)) "$D/killed.h5.journal"
@@ -180,6 +181,20 @@ $CHECK detail "$D/detail.h5"
 wj sweep "$D/spec.cfg" -o "$D/detail.h5" -q
 expect_rc "sweep: an existing output is refused without --force" 2
 expect_err "sweep: says to use --force" "output file exists; use --force"
+
+# Specs that are not files: refused at once (a FIFO would block, /dev/zero fill memory).
+E=$(scratch notfile)
+mkfifo "$E/fifo.cfg"
+mkdir "$E/folder.cfg"
+for spec in "$E/fifo.cfg" /dev/zero "$E/folder.cfg"; do
+    RUN_DIR=$E wj sweep "$spec" -o "$E/out.h5"
+    expect_rc "spec that is not a file ($spec): exit 2" 2
+    expect_err "spec that is not a file ($spec): says so" "$spec" "expected a sweep specification file"
+    check "spec that is not a file ($spec): nothing written" [ ! -e "$E/out.h5" -a ! -e "$E/out.h5.journal" ]
+done
+RUN_DIR=$E wj sweep "$D/spec.cfg" -o "$E/t.h5" --threads 4096 -q
+expect_rc "--threads beyond the cores: runs" 0
+expect_err "--threads beyond the cores: capped with a note" "--threads 4096" "cores; using"
 
 # Bad specs: exit 2, file and line and parameter named, nothing written.
 bad() { # NAME SPEC-TEXT NEEDLE...
@@ -213,6 +228,11 @@ bad "unknown design" 'base = "base.cfg"; design = "grid"; parameters = ( { name 
 bad "missing base" 'design = "oat"; parameters = ( { name = "team.fte"; values = [1.0]; } );' "s.cfg" "'base'"
 bad "horizon beyond the run" "$HEAD horizons = [5]; parameters = ( { name = \"team.fte\"; values = [1.0]; } );" \
     "s.cfg:1" "'horizons'" "within the run"
+P='parameters = ( { name = "team.fte"; values = [1.0]; } );'
+bad "a seed too large for a double to hold exactly" "$HEAD seed = 1e300; $P" "s.cfg:1" "'seed'" "2^53"
+bad "a 32-bit integer that overflows" "$HEAD seed = 5000000000; $P" "s.cfg:1" "5000000000" "L suffix"
+bad "an integer beyond 64 bits" "$HEAD seed = 99999999999999999999L; $P" "s.cfg:1" "64-bit"
+bad "a horizon whose weeks overflow" "$HEAD horizons = [2305843011361177599L]; $P" "s.cfg:1" "'horizons'" "within the run"
 bad "syntax error" "$HEAD parameters = ( { name = \"team.fte\"; values = [1.0; } );" "s.cfg:1" "syntax error"
 bad "replicates not a whole number" "$HEAD replicates = 2.5; parameters = ( { name = \"team.fte\"; values = [1.0]; } );" \
     "s.cfg:1" "'replicates'"
@@ -224,7 +244,7 @@ bad "misspelt factor setting" "design = \"lhs\"; samples = 4; base = \"base.cfg\
     "s.cfg:1" "unknown factor setting 'distribuion'" "did you mean 'distribution'"
 wj sweep "$D/spec.cfg" -o "$D/no/such/folder/x.h5"
 expect_rc "sweep: an output folder that does not exist is a usage error" 2
-expect_err "sweep: says to check the folder" "folder exists and is writable"
+expect_err "sweep: says to check the folder" "does not exist"
 # A factor the base's own policy sets would be overridden part-way: refused.
 E=$(scratch badspec)
 printf '@include "%s"\npolicy = ( { week = 10; team = { fte = 9.0; }; } );\n' "$D/base.cfg" > "$E/policy_base.cfg"
@@ -232,6 +252,6 @@ printf 'base = "policy_base.cfg"; design = "oat";\nparameters = ( { name = "team
 RUN_DIR=$E wj sweep s.cfg -o out.h5
 expect_rc "spec: a factor the base's policy sets: exit 2" 2
 expect_err "spec: a factor the base's policy sets: message names both places" "s.cfg:2" "policy_base.cfg:2" "team.fte"
-check "spec: a factor the base's policy sets: nothing written" [ ! -e "$E/out.h5" ] && [ ! -e "$E/out.h5.journal" ]
+check "spec: a factor the base's policy sets: nothing written" [ ! -e "$E/out.h5" -a ! -e "$E/out.h5.journal" ]
 
 finish
