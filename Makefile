@@ -24,7 +24,7 @@ LDFLAGS := $(SAN) -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 # Debian 12 packages the build, tests and benchmarks need.
 DEB_PACKAGES := gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools \
                 openmpi-bin libopenmpi-dev time python3-numpy python3-h5py python3-matplotlib \
-                python3-pytest chromium
+                python3-pytest chromium clang libomp-dev
 
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC  := $(wildcard models/*.c)
@@ -34,7 +34,7 @@ HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi asan bench mutants facts-long docs check-docs calibration fit fit-informal fit-youth responses workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi clang asan bench mutants facts-long docs check-docs calibration fit fit-informal fit-youth responses workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -87,8 +87,13 @@ run: deps
 nompi:
 	@$(MAKE) --no-print-directory MPI=0 BUILD=build-nompi BIN=bin-nompi all
 
+# The same sources built with clang (without MPI) in bin-clang/: the build must work with both
+# compilers, and tests/cli/test_clang.sh checks that both give the same results.
+clang:
+	@$(MAKE) --no-print-directory MPI=0 CC=clang BUILD=build-clang BIN=bin-clang all
+
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests nompi
+	@$(MAKE) --no-print-directory all unit-tests nompi clang
 	@BIN=$(BIN) tests/run_tests.sh
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite (separate build tree).

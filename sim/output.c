@@ -583,8 +583,8 @@ static const char *const sweep_id_names[SWEEP_ID_COLUMNS] = {"run", "point", "re
 static const char *const sweep_id_desc[SWEEP_ID_COLUMNS] = {
     "Run index: point x replicates + replicate.",
     "Design point (row of /points).",
-    "Replicate: the run's random streams are (seed, replicate), the same at every point "
-    "(common random numbers).",
+    ("Replicate: the run's random streams are (seed, replicate), the same at every point "
+     "(common random numbers)."),
     "Base seed of the sweep."};
 
 /* The compound type of a run-table row. */
