@@ -30,11 +30,11 @@ SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC  := $(wildcard models/*.c)
 LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODEL_SRC))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
-HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h)
+HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h tests/fuzz/*.h)
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi clang asan bench mutants facts-long docs check-docs calibration fit fit-informal fit-youth responses workshop format clean FORCE
+.PHONY: all deps run test unit-tests nompi clang fuzz fuzz-replay asan bench mutants facts-long docs check-docs calibration fit fit-informal fit-youth responses workshop format clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -78,6 +78,31 @@ $(BIN)/bench: $(BUILD)/tests/bench/bench.o $(LIB_OBJ)
 
 unit-tests: $(UNIT_TESTS)
 
+# Fuzzing (tests/fuzz/): the harnesses built with clang, libFuzzer, ASan and UBSan in
+# bin-fuzz/, each run for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=1800 FUZZ_TARGETS=merge); and the
+# same harnesses built with the normal compiler as replayers, which make test runs over the
+# seed corpus and every input that ever crashed (tests/cli/test_fuzz_replay.sh).
+FUZZ_TARGETS ?= scenario spec journal merge
+FUZZ_SECONDS ?= 60
+FUZZ_COMMON  := $(BUILD)/tests/fuzz/fuzz_common.o
+
+$(BIN)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(LIB_OBJ)
+	@mkdir -p $(BIN)/fuzz
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+
+$(BIN)/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(BUILD)/tests/fuzz/replay_main.o $(LIB_OBJ)
+	@mkdir -p $(BIN)/fuzz
+	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+fuzz-replay: $(patsubst %,$(BIN)/fuzz/replay_%,$(FUZZ_TARGETS))
+
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory MPI=0 CC=clang BUILD=build-fuzz BIN=bin-fuzz OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
+	  $(patsubst %,bin-fuzz/fuzz/fuzz_%,$(FUZZ_TARGETS))
+	@tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p out
@@ -93,7 +118,7 @@ clang:
 	@$(MAKE) --no-print-directory MPI=0 CC=clang BUILD=build-clang BIN=bin-clang all
 
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests nompi clang
+	@$(MAKE) --no-print-directory all unit-tests nompi clang fuzz-replay
 	@BIN=$(BIN) tests/run_tests.sh
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite (separate build tree).

@@ -763,6 +763,9 @@ static herr_t copy_attr(hid_t loc, const char *name, const H5A_info_t *info, voi
         hid_t b = H5Acreate2(*(hid_t *)dst, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
         rc = b < 0 ? -1 : H5Awrite(b, t, buf);
         if (b >= 0) H5Aclose(b);
+        /* Variable-length values (h5py's text) were allocated by the read. */
+        if (H5Tdetect_class(t, H5T_VLEN) > 0 || (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0))
+            H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
     }
     free(buf);
     H5Sclose(sp), H5Tclose(t), H5Aclose(a);
