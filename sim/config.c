@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #define MAX_INCLUDE_DEPTH 16
+/* Texts stored as HDF5 attributes (at most 64 KB each, with room for the rest). */
+#define MAX_TITLE 4096
+#define MAX_SCENARIO_TEXT 60000
 
 static void set_label(scenario_t *s);
 
@@ -284,6 +287,7 @@ static int apply_group(scenario_t *s, params_t *p, const config_setting_t *g, co
                      : apply_setting(p, st, path, file, step != NULL, &id, err, errlen) ||
                            step_record(s, step, id, p, st, file, err, errlen);
         if (rc != 0) return rc;
+        if (!step && id >= 0) s->set_file[id] = (short)(s->nfiles + 1), s->set_line[id] = config_setting_source_line(st);
     }
     return 0;
 }
@@ -346,13 +350,22 @@ static int load_policy(scenario_t *s, const config_setting_t *pol, const char *f
             return -1;
         }
     }
-    /* Keep the entries in order of week, and of the file within a week (a stable sort). */
-    for (int i = 1; i < s->npolicy; i++)
-        for (int j = i; j > 0 && s->policy[j - 1].week > s->policy[j].week; j--) {
-            policy_set_t t = s->policy[j];
-            s->policy[j] = s->policy[j - 1];
-            s->policy[j - 1] = t;
+    /* Keep the entries in order of week, and of the file within a week: a stable merge sort
+     * (an insertion sort took 20 s for 40,000 steps). */
+    policy_set_t *tmp = malloc(sizeof *tmp * (size_t)(s->npolicy ? s->npolicy : 1));
+    if (!tmp) return snprintf(err, errlen, "%s: out of memory", file), -1;
+    for (int width = 1; width < s->npolicy; width *= 2) {
+        for (int lo = 0; lo < s->npolicy; lo += 2 * width) {
+            int mid = lo + width < s->npolicy ? lo + width : s->npolicy;
+            int hi = lo + 2 * width < s->npolicy ? lo + 2 * width : s->npolicy;
+            int a = lo, b = mid, k = lo;
+            while (a < mid || b < hi)
+                tmp[k++] = b >= hi || (a < mid && s->policy[a].week <= s->policy[b].week) ? s->policy[a++]
+                                                                                      : s->policy[b++];
         }
+        memcpy(s->policy, tmp, sizeof *tmp * (size_t)s->npolicy);
+    }
+    free(tmp);
     return 0;
 }
 
@@ -640,6 +653,7 @@ int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen
         sprintf(nb + old, "%s\n", assignment);
         s->set_args = nb;
     }
+    s->set_file[id] = -1, s->set_line[id] = 0;
     return 0;
 }
 
@@ -655,6 +669,29 @@ static int ordered(const char *na, double a, const char *nb, double b, const cha
     if (a <= b) return 0;
     snprintf(err, errlen, "parameters '%s' (%g) and '%s' (%g): expected %s", na, a, nb, b, expect);
     return -1;
+}
+
+/* The parameters a failed cross-parameter check names, from its message ("parameters 'a' ...
+ * and 'b' ..."), into ids[2] (-1 where none). */
+static void named_params(const char *msg, int ids[2]) {
+    ids[0] = ids[1] = -1;
+    const char *q = msg;
+    for (int k = 0; k < 2 && (q = strchr(q, '\'')) != NULL; k++) {
+        const char *e = strchr(q + 1, '\'');
+        if (!e) break;
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)(e - q - 1), q + 1);
+        ids[k] = params_find(name);
+        q = e + 1;
+    }
+}
+
+/* Where parameter id got its start value, e.g. "a.cfg:3", "--set", "the default". */
+static void set_where(const scenario_t *s, int id, char *buf, size_t len) {
+    int f = s->set_file[id];
+    if (f == 0) snprintf(buf, len, "the default");
+    else if (f < 0) snprintf(buf, len, "--set");
+    else snprintf(buf, len, "%s:%d", f <= s->nfiles ? s->files[f - 1] : "?", s->set_line[id]);
 }
 
 static int check_params(const params_t *p, char *err, size_t errlen) {
@@ -683,10 +720,26 @@ static int check_params(const params_t *p, char *err, size_t errlen) {
 }
 
 int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
-    if (check_params(&s->params, err, errlen) != 0) return -1;
+    char why[ERR_LEN];
+    if (check_params(&s->params, why, sizeof why) != 0) {
+        int ids[2];
+        char a[400] = "", b[400] = "";
+        named_params(why, ids);
+        if (ids[0] >= 0) set_where(s, ids[0], a, sizeof a);
+        if (ids[1] >= 0) set_where(s, ids[1], b, sizeof b);
+        if (ids[0] >= 0 && ids[1] >= 0)
+            snprintf(err, errlen, "%s (set: '%s' at %s, '%s' at %s)", why, param_table[ids[0]].name, a,
+                     param_table[ids[1]].name, b);
+        else
+            snprintf(err, errlen, "%s", why);
+        return -1;
+    }
     int weeks = (int)s->params.sim_weeks[0];
+    params_t at = s->params; /* the steps applied one by one (they are sorted by week) */
     for (int i = 0; i < s->npolicy; i++) {
         const policy_set_t *e = &s->policy[i];
+        memcpy(params_values(&at, e->id), e->v, sizeof(double) * (size_t)param_table[e->id].n);
+        if (i + 1 < s->npolicy && s->policy[i + 1].week == e->week) continue; /* the week's last step checks */
         if (e->week >= weeks) {
             snprintf(err, errlen,
                      "%s: policy step at week %d (year %d): expected a week within the run "
@@ -694,14 +747,30 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
                      e->where, e->week, e->week / 52 + 1, weeks, weeks - 1);
             return -1;
         }
-        params_t at;
-        scenario_params_at(s, e->week, &at);
-        char why[ERR_LEN];
         if (check_params(&at, why, sizeof why) != 0) {
             snprintf(err, errlen, "%s: after the policy step at week %d: %.*s", e->where, e->week,
                      (int)(errlen > 200 ? errlen - 200 : 0), why);
             return -1;
         }
+    }
+    /* The title and the resolved scenario are stored as HDF5 attributes, which hold at most
+     * 64 KB: refuse what would not fit now, not when the file is written (for a sweep: after
+     * every run). */
+    if (s->title && strlen(s->title) > MAX_TITLE) {
+        snprintf(err, errlen, "%s: parameter 'title': %zu characters; expected at most %d",
+                 s->nfiles ? s->files[s->nfiles - 1] : "scenario", strlen(s->title), MAX_TITLE);
+        return -1;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f) scenario_write_cfg(f, s), fclose(f);
+    free(text);
+    if (len > MAX_SCENARIO_TEXT) {
+        snprintf(err, errlen, "%s: the resolved scenario is %zu bytes as text (%d policy entries); "
+                 "expected at most %d, which the output file can store: fewer policy steps",
+                 s->nfiles ? s->files[s->nfiles - 1] : "scenario", len, s->npolicy, MAX_SCENARIO_TEXT);
+        return -1;
     }
     return 0;
 }

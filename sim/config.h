@@ -45,6 +45,11 @@ typedef struct {
     int nfiles;
     char *files[MAX_SOURCE_FILES]; /* scenario files read, in order of application */
     char *set_args;                /* the --set overrides, one per line */
+    /* Where each start parameter was last set, for messages about parameters together:
+     * set_file 0 = the default, k = files[k - 1] (the file being read gets the next index),
+     * -1 = the set_line-th --set. */
+    short set_file[N_PARAMS];
+    int set_line[N_PARAMS];
     char label[128];
 } scenario_t;
 

@@ -993,11 +993,17 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
             rc = -1, status = -2;
         } else if (i == 0) {
             hash0 = hash, hash = NULL, runs0 = runs, reps0 = reps;
-        } else if (strcmp(hash, hash0) != 0 || runs != runs0) {
+        } else if (strcmp(hash, hash0) != 0) {
             snprintf(err, errlen,
                      "%s: a sweep of another specification (spec hash %s, not %s as %s): only parts of "
                      "one sweep can be merged",
                      parts[i], hash, hash0, parts[0]);
+            rc = -1, status = -2;
+        } else if (runs != runs0 || reps != reps0) {
+            snprintf(err, errlen,
+                     "%s: the same specification as %s but %lld runs of %lld replicates, not %lld of %lld: "
+                     "a damaged file? only parts of one sweep can be merged",
+                     parts[i], parts[0], runs, reps, runs0, reps0);
             rc = -1, status = -2;
         } else if (!same_attr_text(pt[i].file, pt[0].file, "git_commit") ||
                    !same_attr_text(pt[i].file, pt[0].file, "wijksim_version")) {

@@ -135,6 +135,23 @@ check "--set vector in brackets: value applied" \
 run_error "config deprivation_min > deprivation_max" "$F/deprivation_min_gt_max.cfg"
 expect_err "config deprivation_min > deprivation_max: message names both parameters" \
     "'world.deprivation_min'" "'world.deprivation_max'" "min <= max"
+expect_err "config deprivation_min > deprivation_max: message names where each was set" \
+    "deprivation_min_gt_max.cfg:3" "deprivation_min_gt_max.cfg:4"
+run_error "a cross-parameter error from --set" "$F/deprivation_min_gt_max.cfg" --set world.deprivation_max=0.5
+expect_err "a cross-parameter error from --set: names --set and the file line" \
+    "'world.deprivation_max' at --set" "deprivation_min_gt_max.cfg:3"
+
+# Texts the output file could not store are refused before the run, not when it is written.
+T=$(scratch big)
+"$PY" -c "
+import sys
+steps = ',\n'.join('{ week = %d; team = { fte = %.1f; }; }' % ((40000 - 1 - i) % 5200, 5 + i % 10) for i in range(40000))
+open(sys.argv[1] + '/policy.cfg', 'w').write('sim = { weeks = 5200; };\npolicy = (\n' + steps + '\n);\n')
+open(sys.argv[1] + '/title.cfg', 'w').write('title = \"' + 'x' * 70000 + '\";\n')" "$T"
+run_error "a policy of 40,000 steps" "$T/policy.cfg"
+expect_err "a policy of 40,000 steps: says what fits" "40000 policy entries" "fewer policy steps"
+run_error "a title over 64 KB" "$T/title.cfg"
+expect_err "a title over 64 KB: says the limit" "'title'" "70000 characters" "at most 4096"
 
 run_error "--set deprivation_min > deprivation_max" "$BASELINE" "${SHORT[@]}" \
     --set world.deprivation_min=0.9
