@@ -91,8 +91,13 @@ int config_check_integers(const char *text, const char *file, char *err, size_t 
         } else if (*c == '#' || (c[0] == '/' && c[1] == '/')) { /* a line comment */
             while (c[1] && c[1] != '\n') c++;
         } else if (c[0] == '/' && c[1] == '*') { /* a block comment */
+            int from = line;
             for (c += 2; *c && !(c[0] == '*' && c[1] == '/'); c++) line += *c == '\n';
-            if (!*c) break;
+            if (!*c) { /* libconfig would take the rest of the file as comment, silently */
+                snprintf(err, errlen, "%s:%d: a block comment /* ... is never closed; expected */ "
+                         "before the end of the file", file, from);
+                return -1;
+            }
             c++;
         } else if (*c == '"') { /* a string */
             for (c++; *c && *c != '"'; c++) {
@@ -643,8 +648,8 @@ int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen
         if (set_checked(&s->params, id, k, v, where, err, errlen) != 0) return -1;
     }
     if (k != pi->n) {
-        snprintf(err, errlen, "%s: parameter '%s': expected %d value%s, got %s", where, name,
-                 pi->n, pi->n > 1 ? "s separated by commas" : "", k > pi->n ? "more" : "fewer");
+        snprintf(err, errlen, "%s: parameter '%s': expected %d value%s, got %d", where, name,
+                 pi->n, pi->n > 1 ? "s separated by commas" : "", k);
         return -1;
     }
     size_t old = s->set_args ? strlen(s->set_args) : 0;

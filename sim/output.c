@@ -964,6 +964,8 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
 int output_merge_sweeps(const char *const *parts, int n, const char *path, int force, char *err,
                         size_t errlen) {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    /* The target first: a refusal costs nothing, and nothing is read before it. */
+    if (file_check_output(path, force, err, errlen) != 0) return -2;
     part_t *pt = calloc((size_t)n, sizeof *pt);
     int *src_part = NULL;
     size_t *src_row = NULL, total = 0;

@@ -12,6 +12,7 @@
 
 #include "design.h"
 #include "outcomes.h"
+#include "rng.h"
 
 const char *const design_names[] = {"factorial", "oat", "lhs", "sobol"};
 
@@ -302,6 +303,12 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
     fclose(fp);
     if (mem) fclose(mem);
     if (!s->text) return snprintf(err, errlen, "%s: out of memory", path), -1;
+    if (strlen(s->text) != len) { /* libconfig would stop at a NUL byte and ignore the rest */
+        int line = 1;
+        for (const char *c = s->text; *c; c++) line += *c == '\n';
+        snprintf(err, errlen, "%s:%d: a NUL byte (character 0) in the text; expected a text file", path, line);
+        return -1;
+    }
     config_t cfg;
     config_init(&cfg);
     config_set_auto_convert(&cfg, 0);
@@ -379,9 +386,9 @@ double *sweep_points(const sweep_spec_t *s, size_t *n, char *err, size_t errlen)
         for (int j = 0; j < k; j++) base[j] = base_level(s, &s->f[j]);
         design_oat(k, levels, base, u);
     } else if (s->design == DESIGN_LHS) {
-        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+        /* The design follows the seed, not the file's wording. */
+        gsl_rng *r = rng_stream_new(s->seed, 0, RNG_STREAM_DESIGN);
         if (!r) goto oom;
-        gsl_rng_set(r, (unsigned long)s->seed); /* the design follows the seed, not the file's wording */
         design_lhs(k, s->samples, r, u);
         gsl_rng_free(r);
     } else if (design_saltelli(k, s->samples, u) != 0) goto oom;

@@ -142,8 +142,11 @@ CLAIMS = [
      per_week("cost_specialist"), L, "year 1", LOWER, 0.01),
     ("3", "ref", "refer", "stricter referral: more unmet need",
      per_week("unmet_need"), L, "years 1-5", HIGHER, 0.02),
+    #    Carers' extra hours are small against the total (+0.9 %): z 2.55 over make test's runs
+    #    once the streams became xoshiro256** (issue 13; above 3 with the old streams), so a
+    #    LONG claim.
     ("3", "ref", "refer", "stricter referral: carers give more hours (formal support no longer takes its share)",
-     per_week("informal_hours"), L, "years 1-5", HIGHER, 0.005),
+     per_week("informal_hours"), L, "years 1-5", HIGHER, 0.005, LONG),
     #    Overload needs a burden above about 20 hours a week since the informal-care refit, so
     #    few carers reach it (about 375 in 40,000 residents): +3.8 %, z 2.7 over make test's
     #    runs and 3.5 with 12 replicates; a LONG claim.

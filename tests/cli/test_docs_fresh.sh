@@ -25,4 +25,12 @@ fresh() {
 fresh "docs: docs/parameters.md is up to date" docs/parameters.md params --markdown
 fresh "docs: docs/output.md is up to date" docs/output.md series --markdown
 
+# docs/bad_inputs.md: its table is `bad_inputs.py --markdown` (after a fixed heading).
+"$PY" "$CLI_DIR/bad_inputs.py" "$WIJKSIM" --markdown > "$D/bad.md" 2>"$D/err"
+if ! tail -n +5 "$REPO_DIR/docs/bad_inputs.md" 2>/dev/null | diff -q - "$D/bad.md" >/dev/null; then
+    fail "docs: docs/bad_inputs.md is up to date" "its table differs from tests/cli/bad_inputs.py --markdown; run make docs"
+else
+    pass "docs: docs/bad_inputs.md is up to date"
+fi
+
 finish

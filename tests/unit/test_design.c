@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../../sim/design.h"
+#include "../../sim/rng.h"
 #include "check.h"
 
 static void factorial(void) {
@@ -50,8 +51,7 @@ static void one_at_a_time(void) {
 
 static void latin_hypercube(void) {
     enum { K = 4, N = 50 };
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 7);
+    gsl_rng *r = rng_stream_new(7, 0, RNG_STREAM_DESIGN);
     static double u[N * K];
     design_lhs(K, N, r, u);
     int strat = 1, inside = 1;

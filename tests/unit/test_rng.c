@@ -1,6 +1,7 @@
 /* Random streams: deterministic per key, distinct and uncorrelated across keys, and the
  * right distribution for the helpers the models use. */
 #include <gsl/gsl_rng.h>
+#include <string.h>
 
 #include "../../sim/rng.h"
 #include "check.h"
@@ -66,7 +67,45 @@ static void test_distributions(void) {
     gsl_rng_free(r);
 }
 
+/* The generator is the published one: xoshiro256** from the state {1, 2, 3, 4} gives the
+ * reference implementation's first ten outputs (as listed by its C++ and Rust ports' tests),
+ * and splitmix64 from 0 its well-known first three. */
+static void test_reference_values(void) {
+    static const uint64_t want[10] = {11520u, 0u, 1509978240u, 1215971899390074240u,
+                                      1216172134540287360u, 607988272756665600u,
+                                      16172922978634559625u, 8476171486693032832u,
+                                      10595114339597558777u, 2904607092377533576u};
+    uint64_t s[4] = {1, 2, 3, 4};
+    int ok = 1, at = -1;
+    for (int i = 0; i < 10 && ok; i++)
+        if (rng_xoshiro_next(s) != want[i]) ok = 0, at = i;
+    CHECK(ok, "xoshiro256** gives the reference values from {1, 2, 3, 4}", "output %d differs", at);
+    uint64_t x = 0;
+    uint64_t a = rng_splitmix64(&x), b = rng_splitmix64(&x), c = rng_splitmix64(&x);
+    CHECK(a == 0xE220A8397B1DCDAFull && b == 0x6E789E6AA1B965F4ull && c == 0x06C45D188009454Full,
+          "splitmix64 gives the reference values from 0", "%016llx %016llx %016llx", (unsigned long long)a,
+          (unsigned long long)b, (unsigned long long)c);
+    /* Through GSL: the stream type is ours, and a uniform is the upper 53 bits of a draw. */
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256ss);
+    uint64_t *st = gsl_rng_state(r);
+    st[0] = 1, st[1] = 2, st[2] = 3, st[3] = 4;
+    double u0 = gsl_rng_uniform(r), u1 = gsl_rng_uniform(r), u2 = gsl_rng_uniform(r);
+    CHECK(u0 == (double)(11520u >> 11) * 0x1.0p-53 && u1 == 0.0 &&
+              u2 == (double)(1509978240u >> 11) * 0x1.0p-53,
+          "gsl_rng_uniform is the upper 53 bits of the reference outputs", "%.17g %.17g %.17g", u0, u1, u2);
+    CHECK(strcmp(gsl_rng_name(r), "xoshiro256**") == 0, "the streams' GSL type is xoshiro256**", "%s", gsl_rng_name(r));
+    gsl_rng_free(r);
+    /* A stream is the state from four splitmix64 outputs of its key. */
+    gsl_rng *k = rng_stream_new(42, 3, 7);
+    uint64_t key = rng_key(42, 3, 7), mine[4];
+    for (int i = 0; i < 4; i++) mine[i] = rng_splitmix64(&key);
+    CHECK(memcmp(gsl_rng_state(k), mine, sizeof mine) == 0, "a stream's state is splitmix64 of its key",
+          "state differs");
+    gsl_rng_free(k);
+}
+
 int main(void) {
+    test_reference_values();
     test_same_key_same_stream();
     test_keys_give_distinct_streams();
     test_neighbour_streams_uncorrelated();
