@@ -1,4 +1,5 @@
 #include "config.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -584,10 +585,8 @@ static void set_label(scenario_t *s) {
     if (s->title) snprintf(s->label, sizeof s->label, "%s", s->title);
     else if (s->nfiles == 0) snprintf(s->label, sizeof s->label, "defaults");
     else {
-        const char *f = s->files[s->nfiles - 1], *b = strrchr(f, '/');
-        b = b ? b + 1 : f;
-        size_t n = strlen(b);
-        if (n > 4 && strcmp(b + n - 4, ".cfg") == 0) n -= 4;
+        const char *b;
+        size_t n = cfg_stem(s->files[s->nfiles - 1], &b);
         snprintf(s->label, sizeof s->label, "%.*s", (int)n, b);
     }
 }

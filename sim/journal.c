@@ -1,4 +1,5 @@
 #include "journal.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,12 +24,6 @@ typedef struct {
     uint64_t bytes; /* of the payload */
 } record_header_t;
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n) {
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL;
-    return h;
-}
-#define FNV_START 14695981039346656037ULL
 
 /* Reads exactly n bytes at off; 0, or -1 when the file ends first or on an error. */
 static int read_at(int fd, void *buf, size_t n, off_t off) {
@@ -63,7 +58,7 @@ static int scan(journal_t *j, char *err, size_t errlen) {
         memcpy(&h, buf, sizeof h);
         memcpy(&check, buf + nrec - sizeof check, sizeof check);
         if (h.magic != RECORD_MAGIC || h.bytes != pbytes || h.point >= j->shape.points ||
-            h.replicate >= j->shape.replicates || fnv1a(FNV_START, buf, nrec - sizeof check) != check)
+            h.replicate >= j->shape.replicates || fnv1a_bytes(FNV1A_START, buf, nrec - sizeof check) != check)
             break;
         size_t run = (size_t)h.point * j->shape.replicates + h.replicate;
         if (j->offset[run] < 0) j->offset[run] = at + (off_t)sizeof h, j->done++;
@@ -112,7 +107,7 @@ int journal_open(journal_t *j, const char *path, const journal_shape_t *shape, c
     memset(&want, 0, sizeof want);
     memcpy(want.magic, FILE_MAGIC, 8);
     want.shape = *shape;
-    want.check = fnv1a(FNV_START, &want, offsetof(file_header_t, check));
+    want.check = fnv1a_bytes(FNV1A_START, &want, offsetof(file_header_t, check));
     file_header_t have;
     off_t size = lseek(j->fd, 0, SEEK_END);
     if (size > 0 && size < (off_t)sizeof have) { /* cut short before its header was whole? */
@@ -157,7 +152,7 @@ int journal_append(journal_t *j, int point, int replicate, const double *payload
     record_header_t h = {RECORD_MAGIC, (uint32_t)point, (uint32_t)replicate, 0, pbytes};
     memcpy(buf, &h, sizeof h);
     memcpy(buf + sizeof h, payload, pbytes);
-    uint64_t check = fnv1a(FNV_START, buf, n - sizeof check);
+    uint64_t check = fnv1a_bytes(FNV1A_START, buf, n - sizeof check);
     memcpy(buf + n - sizeof check, &check, sizeof check);
     off_t at = lseek(j->fd, 0, SEEK_END);
     int rc = write_all(j->fd, buf, n) == 0 && fdatasync(j->fd) == 0 ? 0 : -1;

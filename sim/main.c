@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "files.h"
+#include "util.h"
 #include "output.h"
 #include "outcomes.h"
 #include "params.h"
@@ -28,7 +29,7 @@
 #include <mpi.h>
 #endif
 
-enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+#include "exit.h"
 
 static const char *const usage_main =
     "usage: wijksim COMMAND [options]\n"
@@ -210,10 +211,8 @@ static int run_option(const char *cmd, int c, const char *arg, run_opts_t *ro) {
 }
 
 static char *default_output(const char *scenario) {
-    const char *base = strrchr(scenario, '/');
-    base = base ? base + 1 : scenario;
-    size_t n = strlen(base);
-    if (n > 4 && strcmp(base + n - 4, ".cfg") == 0) n -= 4;
+    const char *base;
+    size_t n = cfg_stem(scenario, &base);
     char *out = malloc(n + 4);
     if (out) sprintf(out, "%.*s.h5", (int)n, base);
     return out;

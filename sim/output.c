@@ -14,6 +14,7 @@
 
 #include "files.h"
 #include "outcomes.h"
+#include "util.h"
 #include "version.h"
 
 /* The series datasets of one run (the file root) or one scenario of a comparison. */
@@ -266,9 +267,7 @@ static int begin_group(run_group_t *g, hid_t loc, const params_t *p, int rows, c
 static int write_root(output_t *o, const char *kind, const params_t *p, const run_opts_t *ro) {
     hid_t f = o->file;
     char created[64], names[512];
-    const char *sde = getenv("SOURCE_DATE_EPOCH"); /* reproducible files on request */
-    time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    created_utc(created, sizeof created);
     int rc = attr_str(f, "/", "kind", kind);
     rc |= attr_str(f, "/", "wijksim_version", WIJKSIM_VERSION);
     rc |= attr_str(f, "/", "git_commit", WIJKSIM_COMMIT);
@@ -309,9 +308,10 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
 /* A group name from a scenario's label: "NN_label" with only letters, digits, - and _. */
 static void scenario_group_name(char *buf, size_t len, int i, const scenario_t *s) {
     int n = snprintf(buf, len, "%02d_", i);
-    const char *f = s->nfiles ? s->files[s->nfiles - 1] : "defaults", *b = strrchr(f, '/');
-    for (b = b ? b + 1 : f; *b && strcmp(b, ".cfg") != 0 && (size_t)n + 1 < len; b++)
-        buf[n++] = isalnum((unsigned char)*b) || *b == '-' ? *b : '_';
+    const char *b;
+    size_t m = cfg_stem(s->nfiles ? s->files[s->nfiles - 1] : "defaults", &b);
+    for (size_t k = 0; k < m && (size_t)n + 1 < len; k++)
+        buf[n++] = isalnum((unsigned char)b[k]) || b[k] == '-' ? b[k] : '_';
     buf[n] = '\0';
 }
 
@@ -1092,9 +1092,7 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         long long rows = (long long)total;
         rc |= copy_attrs(pt[0].file, o->file);
         char created[64];
-        const char *sde = getenv("SOURCE_DATE_EPOCH");
-        time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-        strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+        created_utc(created, sizeof created);
         rc |= attr_str(o->file, "/", "created", created);
         rc |= attr_str(o->file, "/", "shard", "");
         rc |= H5LTset_attribute_long_long(o->file, "/", "runs_in_file", &rows, 1) < 0;

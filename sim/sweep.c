@@ -13,6 +13,7 @@
 #include "design.h"
 #include "outcomes.h"
 #include "rng.h"
+#include "util.h"
 
 const char *const design_names[] = {"factorial", "oat", "lhs", "sobol"};
 
@@ -24,10 +25,6 @@ void sweep_spec_free(sweep_spec_t *s) {
     memset(s, 0, sizeof *s);
 }
 
-static uint64_t fnv1a(uint64_t h, const char *t) {
-    for (; t && *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211ULL;
-    return h;
-}
 
 /* A number setting (integer or float); 0 when present and numeric. */
 static int number(const config_setting_t *g, const char *name, double *v) {
@@ -327,7 +324,7 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
         size_t bl = 0;
         FILE *bf = open_memstream(&base, &bl);
         if (bf) scenario_write_cfg(bf, &s->base), fclose(bf);
-        s->hash = fnv1a(fnv1a(14695981039346656037ULL, s->text), base);
+        s->hash = fnv1a_text(fnv1a_text(FNV1A_START, s->text), base);
         free(base);
     }
     return rc;

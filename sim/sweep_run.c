@@ -12,6 +12,7 @@
 #include "journal.h"
 #include "output.h"
 #include "sim.h"
+#include "util.h"
 #include "version.h"
 
 #ifdef WIJKSIM_MPI
@@ -19,7 +20,7 @@
 enum { TAG_READY = 1, TAG_RESULT, TAG_FAIL, TAG_WORK, TAG_STOP };
 #endif
 
-enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+#include "exit.h"
 
 /* What the workers of one process share. */
 typedef struct {
@@ -281,8 +282,7 @@ int sweep_command(const sweep_cli_t *c) {
     if (status == 0 && root) {
         char jpath[4200];
         snprintf(jpath, sizeof jpath, "%s.journal", c->out_path);
-        uint64_t build = 14695981039346656037ULL;
-        for (const char *t = WIJKSIM_VERSION " " WIJKSIM_COMMIT; *t; t++) build = (build ^ (unsigned char)*t) * 1099511628211ULL;
+        uint64_t build = fnv1a_text(FNV1A_START, WIJKSIM_VERSION " " WIJKSIM_COMMIT);
         journal_shape_t shape = {s.hash, (uint32_t)s.base.params.sim_weeks[0],
                                  (uint32_t)s.base.params.world_neighbourhoods[0], N_VALUES,
                                  (uint32_t)c->detail, (uint32_t)npoints, (uint32_t)s.replicates, build};
