@@ -1,5 +1,6 @@
 #include "sweep_run.h"
 
+#include <getopt.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "files.h"
 #include "journal.h"
 #include "output.h"
@@ -375,5 +377,110 @@ done:
     if (have_journal) journal_close(&j, 0);
     free(points), free(scope), free(todo), free(master_buf);
     sweep_spec_free(&s);
+    return status;
+}
+
+/* ---- wijksim sweep: options and the MPI start-up ---------------------------------------- */
+
+const char usage_sweep[] =
+    "usage: wijksim sweep SPEC.cfg [-o FILE.h5] [--threads T] [--shard I/N] [--detail] [--force]\n"
+    "                     [--quiet]\n"
+    "       mpirun -np N wijksim sweep SPEC.cfg -o FILE.h5\n"
+    "\n"
+    "Runs every point of the sweep file SPEC.cfg (base scenario, factors, design, replicates:\n"
+    "scenarios/sweeps/README.md) for every replicate, and writes one HDF5 file: a run table\n"
+    "(point, replicate, seed, the varied parameters, the outcomes per horizon) and the weekly\n"
+    "municipality series of every run (docs/output.md, Sweeps). Replicate r of every point\n"
+    "uses the same random streams, and every point branches from its replicate's burn-in (or,\n"
+    "with burn_in = \"per_point\"; in the spec, runs its own, so that any parameter may vary).\n"
+    "Finished runs are kept in FILE.h5.journal: a sweep stopped in any way resumes, with the\n"
+    "same command, from the runs that finished; a changed spec is refused.\n"
+    "\n"
+    "  -o, --output FILE     the sweep file (default: SPEC name + .h5 in the current folder)\n"
+    "  -t, --threads T       runs side by side on this machine (default: all cores)\n"
+    "      --shard I/N       run only the I-th of N parts (0 <= I < N), for job arrays; merge\n"
+    "                        the parts with wijksim merge\n"
+    "      --detail          also write per-neighbourhood series\n"
+    "  -f, --force           overwrite an existing output file\n"
+    "  -q, --quiet           print nothing but errors\n"
+    "\n"
+    "Under mpirun (a build with MPI: make MPI=1, the default when mpicc is installed) rank 0\n"
+    "hands out runs and writes the file, every rank runs one run at a time (rank 0 too).\n";
+
+int cmd_sweep(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"output", required_argument, 0, 'o'}, {"threads", required_argument, 0, 't'},
+        {"shard", required_argument, 0, 'P'},  {"detail", no_argument, 0, 'd'},
+        {"force", no_argument, 0, 'f'},        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    sweep_cli_t c = {.nshards = 1, .mpi_size = 1};
+    run_opts_t ro = {0};
+    int ch;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "o:t:fqh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': c.out_path = optarg; break;
+        case 't': {
+            int st = run_option("sweep", ch, optarg, &ro);
+            if (st) return st;
+            c.threads = ro.threads;
+            break;
+        }
+        case 'P': {
+            long i, n;
+            char *slash = strchr(optarg, '/'), buf[64];
+            snprintf(buf, sizeof buf, "%.*s", slash ? (int)(slash - optarg) : 0, optarg);
+            if (!slash || parse_long(slash + 1, 1, 1000000, &n) != 0 || parse_long(buf, 0, n - 1, &i) != 0)
+                return usage_error("sweep", "--shard: expected I/N with 0 <= I < N (e.g. 3/10), got '%s'", optarg);
+            c.shard = (int)i, c.nshards = (int)n;
+            break;
+        }
+        case 'd': c.detail = 1; break;
+        case 'f': c.force = 1; break;
+        case 'q': c.quiet = 1; break;
+        case 'h': fputs(usage_sweep, stdout); return 0;
+        default: return usage_error("sweep", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error("sweep", "%s", optind >= argc ? "expected one SPEC.cfg" : "expected exactly one SPEC.cfg");
+    c.spec_path = argv[optind];
+    char *defout = c.out_path ? NULL : default_output(c.spec_path);
+    if (!c.out_path && !defout) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
+    if (!c.out_path) c.out_path = defout;
+    int status;
+#ifdef WIJKSIM_MPI
+    if (sweep_launched_by_mpi()) {
+        int provided;
+        MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+        MPI_Comm_rank(MPI_COMM_WORLD, &c.mpi_rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &c.mpi_size);
+        if (c.mpi_size > 1 && (provided < MPI_THREAD_FUNNELED || c.nshards > 1 || c.threads > 0)) {
+            if (c.mpi_rank == 0)
+                fprintf(stderr, "wijksim sweep: %s\n",
+                        provided < MPI_THREAD_FUNNELED ? "this MPI library does not support threads (MPI_THREAD_FUNNELED)"
+                        : c.nshards > 1 ? "--shard is for separate processes (job arrays), not for mpirun: use one or the other"
+                                        : "--threads: under mpirun every rank runs one run at a time; start one rank per core instead");
+            MPI_Finalize();
+            free(defout);
+            return EXIT_USAGE;
+        }
+    }
+#else
+    if (sweep_launched_by_mpi()) {
+        fputs("wijksim sweep: started by an MPI launcher, but this wijksim was built without MPI "
+              "(build with `make MPI=1`, which needs mpicc from openmpi-bin and libopenmpi-dev)\n",
+              stderr);
+        free(defout);
+        return EXIT_USAGE;
+    }
+#endif
+    file_cleanup_on_signals();
+    status = sweep_command(&c);
+#ifdef WIJKSIM_MPI
+    if (sweep_launched_by_mpi()) MPI_Finalize();
+#endif
+    free(defout);
     return status;
 }
