@@ -1,0 +1,170 @@
+/* Small HDF5 helpers every writer and reader of wijksim files uses (sim/h5util.h). */
+#include "h5util.h"
+
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int h5_attr_str(hid_t loc, const char *obj, const char *name, const char *value) {
+    return H5LTset_attribute_string(loc, obj, name, value ? value : "") < 0 ? -1 : 0;
+}
+
+hid_t h5_group(hid_t loc, const char *name) {
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_obj_track_times(gcpl, 0);
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g;
+}
+
+/* A chunked, compressed float64 dataset without timestamps (so equal runs give equal files). */
+hid_t h5_dataset(hid_t loc, const char *name, int rank, const hsize_t *dims, const hsize_t *chunk) {
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
+    H5Pset_chunk(dcpl, rank, chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+    H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &(double){NAN});
+    hid_t d = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    return d;
+}
+
+int h5_small_dataset(hid_t loc, const char *name, int n, const double *v) {
+    hsize_t dims[1] = {(hsize_t)n};
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_obj_track_times(dcpl, 0);
+    hid_t d = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    herr_t rc = d < 0 ? -1 : H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    if (d >= 0) H5Dclose(d);
+    return rc < 0 ? -1 : 0;
+}
+
+int h5_write_slab(hid_t d, int rank, const hsize_t *start, const hsize_t *count, const double *buf) {
+    hid_t fs = H5Dget_space(d);
+    hid_t ms = H5Screate_simple(rank, count, NULL);
+    herr_t rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    if (rc >= 0) rc = H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc < 0 ? -1 : 0;
+}
+
+static herr_t copy_attr(hid_t loc, const char *name, const H5A_info_t *info, void *dst) {
+    (void)info;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = H5Aget_type(a), sp = H5Aget_space(a);
+    hssize_t n = H5Sget_simple_extent_npoints(sp);
+    void *buf = malloc(H5Tget_size(t) * (size_t)(n > 0 ? n : 1));
+    herr_t rc = -1;
+    if (buf && H5Aread(a, t, buf) >= 0) {
+        hid_t b = H5Acreate2(*(hid_t *)dst, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        rc = b < 0 ? -1 : H5Awrite(b, t, buf);
+        if (b >= 0) H5Aclose(b);
+        /* Variable-length values (h5py's text) were allocated by the read. */
+        if (H5Tdetect_class(t, H5T_VLEN) > 0 || (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0))
+            H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
+    }
+    free(buf);
+    H5Sclose(sp), H5Tclose(t), H5Aclose(a);
+    return rc < 0 ? -1 : 0;
+}
+
+int h5_copy_attrs(hid_t from, hid_t to) {
+    return H5Aiterate2(from, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_attr, &to) < 0 ? -1 : 0;
+}
+
+/* A root string attribute as a newly allocated string (NULL when missing or not a string):
+ * wijksim writes fixed-length strings, other tools (h5py) variable-length ones. */
+char *h5_read_attr_text(hid_t loc, const char *name) {
+    if (H5Aexists(loc, name) <= 0) return NULL;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = a < 0 ? -1 : H5Aget_type(a);
+    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
+    char *buf = NULL;
+    /* One value only: an array of strings would not fit the buffer read into. */
+    int one = sp >= 0 && H5Sget_simple_extent_npoints(sp) == 1;
+    if (sp >= 0) H5Sclose(sp);
+    if (!one) {
+    } else if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+        char *v = NULL;
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(t)); /* h5py writes UTF-8 */
+        if (H5Aread(a, mt, &v) >= 0 && v) buf = strdup(v);
+        if (v) H5free_memory(v);
+        H5Tclose(mt);
+    } else if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tget_size(t) < (1u << 24)) {
+        buf = calloc(1, H5Tget_size(t) + 1);
+        if (buf && H5Aread(a, t, buf) < 0) free(buf), buf = NULL;
+    }
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return buf;
+}
+
+/* A root attribute holding one integer, into v: 0, or -1 when missing, not an integer or not
+ * one value (H5LT would read every value of an array into v). */
+int h5_read_attr_int(hid_t loc, const char *name, long long *v) {
+    if (H5Aexists(loc, name) <= 0) return -1;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = a < 0 ? -1 : H5Aget_type(a);
+    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
+    int rc = t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_INTEGER && H5Sget_simple_extent_npoints(sp) == 1 &&
+                     H5Aread(a, H5T_NATIVE_LLONG, v) >= 0
+                 ? 0
+                 : -1;
+    if (sp >= 0) H5Sclose(sp);
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return rc;
+}
+
+static herr_t copy_member(hid_t g, const char *name, const H5L_info_t *info, void *to) {
+    (void)info;
+    return h5_copy_object(g, name, *(hid_t *)to) ? -1 : 0;
+}
+
+/* The objects copied are small (the base scenario, the sweep's points and column
+ * descriptions): each dataset is read whole. */
+int h5_copy_object(hid_t from, const char *name, hid_t to) {
+    H5O_info_t oi;
+    if (H5Oget_info_by_name2(from, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
+    int rc = 0;
+    if (oi.type == H5O_TYPE_GROUP) {
+        hid_t a = H5Gopen2(from, name, H5P_DEFAULT), b = H5Gcreate2(to, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        rc = a < 0 || b < 0 || h5_copy_attrs(a, b) != 0 ||
+             H5Literate(a, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_member, &b) < 0;
+        if (a >= 0) H5Gclose(a);
+        if (b >= 0) H5Gclose(b);
+    } else if (oi.type == H5O_TYPE_DATASET) {
+        hid_t a = H5Dopen2(from, name, H5P_DEFAULT), t = a < 0 ? -1 : H5Dget_type(a);
+        hid_t sp = a < 0 ? -1 : H5Dget_space(a);
+        hssize_t n = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+        size_t size = t < 0 ? 0 : H5Tget_size(t);
+        int vlen = t >= 0 && H5Tdetect_class(t, H5T_VLEN) > 0;
+        void *buf = n >= 0 && size && !vlen && (size_t)n <= ((size_t)1 << 28) / size
+                        ? malloc(size * (size_t)(n ? n : 1)) : NULL;
+        hid_t b = buf ? H5Dcreate2(to, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        rc = b < 0 || (n > 0 && (H5Dread(a, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
+                                 H5Dwrite(b, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) ||
+             h5_copy_attrs(a, b) != 0;
+        free(buf);
+        if (b >= 0) H5Dclose(b);
+        if (sp >= 0) H5Sclose(sp);
+        if (t >= 0) H5Tclose(t);
+        if (a >= 0) H5Dclose(a);
+    }
+    return rc ? -1 : 0;
+}
+
+/* True when root attribute `name` has the same text in both files. */
+int h5_same_attr_text(hid_t a, hid_t b, const char *name) {
+    char *x = h5_read_attr_text(a, name), *y = h5_read_attr_text(b, name);
+    int same = x && y && strcmp(x, y) == 0;
+    free(x), free(y);
+    return same;
+}
