@@ -16,7 +16,7 @@ OPT     ?= -O2
 SAN     ?=
 BUILD   ?= build
 BIN     ?= bin
-CFLAGS  := $(OPT) $(SAN) $(MPIFLAGS) -std=c11 -Wall -Wextra -Werror -fopenmp -D_GNU_SOURCE -I$(BUILD) \
+CFLAGS  := $(OPT) $(SAN) $(MPIFLAGS) -std=c11 -Wall -Wextra -Werror -fopenmp -D_GNU_SOURCE -I. -I$(BUILD) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhdf5_hl -lm
 LDFLAGS := $(SAN) -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
@@ -26,11 +26,15 @@ DEB_PACKAGES := gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-to
                 openmpi-bin libopenmpi-dev time python3-numpy python3-h5py python3-matplotlib \
                 python3-pytest chromium clang libomp-dev
 
+# Three layers: core/ (the registries, life domains and random streams), models/ (the model,
+# on core/) and sim/ (running, files and the command line, on both). Includes name the
+# layer: #include "core/params.h".
+CORE_SRC   := $(wildcard core/*.c)
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
 MODEL_SRC  := $(wildcard models/*.c)
-LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRC) $(MODEL_SRC))
+LIB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(SIM_SRC) $(MODEL_SRC))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(wildcard tests/unit/test_*.c))
-HEADERS    := $(wildcard sim/*.h models/*.h models/*.def tests/unit/*.h tests/fuzz/*.h)
+HEADERS    := $(wildcard core/*.h core/*.def sim/*.h models/*.h tests/unit/*.h tests/fuzz/*.h)
 
 .SECONDARY:
 
@@ -264,7 +268,7 @@ workshop: deps
 	  --title "Workshop: prevention or stricter access? A town of 30,000"
 
 format:
-	clang-format -i sim/*.c sim/*.h models/*.c models/*.h tests/unit/*.c tests/unit/*.h tests/bench/*.c
+	clang-format -i core/*.c core/*.h sim/*.c sim/*.h models/*.c models/*.h tests/unit/*.c tests/unit/*.h tests/bench/*.c
 
 clean:
 	rm -rf build build-asan build-nompi bin bin-asan bin-nompi tests/artefacts

@@ -10,7 +10,7 @@ usage: /usr/bin/python3 analysis/fit.py [--spec scenarios/sweeps/calibration_lhs
 
 The procedure, step by step:
 1. Check the design (the sweep spec): every factor must be a parameter whose registry source
-   (models/params.def) marks it an assumption ("Assumption..." or "...; assumption for the
+   (core/params.def) marks it an assumption ("Assumption..." or "...; assumption for the
    size/threshold"), not a policy lever (MODEL_BRIEF s5; LEVERS below), varied over exactly
    its plausible range: the registry default times R(lo, hi), clipped to the bounds.
 2. Write a base scenario next to the outputs: the spec's base (the baseline) with
@@ -59,7 +59,7 @@ import calibration as cal  # noqa: E402
 from wijksim.files import write_atomically  # noqa: E402
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-PARAMS_DEF = REPO_DIR / "models" / "params.def"
+PARAMS_DEF = REPO_DIR / "core" / "params.def"
 
 # Policy levers (MODEL_BRIEF s5) are never fitted, whatever their source says: they are what
 # the model is for. Every access.* parameter is a lever (thresholds, barriers, mandate,
@@ -83,7 +83,7 @@ class FitError(Exception):
 
 def registry(path=PARAMS_DEF):
     """name -> dict(defaults, min, max, lo, hi, schedulable, description, source) from
-    models/params.def."""
+    core/params.def."""
     text = Path(path).read_text()
     entry = re.compile(
         r'PARAM\(\s*\w+,\s*"([^"]+)",\s*P_\w+,\s*\w+,\s*V\(([^)]*)\),\s*([^,]+),\s*([^,]+),'
@@ -177,7 +177,7 @@ def check_design(factors, reg, spec):
                            f"only vary assumptions")
         if not ASSUMPTION.search(r["source"]):
             raise FitError(f"{spec}: '{name}' is not marked an assumption in "
-                           f"models/params.def (source: {r['source']})")
+                           f"core/params.def (source: {r['source']})")
         if f["element"] is None:
             if len(set(r["defaults"])) != 1:
                 raise FitError(f"{spec}: '{name}' has one value per element: vary each element "
@@ -617,7 +617,7 @@ def render(args, result, targets, boxes, defaults, reg, command):
                 result["full_years"] else f"the last {result['years']} full years")
              + " of output, the mean over the replicates", ""]
     lines += ["## Procedure", "",
-              "1. **Design.** Every factor is a parameter whose source in `models/params.def` "
+              "1. **Design.** Every factor is a parameter whose source in `core/params.def` "
               "marks it an assumption (\"Assumption...\", or \"...; assumption for the "
               "size/threshold\"), none a policy lever (MODEL_BRIEF s5), each varied over "
               "exactly its plausible range (the registry default times R(lo, hi), clipped to "
@@ -667,7 +667,7 @@ def render(args, result, targets, boxes, defaults, reg, command):
               "| factor | registry default | range (stage 1) | "
               + "".join(f"stage {k} (+-{half_width(args, k):g}) | "
                         for k in range(2, len(boxes) + 1))
-              + "source (models/params.def) |",
+              + "source (core/params.def) |",
               "|---|---|---|" + "---|" * (len(boxes) - 1) + "---|"]
     for j, (f, d) in enumerate(zip(design, defaults)):
         src = reg[f["name"]]["source"]

@@ -166,7 +166,7 @@ LEVERS = [
 
 # Outcomes in the order the page lists them: the costs first (every cost_* the file has, in the
 # file's order), then these, then whatever else the file has. Names missing from the file are
-# skipped, so outcomes added to models/outcomes.def appear without a change here.
+# skipped, so outcomes added to core/outcomes.def appear without a change here.
 OUTCOME_ORDER = ["unmet_need", "waiting_time", "team_wait_worst", "referrals", "escalations",
                  "crises", "overloaded_carers", "qol_index"]
 

@@ -42,7 +42,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 /* People in a demand-led joint assessment: a team member, a provider and a municipal officer

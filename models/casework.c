@@ -30,7 +30,7 @@
  * without a new intake. A resolved former client may become a volunteer (reciprocity). */
 #include <stdlib.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 /* The professional for a new case of need d in household h of neighbourhood n. */

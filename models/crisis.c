@@ -11,7 +11,7 @@
  * crisis to severe after crisis.weeks on average (a geometric duration). This phase runs before
  * specialist care, so emergency admissions happen in the week of the crisis when a place is free.
  */
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 int crisis_week(world_t *w, nbh_t *n, int week) {

@@ -28,7 +28,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 static int request(nbh_t *n, uint32_t ri, int d, int src, int week) {

@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 static uint32_t random_other(gsl_rng *r, const nbh_t *n, uint32_t self) {

@@ -24,7 +24,7 @@
  * go together with other problems, seed 002 L583-585, L1041-1045). */
 #include <stdlib.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 static int onset_severity(const params_t *p, nbh_t *n) {

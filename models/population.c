@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 enum { HH_SINGLE, HH_SINGLE_SENIOR, HH_COUPLE, HH_SENIOR_COUPLE, HH_FAMILY, HH_SINGLE_PARENT,

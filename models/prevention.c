@@ -22,7 +22,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 static double target_level(const params_t *p, const nbh_t *n, double budget, double team_hours) {

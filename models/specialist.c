@@ -29,7 +29,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 void services_update_places(world_t *w) {

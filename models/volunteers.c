@@ -20,7 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 static int eligible(const resident_t *r) {

@@ -23,7 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int week) {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/rng.h"
+#include "core/rng.h"
 #include "models.h"
 
 int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first) {

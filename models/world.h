@@ -19,9 +19,9 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
-#include "../sim/params.h"
-#include "../sim/series.h"
-#include "domain.h"
+#include "core/params.h"
+#include "core/series.h"
+#include "core/domain.h"
 
 #define NO_WEEK 0xFFFFu
 #define MAX_WEEKS 0xFFF0u

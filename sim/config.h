@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "params.h"
+#include "core/params.h"
 
 #define ERR_LEN 1024
 #define MAX_SOURCE_FILES 32

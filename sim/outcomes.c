@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "series.h"
+#include "core/series.h"
 
 #define YEAR 52 /* weeks; year h of the output is weeks [52(h-1), 52h) after the burn-in */
 
 const outcome_info_t outcome_table[N_OUTCOMES] = {
 #define OUTCOME(id, name, series, agg, scale, unit, label, desc)                                   \
     {name, SID_##series, agg, scale, unit, label, desc},
-#include "../models/outcomes.def"
+#include "core/outcomes.def"
 #undef OUTCOME
 };
 
@@ -82,7 +82,7 @@ static const char *reduction_name(const outcome_info_t *oi) {
 
 void outcomes_write_markdown(FILE *f) {
     fputs("## Outcomes\n\n"
-          "The headline outcomes of a scenario comparison, from `models/outcomes.def`. Each "
+          "The headline outcomes of a scenario comparison, from `core/outcomes.def`. Each "
           "reduces a municipality series (all its domains and severities) to one number per "
           "replicate and horizon year h: cumulative outcomes over output weeks 0 to 52h - 1, "
           "yearly ones over the horizon year, weeks 52(h - 1) to 52h - 1. Flows and costs are "

@@ -1,6 +1,6 @@
 /* Headline outcomes of a run and the tables that compare scenarios on them.
  *
- * An outcome (models/outcomes.def) reduces one weekly municipality series to a number for a
+ * An outcome (core/outcomes.def) reduces one weekly municipality series to a number for a
  * horizon year: costs cumulated from the end of the burn-in, everything else over the horizon
  * year itself (flows summed, stocks averaged, ratios as the ratio of summed numerator and
  * denominator). outcomes_compute does this for one replicate; compare_table_write then takes
@@ -17,7 +17,7 @@ typedef enum { A_CUM, A_YEAR } outcome_agg_t;
 
 typedef enum {
 #define OUTCOME(id, name, series, agg, scale, unit, label, desc) OID_##id,
-#include "../models/outcomes.def"
+#include "core/outcomes.def"
 #undef OUTCOME
     N_OUTCOMES
 } outcome_id_t;

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "../models/world.h"
+#include "models/world.h"
 #include "config.h"
 #include "sim.h"
 #include "sweep.h"

@@ -7,7 +7,7 @@
 
 #include "output.h"
 #include "outcomes.h"
-#include "series.h"
+#include "core/series.h"
 
 /* The series datasets of one run (the file root) or one scenario of a comparison. */
 typedef struct {

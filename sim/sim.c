@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../models/models.h"
+#include "models/models.h"
 
 /* Runs phases [from, to) (all per neighbourhood) for every neighbourhood in parallel. */
 static int run_nbh_phases(world_t *w, int from, int to, int week, int first) {

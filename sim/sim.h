@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../models/world.h"
+#include "models/world.h"
 #include "config.h"
 
 typedef struct {

@@ -12,7 +12,7 @@
 
 #include "design.h"
 #include "outcomes.h"
-#include "rng.h"
+#include "core/rng.h"
 #include "util.h"
 
 const char *const design_names[] = {"factorial", "oat", "lhs", "sobol"};

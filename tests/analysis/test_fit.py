@@ -1,5 +1,5 @@
 """analysis/fit.py: the severity orderings a fitted point must keep (the registry is read
-from models/params.def itself, so a change of a default's ordering shows here)."""
+from core/params.def itself, so a change of a default's ordering shows here)."""
 import importlib.util
 import math
 import sys
@@ -19,7 +19,7 @@ def factor(name, element=None):
 
 
 def test_registry_reads_every_parameter_with_its_description():
-    text = (REPO / "models" / "params.def").read_text()
+    text = (REPO / "core" / "params.def").read_text()
     assert len(REG) == text.count("\nPARAM(")
     assert "severity" in REG["informal.need_hours"]["description"]
 

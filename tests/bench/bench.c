@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../sim/sim.h"
+#include "sim/sim.h"
 
 static int bench_one(double population, int nnbh, int threads) {
     params_t p;

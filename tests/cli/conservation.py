@@ -9,7 +9,7 @@ Prints one line per check, "PASS name" or "FAIL name: why" (the test runner's fo
 exits 0 (the runner counts the FAIL lines). Needs h5py and numpy.
 
 What is generic comes from the registries, never from a list kept here: the series and their
-kinds are read from the file's "kind" attributes and checked against models/series.def, the
+kinds are read from the file's "kind" attributes and checked against core/series.def, the
 numerator and denominator of every ratio come from series.def, and cost_total is checked
 against every series of kind "cost". The stock-flow balances and bounds below are the
 model's accounting (MODEL_BRIEF s6); each says in a comment which mechanism it guards.
@@ -31,7 +31,7 @@ import numpy as np
 # is a sum of at most a few million doubles (counts, hours, euros), so rounding stays orders
 # of magnitude below this; a real accounting slip is at least one event (1 / the stock).
 TOL = 1e-9
-REGISTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models",
+REGISTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core",
                         "series.def")
 # Every request enters the team's waiting list and leaves it by intake or by a waiting exit,
 # in the week it arrived at the earliest: models/help_seeking.c puts self-referrals and
@@ -76,7 +76,7 @@ def le(a, b, rel=TOL):
 
 
 def registry():
-    """name -> (kind, numerator name, denominator name) from models/series.def."""
+    """name -> (kind, numerator name, denominator name) from core/series.def."""
     text = open(REGISTRY).read()
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     rows = re.findall(r"SERIES\(\s*(\w+)\s*,\s*\"([^\"]+)\"\s*,\s*(\w+)\s*,\s*(\w+)\s*,"
@@ -157,9 +157,9 @@ def check_registry(f, reg):
         missing = sorted(set(reg) - set(g))
         extra = sorted(set(g) - set(reg))
         wrong = sorted(k for k in reg if k in g and kind_of(g[k]) != reg[k][0])
-        report(f"conservation: {level} holds exactly the series of models/series.def",
+        report(f"conservation: {level} holds exactly the series of core/series.def",
                not missing and not extra, f"missing {missing[:8]}, not in the registry {extra[:8]}")
-        report(f"conservation: {level} kind attributes match models/series.def", not wrong,
+        report(f"conservation: {level} kind attributes match core/series.def", not wrong,
                f"differ for {wrong[:8]}")
 
 

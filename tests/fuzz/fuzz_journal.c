@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/journal.h"
+#include "sim/journal.h"
 #include "fuzz.h"
 
 static const journal_shape_t shape = {.spec_hash = 0x1234, .weeks = 3, .nnbh = 2, .nvalues = 4,

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../sim/config.h"
-#include "../../sim/output.h"
+#include "sim/config.h"
+#include "sim/output.h"
 #include "fuzz.h"
 
 typedef struct {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../sim/config.h"
+#include "sim/config.h"
 #include "fuzz.h"
 
 static const char base[] = "team = { fte = 9.5; };\nsim = { weeks = 104; burn_in_weeks = 52; };\n";

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../sim/sweep.h"
+#include "sim/sweep.h"
 #include "fuzz.h"
 
 static const char base[] = "sim = { weeks = 104; burn_in_weeks = 52; };\nworld = { population = 2000; };\n";

@@ -2,8 +2,8 @@
  * hypercube stratification, and the Saltelli/Sobol sample's properties. */
 #include <string.h>
 
-#include "../../sim/design.h"
-#include "../../sim/rng.h"
+#include "sim/design.h"
+#include "core/rng.h"
 #include "check.h"
 
 static void factorial(void) {

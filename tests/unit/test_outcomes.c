@@ -3,8 +3,8 @@
  * mean, and the three table formats of a scenario compared with itself. */
 #include <string.h>
 
-#include "../../sim/outcomes.h"
-#include "../../sim/series.h"
+#include "sim/outcomes.h"
+#include "core/series.h"
 #include "check.h"
 
 #define WEEKS 104 /* two output years */

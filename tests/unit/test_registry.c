@@ -3,9 +3,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../sim/config.h"
-#include "../../sim/params.h"
-#include "../../sim/series.h"
+#include "sim/config.h"
+#include "core/params.h"
+#include "core/series.h"
 #include "check.h"
 
 static void test_params_are_well_formed(void) {

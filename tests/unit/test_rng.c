@@ -3,7 +3,7 @@
 #include <gsl/gsl_rng.h>
 #include <string.h>
 
-#include "../../sim/rng.h"
+#include "core/rng.h"
 #include "check.h"
 
 #define N 200000

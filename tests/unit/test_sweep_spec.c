@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../sim/sweep.h"
+#include "sim/sweep.h"
 #include "check.h"
 
 static char dir[] = "/tmp/wijksim_sweep_XXXXXX";

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../models/models.h"
-#include "../../sim/sim.h"
+#include "models/models.h"
+#include "sim/sim.h"
 
 static inline int quick(void) { return getenv("WIJKSIM_QUICK") != NULL; }
 

@@ -1,4 +1,4 @@
-/* The output series registry (models/series.def) as C: ids, value offsets and a table.
+/* The output series registry (core/series.def) as C: ids, value offsets and a table.
  *
  * Each neighbourhood accumulates one week of values in a flat double array of N_VALUES;
  * series `x` occupies OFF_x .. OFF_x + width - 1 (domain-major for SDS). Models add to it by
@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "../models/domain.h"
+#include "core/domain.h"
 
 /* K_COST is a flow in euros that counts towards cost_total; K_COST_TOTAL is their sum. */
 typedef enum { K_FLOW, K_STOCK, K_RATIO, K_COST, K_COST_TOTAL, K_MAX } series_kind_t;
@@ -21,7 +21,7 @@ typedef enum { S1, SD, SDS } series_shape_t;
 
 typedef enum {
 #define SERIES(id, name, shape, kind, num, den, unit, desc) SID_##id,
-#include "../models/series.def"
+#include "core/series.def"
 #undef SERIES
     N_SERIES,
     SID_NONE = -1
@@ -30,7 +30,7 @@ typedef enum {
 enum {
 #define SERIES(id, name, shape, kind, num, den, unit, desc)                                        \
     OFF_##id, OFF_END_##id = OFF_##id + WIDTH_##shape - 1,
-#include "../models/series.def"
+#include "core/series.def"
 #undef SERIES
     N_VALUES
 };

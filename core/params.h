@@ -1,6 +1,6 @@
 /* The parameter registry.
  *
- * models/params.def is the one list of parameters. From it this header builds params_t (one
+ * core/params.def is the one list of parameters. From it this header builds params_t (one
  * double array per parameter, so models read p->team_fte[0]) and param_table (name, type,
  * bounds, unit, description, source) that drives loading, validation, `wijksim params`,
  * docs/parameters.md and the HDF5 attributes. Integers and booleans are stored as doubles and
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../models/domain.h"
+#include "core/domain.h"
 
 typedef enum { P_REAL, P_INT, P_BOOL } param_type_t;
 
@@ -23,13 +23,13 @@ typedef enum { P_REAL, P_INT, P_BOOL } param_type_t;
 
 typedef struct {
 #define PARAM(id, name, type, n, defaults, min, max, range, unit, sched, desc, source) double id[n];
-#include "../models/params.def"
+#include "core/params.def"
 #undef PARAM
 } params_t;
 
 typedef enum {
 #define PARAM(id, name, type, n, defaults, min, max, range, unit, sched, desc, source) PID_##id,
-#include "../models/params.def"
+#include "core/params.def"
 #undef PARAM
     N_PARAMS
 } param_id_t;
