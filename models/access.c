@@ -26,72 +26,15 @@
  *   otherwise a team case (casework.c), referred on at access.refer_threshold or above; when
  *     the intake looks at the whole household (access.whole_household), every other need of
  *     the household at the team threshold that has no support becomes a case as well.
- * A referral (team_refer) is first assessed jointly when access.demand_led is on (again only if
- * the need has become heavier since) and the joint team (a team member, a provider and a
- * municipal officer) has hours left this week (access.assessment_capacity; referrals beyond
- * that go on as usual, so the joint team never takes the whole team's time). An assessment
- * takes access.assessment_hours person-hours: the team pays its member's third from its
- * client hours, the other two thirds are costed at cost.assessment_hour. With probability
- * access.demand_led_solve it finds another solution than a maatwerk provision (Breda: 18 of
- * 28, seed 001 L271-273): for a need within volunteers' reach (a domain where volunteers help,
- * volunteers.domains, below severe) a volunteer, as Breda's costs went into volunteer help and
- * the activities volunteers organise (seed 001 L283-285), and otherwise the team keeps the
- * need. Without a mandate (access.mandate) it waits for a municipal decision: weeks
- * (access.decision_weeks) and paperwork (access.decision_hours, cost.decision). Then it joins
- * the specialist service's waiting list while the team holds the case (seed 002 L724-725). */
+ * Referrals, and the team's cases themselves, are in team.c. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "core/rng.h"
 #include "models.h"
 
-/* People in a demand-led joint assessment: a team member, a provider and a municipal officer
- * (seed 001 L268-272). */
-enum { JOINT_TEAM = 3 };
 
-/* Need d of resident ri joins the queue for a volunteer match (volunteers.c). */
-static int to_volunteer(nbh_t *n, uint32_t ri, int d, int week) {
-    sup_change(n, ri, d, SUP_VOL_WAIT, week);
-    n->m[OFF_volunteer_referrals] += 1;
-    return queue_push(&n->vol_queue,
-                      (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d, 0});
-}
 
-int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
-    const params_t *p = &w->p;
-    int s = sev_get(&n->res[c->resident], c->domain);
-    double h = p->access_assessment_hours[0];
-    if (p->access_demand_led[0] && s > c->assessed_sev && t->assess_left >= h) {
-        /* The joint team's own hours; the team member's share comes from the team's time, the
-         * provider's and the municipality's are costed. */
-        t->assess_left -= h;
-        t->assess_due += h / JOINT_TEAM;
-        n->m[OFF_hours_assessment] += h;
-        n->m[OFF_cost_assessment] += h * (JOINT_TEAM - 1) / JOINT_TEAM * p->cost_assessment_hour[0];
-        n->m[OFF_assessments] += 1;
-        c->assessed_sev = (uint8_t)s;
-        if (rng_bern(t->rng, p->access_demand_led_solve[0])) {
-            n->m[OFF_assessments_kept] += 1;
-            /* Another solution than a maatwerk provision: where volunteers help with the
-             * domain and the need is within their reach (below severe, volunteers.c), a
-             * volunteer and what volunteers organise (seed 001 L283-285); the team case then
-             * closes (casework.c). Otherwise the team keeps the need. */
-            if (!p->vol_domains[c->domain] || s >= SEV_SEVERE) return 0;
-            return to_volunteer(n, c->resident, c->domain, week);
-        }
-    }
-    if (!p->access_mandate[0]) {
-        t->admin_due += p->access_decision_hours[0];
-        n->m[OFF_decisions] += 1;
-        n->m[OFF_cost_admin] += p->cost_decision[0];
-        c->until = (uint16_t)fmin(week + rng_weeks(t->rng, p->access_decision_weeks[0]), MAX_WEEKS);
-        sup_change(n, c->resident, c->domain, SUP_DECISION, week);
-        return 0;
-    }
-    sup_change(n, c->resident, c->domain, SUP_SPEC_WAIT, week);
-    return queue_push(&t->outbox, (request_t){c->resident, (uint16_t)n->index, (uint16_t)week,
-                                              c->domain, 0});
-}
 
 /* Network first: a need below the referral threshold whose informal hours are half met. */
 static int back_to_network(const params_t *p, nbh_t *n, uint32_t ri, int d, int s) {
@@ -124,7 +67,7 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
             rng_bern(t->rng, p->team_advice_effect[0]))
             need_set(n, ri, d, --s, week);
         if (s > 0 && p->vol_domains[d] && rng_bern(t->rng, p->access_volunteer_referral[0]))
-            return to_volunteer(n, ri, d, week);
+            return team_to_volunteer(n, ri, d, week);
         return 0;
     }
     if (back_to_network(p, n, ri, d, s)) {
@@ -148,12 +91,6 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
     return 0;
 }
 
-double team_client_hours(const params_t *p, const team_t *t) {
-    double fte = 0;
-    for (int k = 0; k < t->nstaff; k++)
-        if (t->staff[k].state == STAFF_WORKING) fte += t->staff[k].fte;
-    return fte * p->team_hours_per_fte[0] * p->team_client_share[0];
-}
 
 int access_week(world_t *w, team_t *t, int week) {
     const params_t *p = &w->p;

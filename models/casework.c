@@ -33,59 +33,8 @@
 #include "core/rng.h"
 #include "models.h"
 
-/* The professional for a new case of need d in household h of neighbourhood n. */
-static int assign(const world_t *w, const team_t *t, const nbh_t *n, uint32_t h, int d, int week) {
-    const params_t *p = &w->p;
-    for (uint32_t k = 0; k < t->ncases; k++) {
-        const case_t *c = &t->cases[k];
-        if (c->kind != CASE_ACTIVE || c->nbh != n->index || n->res[c->resident].household != h) continue;
-        const prof_t *s = &t->staff[c->prof];
-        if (s->state != STAFF_VACANT && prof_effectiveness(p, s, d, week) >= p->team_reuse_match[0])
-            return c->prof;
-    }
-    double top = -1;
-    for (int k = 0; k < t->nstaff; k++)
-        if (t->staff[k].state != STAFF_VACANT) {
-            double e = prof_effectiveness(p, &t->staff[k], d, week);
-            if (e > top) top = e;
-        }
-    int best = -1;
-    for (int k = 0; k < t->nstaff; k++) {
-        const prof_t *s = &t->staff[k];
-        if (s->state == STAFF_VACANT || prof_effectiveness(p, s, d, week) < top - 0.05) continue;
-        if (best < 0 || s->caseload < t->staff[best].caseload) best = k;
-    }
-    return best < 0 ? 0 : best;
-}
 
-int case_open(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int kind, int week) {
-    if (array_reserve((void **)&t->cases, t->ncases, &t->capcases, sizeof *t->cases, 256) != 0)
-        return -1;
-    int prof = t->nstaff ? assign(w, t, n, n->res[ri].household, d, week) : 0;
-    case_t c = {.resident = ri, .nbh = (uint16_t)n->index, .opened = (uint16_t)week,
-                .domain = (uint8_t)d, .kind = (uint8_t)kind, .prof = (uint16_t)prof};
-    if (kind == CASE_AFTERCARE) {
-        c.until = (uint16_t)(week + w->p.aftercare_weeks[0]);
-        sup_change(n, ri, d, SUP_AFTERCARE, week);
-    } else {
-        sup_change(n, ri, d, SUP_TEAM, week);
-        n->m[OFF_cases_opened] += 1;
-        if (t->nstaff) t->staff[prof].caseload++;
-    }
-    t->cases[t->ncases++] = c;
-    return 0;
-}
 
-void cases_hand_over(const world_t *w, team_t *t, int prof, int week) {
-    t->staff[prof].caseload = 0;
-    for (uint32_t k = 0; k < t->ncases; k++) {
-        case_t *c = &t->cases[k];
-        if (c->prof != prof) continue;
-        const nbh_t *n = &w->nbh[c->nbh];
-        c->prof = (uint16_t)assign(w, t, n, n->res[c->resident].household, c->domain, week);
-        if (c->kind == CASE_ACTIVE) t->staff[c->prof].caseload++;
-    }
-}
 
 static double share(double given, double needed) { return needed > 0 ? given / needed : 1; }
 

@@ -37,7 +37,6 @@ int volunteers_init(const params_t *p, nbh_t *n);
 int volunteer_join(const params_t *p, nbh_t *n, uint32_t ri);
 /* workforce.c: the team's posts and starting staff */
 int team_init(const world_t *w, team_t *t, int index);
-double team_client_hours(const params_t *p, const team_t *t);
 double team_target_fte(const world_t *w, const team_t *t);
 /* Gives every post the profile team.mix now asks for (a reorganisation); a post that changes
  * profile starts growing into it from `week`. */
@@ -45,12 +44,15 @@ void workforce_reprofile(const world_t *w, team_t *t, int week);
 double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int week);
 /* specialist.c */
 void services_update_places(world_t *w);
-/* casework.c: opening a case (used by access and specialist aftercare), and handing over
- * the cases of a professional who left */
+/* team.c, the team's API: opening a case (intake, aftercare), handing over the cases of a
+ * professional who left, the client hours of the filled posts, referring a need to its
+ * specialist service (with or without a joint assessment or a decision first), and sending a
+ * need to the volunteer queue. */
 int case_open(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int kind, int week);
 void cases_hand_over(const world_t *w, team_t *t, int prof, int week);
-/* access.c: refer a need to its specialist service (with or without a decision first) */
+double team_client_hours(const params_t *p, const team_t *t);
 int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week);
+int team_to_volunteer(nbh_t *n, uint32_t ri, int d, int week);
 /* prevention.c */
 void prevention_init(const params_t *p, nbh_t *n);
 /* the team of a neighbourhood */

@@ -1,3 +1,6 @@
+/* The world's lifecycle: building it from the parameters (world_new), copying it for a
+ * policy branch (world_clone), its size, applying new parameters during a run, and freeing it.
+ * The primitives that change its state week by week are in state.c. */
 #include "world.h"
 
 #include <math.h>
@@ -7,115 +10,6 @@
 
 #include "core/rng.h"
 #include "models.h"
-
-int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first) {
-    if (len < *cap) return 0;
-    uint32_t nc = *cap ? *cap * 2 : first;
-    void *nv = realloc(*items, (size_t)nc * size);
-    if (!nv) return -1;
-    *items = nv;
-    *cap = nc;
-    return 0;
-}
-
-int u32vec_push(u32vec_t *v, uint32_t x) {
-    if (array_reserve((void **)&v->v, v->len, &v->cap, sizeof *v->v, 16) != 0) return -1;
-    v->v[v->len++] = x;
-    return 0;
-}
-
-void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
-    resident_t *r = &n->res[ri];
-    int old = sev_get(r, d);
-    if (old == sev) return;
-    r->severity = (r->severity & ~(7u << (3 * d))) | ((uint32_t)sev << (3 * d));
-    n->sev_count[d][old]--;
-    n->sev_count[d][sev]++;
-    if (old == SEV_NONE) {
-        n->m[OFF_new_needs + d] += 1;
-        if (r->active) n->active[r->active - 1].need_since[d] = (uint16_t)week;
-    } else if (sev > old) {
-        n->m[OFF_escalations + d] += 1;
-    } else {
-        n->m[OFF_improvements + d] += 1;
-        if (sev == SEV_NONE) n->m[OFF_resolutions + d] += 1;
-    }
-    if (sev == SEV_CRISIS) n->m[OFF_crises] += 1;
-}
-
-void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week) {
-    resident_t *r = &n->res[ri];
-    /* Leaving a specialist waiting list other than by admission is a waiting-list exit. */
-    if (sup_get(r, d) == SUP_SPEC_WAIT && s != SUP_SPEC_WAIT && s != SUP_SPECIALIST)
-        n->m[OFF_specialist_waiting_exits + d] += 1;
-    r->support = (r->support & ~(15u << (4 * d))) | ((uint32_t)s << (4 * d));
-    active_t *a = active_of(n, ri);
-    a->sup_since[d] = (uint16_t)week;
-    if (s != SUP_TEAM && s != SUP_DECISION && s != SUP_SPEC_WAIT) a->quality[d] = 0; /* until set */
-}
-
-int request_live(nbh_t *n, const request_t *q, int status) {
-    const resident_t *r = &n->res[q->resident];
-    return r->active && sup_get(r, q->domain) == status &&
-           n->active[r->active - 1].sup_since[q->domain] == q->since;
-}
-
-static int queue_grow(queue_t *q) {
-    if (q->len < q->cap) return 0;
-    uint32_t nc = q->cap ? q->cap * 2 : 64;
-    request_t *nv = malloc(nc * sizeof *nv);
-    if (!nv) return -1;
-    for (uint32_t k = 0; k < q->len; k++) nv[k] = q->v[(q->head + k) % q->cap];
-    free(q->v);
-    q->v = nv;
-    q->cap = nc;
-    q->head = 0;
-    return 0;
-}
-
-int queue_push(queue_t *q, request_t r) {
-    if (queue_grow(q) != 0) return -1;
-    q->v[(q->head + q->len++) % q->cap] = r;
-    return 0;
-}
-
-int queue_push_front(queue_t *q, request_t r) {
-    if (queue_grow(q) != 0) return -1;
-    q->head = (q->head + q->cap - 1) % q->cap;
-    q->v[q->head] = r;
-    q->len++;
-    return 0;
-}
-
-int resident_activate(nbh_t *n, uint32_t ri) {
-    resident_t *r = &n->res[ri];
-    if (r->active) return 0;
-    if (array_reserve((void **)&n->active, n->nactive, &n->capactive, sizeof *n->active, 1024) != 0)
-        return -1;
-    active_t *a = &n->active[n->nactive++];
-    memset(a, 0, sizeof *a);
-    a->resident = ri;
-    for (int d = 0; d < N_DOMAINS; d++) a->need_since[d] = a->sup_since[d] = NO_WEEK;
-    a->care_since = NO_WEEK;
-    r->active = n->nactive;
-    r->next_onset = NO_WEEK;
-    return 0;
-}
-
-int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week) {
-    resident_t *r = &n->res[ri];
-    double rate = n->onset_total[r->age_band];
-    r->next_onset = NO_WEEK;
-    if (rate <= 0) return 0;
-    /* Onset in week week+1+k has probability (1-q) q^k with q = exp(-rate): the same law as a
-     * weekly Bernoulli draw with p = 1 - exp(-rate), at one draw per onset instead of one per
-     * week. */
-    double k = floor(rng_exp(n->rng, rate));
-    double at = week + 1 + k;
-    if (at >= w->weeks_total) return 0;
-    r->next_onset = (uint16_t)at;
-    return u32vec_push(&n->calendar[(int)at], ri);
-}
 
 static void nbh_free(nbh_t *n, int weeks) {
     free(n->res);
