@@ -51,16 +51,12 @@ typedef struct {
     double *v; /* [scenario][replicate][horizon][N_OUTCOMES] */
 } compare_ctx_t;
 
-static int compare_sink(void *ctx, int s, int rep, const world_t *w, const double *values, int weeks) {
+static int compare_sink(void *ctx, int s, int rep, const world_t *w, const replicate_result_t *r) {
     compare_ctx_t *c = ctx;
-    if (output_scenario_replicate(c->out, s, rep, w, values, weeks) != 0) return -1;
-    double *mu = malloc(sizeof(double) * (size_t)weeks * N_VALUES);
-    if (!mu) return -1;
-    series_municipality(values, weeks, w->nnbh, mu);
+    if (output_scenario_replicate(c->out, s, rep, w, r) != 0) return -1;
     for (int h = 0; h < c->nh; h++)
-        outcomes_compute(mu, weeks, c->horizons[h],
+        outcomes_compute(r->mu, r->weeks, c->horizons[h],
                          &c->v[(((size_t)s * c->reps + rep) * c->nh + h) * N_OUTCOMES]);
-    free(mu);
     return 0;
 }
 

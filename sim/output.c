@@ -372,17 +372,12 @@ int output_write_values(run_group_t *g, int row, const double *mu_raw, const dou
     return rc;
 }
 
-int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w,
-                              const double *values, int weeks) {
+int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w, const replicate_result_t *r) {
     output_t *o = ctx;
     run_group_t *g = &o->g[scenario];
     int rc = 0;
     if (rep == 0) rc |= write_neighbourhoods(g->loc, w);
-    double *mu = malloc((size_t)weeks * N_VALUES * sizeof(double));
-    if (!mu) rc = -1;
-    if (rc == 0) series_municipality(values, weeks, g->nnbh, mu);
-    if (rc == 0) rc = output_write_values(g, rep, mu, values, weeks);
-    free(mu);
+    if (rc == 0) rc = output_write_values(g, rep, r->mu, r->nb, r->weeks);
     if (rc && o->err) {
         char what[64];
         snprintf(what, sizeof what, "replicate %d", rep);
@@ -391,8 +386,8 @@ int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w
     return rc ? -1 : 0;
 }
 
-int output_replicate(void *ctx, int rep, const world_t *w, const double *values, int weeks) {
-    return output_scenario_replicate(ctx, 0, rep, w, values, weeks);
+int output_replicate(void *ctx, int rep, const world_t *w, const replicate_result_t *r) {
+    return output_scenario_replicate(ctx, 0, rep, w, r);
 }
 
 int output_outcomes(output_t *o, int scenario, const double *v, int nh, const int *horizons) {

@@ -32,10 +32,10 @@ int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n,
                             const sim_plan_t *plan, const run_opts_t *ro, int detail, char *err,
                             size_t errlen);
 /* A replicate_sink_fn for a single run; ctx is the output_t. */
-int output_replicate(void *ctx, int replicate, const world_t *w, const double *values, int weeks);
+int output_replicate(void *ctx, int replicate, const world_t *w, const replicate_result_t *r);
 /* A scenario_sink_fn for a comparison; ctx is the output_t. */
 int output_scenario_replicate(void *ctx, int scenario, int replicate, const world_t *w,
-                              const double *values, int weeks);
+                              const replicate_result_t *r);
 /* A scenario's outcomes, v[replicate][horizon][N_OUTCOMES], as /scenarios/NN_name/outcomes. */
 int output_outcomes(output_t *o, int scenario, const double *v, int nh, const int *horizons);
 /* Closes and publishes (commit: sim/files.h, file_publish) or removes the temporary file.

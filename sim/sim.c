@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/series.h"
 #include "models/models.h"
 
 /* Runs phases [from, to) (all per neighbourhood) for every neighbourhood in parallel. */
@@ -126,6 +127,21 @@ static int run_weeks(world_t *w, const scenario_t *s, int from, int to, double *
     return 0;
 }
 
+/* The result of a finished replicate for scenario s (and every later scenario in `also`
+ * that shares its output): the municipality sums are computed here, once, for every sink. */
+static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int nalso, int rep,
+                   const world_t *w, const double *values, int weeks) {
+    if (!sink) return 0;
+    double *mu = malloc(sizeof(double) * (size_t)weeks * N_VALUES);
+    if (!mu) return -1;
+    series_municipality(values, weeks, w->nnbh, mu);
+    replicate_result_t r = {values, mu, weeks, w->nnbh};
+    int rc = sink(ctx, s, rep, w, &r);
+    for (int k = 0; k < nalso && rc == 0; k++) rc = sink(ctx, also[k], rep, w, &r);
+    free(mu);
+    return rc;
+}
+
 /* One replicate of root scenario r and the scenarios that branch from it: the root runs from
  * week 0, and its world is copied at each branch week; each branch continues from its copy with
  * its own parameters, its earlier weeks being the root's. */
@@ -160,11 +176,11 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
     }
     st->seconds += omp_get_wtime() - t0;
     if (w) st->resident_weeks += (double)w->population * total, st->world_bytes = world_bytes(w);
-    if (rc == 0 && sink && sink(ctx, r, rep, w, vroot, weeks) != 0) rc = -1;
-    for (int s = 0; s < nsc; s++) /* never differs: the root's output is its output */
-        if (s != r && plan[s].root == r && plan[s].branch == weeks && rc == 0 && sink &&
-            sink(ctx, s, rep, w, vroot, weeks) != 0)
-            rc = -1;
+    int *same = malloc(sizeof *same * (size_t)nsc), nsame = 0;
+    for (int s = 0; same && s < nsc; s++) /* never differs: the root's output is its output */
+        if (s != r && plan[s].root == r && plan[s].branch == weeks) same[nsame++] = s;
+    if (rc == 0 && (!same || deliver(sink, ctx, r, same, nsame, rep, w, vroot, weeks) != 0)) rc = -1;
+    free(same);
     world_free(w);
     for (int s = 0; s < nsc; s++) {
         if (s == r || plan[s].root != r || plan[s].branch == weeks) continue;
@@ -192,7 +208,7 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
         if (rc == 0) rc = run_weeks(ws, sc[s], burn + b, total, vbranch, &pg, err, errlen);
         st->seconds += omp_get_wtime() - t0;
         st->resident_weeks += (double)ws->population * (weeks - b);
-        if (rc == 0 && sink && sink(ctx, s, rep, ws, vbranch, weeks) != 0) rc = -1;
+        if (rc == 0 && deliver(sink, ctx, s, NULL, 0, rep, ws, vbranch, weeks) != 0) rc = -1;
         world_free(ws);
     }
     free(snap);
@@ -236,11 +252,10 @@ typedef struct {
     void *ctx;
 } single_t;
 
-static int single_sink(void *ctx, int scenario, int rep, const world_t *w, const double *values,
-                       int weeks) {
+static int single_sink(void *ctx, int scenario, int rep, const world_t *w, const replicate_result_t *r) {
     (void)scenario;
     single_t *s = ctx;
-    return s->sink ? s->sink(s->ctx, rep, w, values, weeks) : 0;
+    return s->sink ? s->sink(s->ctx, rep, w, r) : 0;
 }
 
 int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void *ctx,

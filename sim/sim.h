@@ -22,9 +22,17 @@ typedef struct {
     int progress; /* print a progress line on stderr */
 } run_opts_t;
 
-/* Called once per replicate with the finished world and its recorded weeks. */
-typedef int (*replicate_sink_fn)(void *ctx, int replicate, const world_t *w,
-                                 const double *values, int weeks);
+/* The result of one replicate of one scenario, computed once for every sink: the values of
+ * each neighbourhood [week][neighbourhood][N_VALUES] and the municipality sums
+ * [week][N_VALUES] (sums and maxima by series kind; ratios not filled in). */
+typedef struct {
+    const double *nb;
+    const double *mu;
+    int weeks, nnbh;
+} replicate_result_t;
+
+/* Called once per replicate with the finished world and its result. */
+typedef int (*replicate_sink_fn)(void *ctx, int replicate, const world_t *w, const replicate_result_t *r);
 
 typedef struct {
     double seconds;       /* wall time of simulation (excluding the sink) */
@@ -54,7 +62,7 @@ void sim_plan(const scenario_t *const *sc, int n, sim_plan_t *plan);
 /* Called once per scenario and replicate with its world at the end and its output weeks (a
  * scenario whose parameters never differ from its root's gets the root's). */
 typedef int (*scenario_sink_fn)(void *ctx, int scenario, int replicate, const world_t *w,
-                                const double *values, int weeks);
+                                const replicate_result_t *r);
 
 /* Runs every scenario for every replicate with common random numbers (the same seed per
  * replicate), each with its policy, branching from shared histories as sim_plan says. */

@@ -48,8 +48,10 @@ typedef struct {
     double last[N_VALUES];
 } totals_t;
 
-static inline int totals_sink(void *ctx, int rep, const world_t *w, const double *v, int weeks) {
+static inline int totals_sink(void *ctx, int rep, const world_t *w, const replicate_result_t *r) {
     totals_t *t = ctx;
+    const double *v = r->nb;
+    int weeks = r->weeks;
     (void)rep;
     for (int k = 0; k < weeks; k++)
         for (int i = 0; i < w->nnbh; i++)
