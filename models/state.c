@@ -1,6 +1,7 @@
 /* The world's state primitives, used by every model: growing arrays, a need's severity and
  * support status (with the counters that follow them), the request queues, the active pool
  * and the onset calendar. Building, cloning and freeing the world is world.c. */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,14 @@ int u32vec_push(u32vec_t *v, uint32_t x) {
 }
 
 void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
+    assert(ri < n->nres && d >= 0 && d < N_DOMAINS && sev >= SEV_NONE && sev <= SEV_CRISIS);
     resident_t *r = &n->res[ri];
     int old = sev_get(r, d);
     if (old == sev) return;
     r->severity = (r->severity & ~(7u << (3 * d))) | ((uint32_t)sev << (3 * d));
     n->sev_count[d][old]--;
     n->sev_count[d][sev]++;
+    assert(n->sev_count[d][old] >= 0); /* the counts follow every need */
     if (old == SEV_NONE) {
         n->m[OFF_new_needs + d] += 1;
         if (r->active) n->active[r->active - 1].need_since[d] = (uint16_t)week;
@@ -46,7 +49,9 @@ void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
 }
 
 void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week) {
+    assert(ri < n->nres && d >= 0 && d < N_DOMAINS && s >= 0 && s < N_SUPPORTS);
     resident_t *r = &n->res[ri];
+    assert(r->active); /* a resident whose support changes has a need, so an active record */
     /* Leaving a specialist waiting list other than by admission is a waiting-list exit. */
     if (sup_get(r, d) == SUP_SPEC_WAIT && s != SUP_SPEC_WAIT && s != SUP_SPECIALIST)
         n->m[OFF_specialist_waiting_exits + d] += 1;
@@ -76,7 +81,9 @@ static int queue_grow(queue_t *q) {
 }
 
 int queue_push(queue_t *q, request_t r) {
+    assert(r.domain < N_DOMAINS);
     if (queue_grow(q) != 0) return -1;
+    assert(q->len < q->cap);
     q->v[(q->head + q->len++) % q->cap] = r;
     return 0;
 }

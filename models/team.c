@@ -17,6 +17,7 @@
  * need. Without a mandate (access.mandate) it waits for a municipal decision: weeks
  * (access.decision_weeks) and paperwork (access.decision_hours, cost.decision). Then it joins
  * the specialist service's waiting list while the team holds the case (seed 002 L724-725). */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -64,6 +65,7 @@ int case_open(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int kin
     if (array_reserve((void **)&t->cases, t->ncases, &t->capcases, sizeof *t->cases, 256) != 0)
         return -1;
     int prof = t->nstaff ? assign(w, t, n, n->res[ri].household, d, week) : 0;
+    assert(prof >= 0 && (t->nstaff == 0 || prof < t->nstaff));
     case_t c = {.resident = ri, .nbh = (uint16_t)n->index, .opened = (uint16_t)week,
                 .domain = (uint8_t)d, .kind = (uint8_t)kind, .prof = (uint16_t)prof};
     if (kind == CASE_AFTERCARE) {

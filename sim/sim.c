@@ -1,5 +1,6 @@
 #include "sim.h"
 
+#include <assert.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,7 @@ static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int
     if (!sink) return 0;
     double *mu = malloc(sizeof(double) * (size_t)weeks * N_VALUES);
     if (!mu) return -1;
+    assert(weeks > 0 && w->nnbh > 0);
     series_municipality(values, weeks, w->nnbh, mu);
     replicate_result_t r = {values, mu, weeks, w->nnbh};
     int rc = sink(ctx, s, rep, w, &r);
