@@ -24,7 +24,7 @@ LDFLAGS := $(SAN) -fopenmp $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 # Debian 12 packages the build, tests and benchmarks need.
 DEB_PACKAGES := gcc make pkg-config libgsl-dev libconfig-dev libhdf5-dev hdf5-tools \
                 openmpi-bin libopenmpi-dev time python3-numpy python3-h5py python3-matplotlib \
-                python3-pytest chromium clang libomp-dev
+                python3-pytest chromium clang libomp-dev clang-format
 
 # Three layers: core/ (the registries, life domains and random streams), models/ (the model,
 # on core/) and sim/ (running, files and the command line, on both). Includes name the
@@ -267,8 +267,13 @@ workshop: deps
 	$(PYTHON3) analysis/report.py $(WORKSHOP_DIR)/workshop.h5 -o $(WORKSHOP_DIR)/report.html --force \
 	  --title "Workshop: prevention or stricter access? A town of 30,000"
 
+# The C sources clang-format keeps in the project's style (.clang-format); make test checks
+# them (tests/cli/test_format.sh).
+FORMAT_SRC = core/*.c core/*.h sim/*.c sim/*.h models/*.c models/*.h tests/unit/*.c tests/unit/*.h \
+             tests/bench/*.c tests/fuzz/*.c tests/fuzz/*.h
+
 format:
-	clang-format -i core/*.c core/*.h sim/*.c sim/*.h models/*.c models/*.h tests/unit/*.c tests/unit/*.h tests/bench/*.c
+	clang-format -i $(FORMAT_SRC)
 
 clean:
 	rm -rf build build-asan build-nompi bin bin-asan bin-nompi tests/artefacts

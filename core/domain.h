@@ -5,12 +5,12 @@
 #define WIJKSIM_DOMAIN_H
 
 typedef enum {
-    DOM_FINANCES,     /* finances and debt */
-    DOM_MENTAL,       /* mental health and addiction */
-    DOM_DAILY,        /* daily living and self-care: ageing, disability, dementia */
-    DOM_PARENTING,    /* parenting and growing up (youth) */
-    DOM_LONELINESS,   /* loneliness and participation */
-    DOM_HOUSING,      /* housing and safety: eviction risk, domestic violence */
+    DOM_FINANCES,   /* finances and debt */
+    DOM_MENTAL,     /* mental health and addiction */
+    DOM_DAILY,      /* daily living and self-care: ageing, disability, dementia */
+    DOM_PARENTING,  /* parenting and growing up (youth) */
+    DOM_LONELINESS, /* loneliness and participation */
+    DOM_HOUSING,    /* housing and safety: eviction risk, domestic violence */
     N_DOMAINS
 } domain_t;
 

@@ -18,7 +18,8 @@ typedef enum { P_REAL, P_INT, P_BOOL } param_type_t;
 /* The most values one parameter has (a value per life domain). */
 #define PARAM_MAX_N 6
 
-#define V(...) {__VA_ARGS__}
+#define V(...)                                                                                     \
+    { __VA_ARGS__ }
 #define R(lo, hi) lo, hi
 
 typedef struct {

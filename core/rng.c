@@ -15,7 +15,9 @@ uint64_t rng_splitmix64(uint64_t *x) {
     return z ^ (z >> 31);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 
 uint64_t rng_xoshiro_next(uint64_t s[4]) {
     const uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -35,18 +37,23 @@ typedef struct {
 
 /* The state from a 64-bit key: four splitmix64 outputs (never all zero). */
 static void xoshiro_seed(xoshiro_t *x, uint64_t key) {
-    for (int i = 0; i < 4; i++) x->s[i] = rng_splitmix64(&key);
+    for (int i = 0; i < 4; i++)
+        x->s[i] = rng_splitmix64(&key);
     if (!(x->s[0] | x->s[1] | x->s[2] | x->s[3])) x->s[0] = 1;
 }
 
-static void xo_set(void *state, unsigned long seed) { xoshiro_seed(state, (uint64_t)seed); }
-static unsigned long xo_get(void *state) { return (unsigned long)(rng_xoshiro_next(((xoshiro_t *)state)->s) >> 32); }
+static void xo_set(void *state, unsigned long seed) {
+    xoshiro_seed(state, (uint64_t)seed);
+}
+static unsigned long xo_get(void *state) {
+    return (unsigned long)(rng_xoshiro_next(((xoshiro_t *)state)->s) >> 32);
+}
 static double xo_get_double(void *state) {
     return (double)(rng_xoshiro_next(((xoshiro_t *)state)->s) >> 11) * 0x1.0p-53;
 }
 
-static const gsl_rng_type xoshiro_type = {"xoshiro256**", 0xFFFFFFFFUL, 0, sizeof(xoshiro_t),
-                                          xo_set, xo_get, xo_get_double};
+static const gsl_rng_type xoshiro_type = {
+    "xoshiro256**", 0xFFFFFFFFUL, 0, sizeof(xoshiro_t), xo_set, xo_get, xo_get_double};
 const gsl_rng_type *rng_xoshiro256ss = &xoshiro_type;
 
 uint64_t rng_key(uint64_t seed, uint64_t replicate, uint64_t stream) {
@@ -68,9 +75,13 @@ gsl_rng *rng_stream_new(uint64_t seed, uint64_t replicate, uint64_t stream) {
     return r;
 }
 
-double rng_exp(gsl_rng *r, double rate) { return -log(gsl_rng_uniform_pos(r)) / rate; }
+double rng_exp(gsl_rng *r, double rate) {
+    return -log(gsl_rng_uniform_pos(r)) / rate;
+}
 
-int rng_bern(gsl_rng *r, double p) { return gsl_rng_uniform(r) < p; }
+int rng_bern(gsl_rng *r, double p) {
+    return gsl_rng_uniform(r) < p;
+}
 
 int rng_weeks(gsl_rng *r, double mean) {
     if (mean <= 0) return 0;

@@ -33,18 +33,17 @@
 #include "core/rng.h"
 #include "models.h"
 
-
-
-
 /* Network first: a need below the referral threshold whose informal hours are half met. */
 static int back_to_network(const params_t *p, nbh_t *n, uint32_t ri, int d, int s) {
     return p->access_network_first[0] && s < p->access_refer_threshold[d] &&
            active_of(n, ri)->informal_cover >= 0.5f;
 }
 
-static int open_and_refer(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int s, int week) {
+static int open_and_refer(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int s,
+                          int week) {
     if (case_open(w, t, n, ri, d, CASE_ACTIVE, week) != 0) return -1;
-    if (s >= w->p.access_refer_threshold[d]) return team_refer(w, t, n, &t->cases[t->ncases - 1], week);
+    if (s >= w->p.access_refer_threshold[d])
+        return team_refer(w, t, n, &t->cases[t->ncases - 1], week);
     return 0;
 }
 
@@ -90,7 +89,6 @@ static int triage(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int
         }
     return 0;
 }
-
 
 int access_week(world_t *w, team_t *t, int week) {
     const params_t *p = &w->p;
@@ -155,7 +153,9 @@ int access_week(world_t *w, team_t *t, int week) {
     t->hours_left = fmax(0, t->hours - t->reserved + carried - used - t->intake_carry);
     /* Trust follows the wait: this week's mean, or the age of the oldest request if nobody
      * got an intake. */
-    double wait = intakes ? waited / intakes : t->queue.len ? week - queue_front(&t->queue)->since : 0;
+    double wait = intakes        ? waited / intakes
+                  : t->queue.len ? week - queue_front(&t->queue)->since
+                                 : 0;
     for (int k = 0; k < t->nnbh; k++) {
         nbh_t *n = &w->nbh[t->first_nbh + k];
         n->last_wait = wait;

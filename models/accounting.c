@@ -25,7 +25,8 @@ static int by_resident(const void *a, const void *b) {
 static void sort_pool(nbh_t *n) {
     if (n->nactive < 2) return; /* nothing to sort (and qsort must not see a null array) */
     qsort(n->active, n->nactive, sizeof *n->active, by_resident);
-    for (uint32_t i = 0; i < n->nactive; i++) n->res[n->active[i].resident].active = i + 1;
+    for (uint32_t i = 0; i < n->nactive; i++)
+        n->res[n->active[i].resident].active = i + 1;
 }
 
 /* Statuses under which the team holds a need. */
@@ -36,7 +37,8 @@ static int team_holds(const active_t *a, int d, int st) {
 int accounting_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
     if ((week - (int)p->sim_burn_in_weeks[0]) % 52 == 0) { /* a new year for youth_care_year */
-        for (uint32_t i = 0; i < n->nres; i++) n->res[i].flags &= (uint8_t)~RF_YOUTH_CARE_YEAR;
+        for (uint32_t i = 0; i < n->nres; i++)
+            n->res[i].flags &= (uint8_t)~RF_YOUTH_CARE_YEAR;
         n->youth_care_year = 0;
     }
     double with_need = 0, unmet = 0, loss_sum = 0, youth_care = 0, youth_team = 0;

@@ -33,10 +33,9 @@
 #include "core/rng.h"
 #include "models.h"
 
-
-
-
-static double share(double given, double needed) { return needed > 0 ? given / needed : 1; }
+static double share(double given, double needed) {
+    return needed > 0 ? given / needed : 1;
+}
 
 static int by_household(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -71,9 +70,11 @@ static int coordination(const world_t *w, team_t *t, double avail, double *neede
             uint32_t h = (uint32_t)(key[a] >> 16 & 0xFFFFFFFFu);
             int services = 0;
             for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1]; j++)
-                for (int d = 0; d < N_DOMAINS; d++) services += sup_get(&n->res[j], d) == SUP_SPECIALIST;
+                for (int d = 0; d < N_DOMAINS; d++)
+                    services += sup_get(&n->res[j], d) == SUP_SPECIALIST;
             double k = profs + services;
-            double hours = p->team_coordination_hours[0] * (p->team_case_director[0] ? k - 1 : k * (k - 1) / 2);
+            double hours = p->team_coordination_hours[0] *
+                           (p->team_case_director[0] ? k - 1 : k * (k - 1) / 2);
             if (pass == 0) {
                 *needed += hours;
             } else {

@@ -43,11 +43,11 @@ static int request(nbh_t *n, uint32_t ri, int d, int src, int week) {
 
 /* A partner's signal of need d: to the team, or from the GP straight to specialist care. */
 static int partner_signal(const params_t *p, nbh_t *n, uint32_t ri, int d, int s, double gp_rate,
-                  double total, int week) {
+                          double total, int week) {
     int gp = gsl_rng_uniform(n->rng) * total < gp_rate;
     if (gp && s >= p->access_refer_threshold[d] && rng_bern(n->rng, p->signal_gp_direct[d])) {
-        if (queue_push(&n->outbox, (request_t){ri, (uint16_t)n->index, (uint16_t)week,
-                                               (uint8_t)d, REF_GP}) != 0)
+        if (queue_push(&n->outbox, (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
+                                               REF_GP}) != 0)
             return -1;
         sup_change(n, ri, d, SUP_SPEC_WAIT, week);
         return 0;
@@ -109,7 +109,8 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
             if (s >= SEV_MODERATE) {
                 gp = p->signal_gp[d] / 52.0;
                 other = (p->signal_housing[d] + p->signal_energy[d] +
-                         (r->age_band == AGE_0_17 ? p->signal_school[d] : 0)) / 52.0;
+                         (r->age_band == AGE_0_17 ? p->signal_school[d] : 0)) /
+                        52.0;
             }
             if (s >= p->access_refer_threshold[d]) desk = p->route_desk[d] / 52.0;
             /* Competing: the resident asks the team, someone goes to the desk, or a partner

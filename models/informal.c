@@ -91,7 +91,8 @@ int informal_ties_build(const params_t *p, nbh_t *n) {
             }
     }
     /* Counting sort into CSR, both directions. */
-    for (uint32_t e = 0; e < len; e++) n->tie_first[edge[e].from >> 2]++, n->tie_first[edge[e].to]++;
+    for (uint32_t e = 0; e < len; e++)
+        n->tie_first[edge[e].from >> 2]++, n->tie_first[edge[e].to]++;
     uint32_t run = 0;
     for (uint32_t i = 0; i <= n->nres; i++) {
         uint32_t c = i < n->nres ? n->tie_first[i] : 0;
@@ -114,7 +115,8 @@ int informal_ties_build(const params_t *p, nbh_t *n) {
     /* Closest first: an insertion sort per resident (lists are short). */
     for (uint32_t i = 0; i < n->nres; i++)
         for (uint32_t x = n->tie_first[i] + 1; x < n->tie_first[i + 1]; x++)
-            for (uint32_t y = x; y > n->tie_first[i] && (n->ties[y] & 3) < (n->ties[y - 1] & 3); y--) {
+            for (uint32_t y = x; y > n->tie_first[i] && (n->ties[y] & 3) < (n->ties[y - 1] & 3);
+                 y--) {
                 uint32_t t = n->ties[y];
                 n->ties[y] = n->ties[y - 1];
                 n->ties[y - 1] = t;
@@ -130,12 +132,16 @@ oom:
 /* Share of a need's informal hours that its formal support takes over. */
 static double substitution(const params_t *p, const active_t *a, int d, int status) {
     switch (status) {
-    case SUP_VOLUNTEER: return p->informal_substitution[0];
+    case SUP_VOLUNTEER:
+        return p->informal_substitution[0];
     case SUP_TEAM:
     case SUP_DECISION:
-    case SUP_SPEC_WAIT: return a->quality[d] > 0 ? p->informal_substitution[1] : 0; /* held by the team */
-    case SUP_SPECIALIST: return p->informal_substitution[2];
-    default: return 0;
+    case SUP_SPEC_WAIT:
+        return a->quality[d] > 0 ? p->informal_substitution[1] : 0; /* held by the team */
+    case SUP_SPECIALIST:
+        return p->informal_substitution[2];
+    default:
+        return 0;
     }
 }
 
@@ -143,10 +149,17 @@ static double substitution(const params_t *p, const active_t *a, int d, int stat
 static double carer_hours(const params_t *p, const resident_t *c, int closeness) {
     const double *h;
     switch (c->age_band) {
-    case AGE_18_64: h = p->informal_hours_working; break;
-    case AGE_65_79: h = p->informal_hours_retired; break;
-    case AGE_80PLUS: h = p->informal_hours_oldest; break;
-    default: return 0;
+    case AGE_18_64:
+        h = p->informal_hours_working;
+        break;
+    case AGE_65_79:
+        h = p->informal_hours_retired;
+        break;
+    case AGE_80PLUS:
+        h = p->informal_hours_oldest;
+        break;
+    default:
+        return 0;
     }
     for (int d = 0; d < N_DOMAINS; d++)
         if (sev_get(c, d) >= SEV_SEVERE) return 0;

@@ -56,7 +56,9 @@ int team_to_volunteer(nbh_t *n, uint32_t ri, int d, int week);
 /* prevention.c */
 void prevention_init(const params_t *p, nbh_t *n);
 /* the team of a neighbourhood */
-static inline team_t *team_of(world_t *w, const nbh_t *n) { return &w->teams[n->team]; }
+static inline team_t *team_of(world_t *w, const nbh_t *n) {
+    return &w->teams[n->team];
+}
 
 /* the phases, one file each */
 int needs_week(world_t *w, nbh_t *n, int week);
@@ -73,6 +75,8 @@ int prevention_week(world_t *w, nbh_t *n, int week);
 int accounting_week(world_t *w, nbh_t *n, int week);
 
 /* Weekly probability of an event with the given weekly rate. */
-static inline double rate_to_p(double rate) { return rate > 0 ? -expm1(-rate) : 0; }
+static inline double rate_to_p(double rate) {
+    return rate > 0 ? -expm1(-rate) : 0;
+}
 
 #endif

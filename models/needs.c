@@ -61,7 +61,8 @@ static double support_effect(const params_t *p, const active_t *a, int d, int st
         imp += p->spec_effect[d] / 52.0;
         m *= 1 - p->spec_protection[d];
         break;
-    default: break;
+    default:
+        break;
     }
     double c = a->informal_cover * p->informal_domain_weight[d];
     imp += p->informal_effect[0] / 52.0 * c;
@@ -77,7 +78,8 @@ static int spill_over(const params_t *p, nbh_t *n, uint32_t ri, int week) {
     for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1]; j++) {
         if (j == ri) continue;
         int d = n->res[j].age_band == AGE_0_17 ? DOM_PARENTING : DOM_MENTAL;
-        if (sev_get(&n->res[j], d) != SEV_NONE || !rng_bern(n->rng, p->needs_spillover[0])) continue;
+        if (sev_get(&n->res[j], d) != SEV_NONE || !rng_bern(n->rng, p->needs_spillover[0]))
+            continue;
         if (resident_activate(n, j) != 0) return -1;
         onset(p, n, j, d, week);
         n->m[OFF_spillovers] += 1;
@@ -117,7 +119,8 @@ static int evolve_need(const params_t *p, nbh_t *n, uint32_t slot, int d, int s,
     }
     need_set(n, ri, d, s + 1, week);
     if (s + 1 == SEV_CRISIS && u32vec_push(&n->crises, ri << 3 | (uint32_t)d) != 0) return -1;
-    if (s + 1 == SEV_SEVERE && (d == DOM_FINANCES || d == DOM_HOUSING)) return spill_over(p, n, ri, week);
+    if (s + 1 == SEV_SEVERE && (d == DOM_FINANCES || d == DOM_HOUSING))
+        return spill_over(p, n, ri, week);
     return 0;
 }
 
@@ -128,7 +131,8 @@ static double onset_mult(const params_t *p, const nbh_t *n, const active_t *a, c
     if (r->flags & RF_OVERLOADED) m *= p->needs_overload_rr[d];
     if ((a->relapse_mask >> d & 1) && week < a->watch_until) {
         double extra = p->needs_relapse_rr[0] - 1;
-        if (sup_get(r, d) == SUP_AFTERCARE) extra *= 1 - p->aftercare_effect[0] * a->quality[d] / 255.0;
+        if (sup_get(r, d) == SUP_AFTERCARE)
+            extra *= 1 - p->aftercare_effect[0] * a->quality[d] / 255.0;
         m *= 1 + extra;
     }
     return m;
@@ -152,7 +156,8 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         for (int d = 0; d < N_DOMAINS; d++) {
             rate[d] = 0;
             if (sev[d] == SEV_NONE) {
-                rate[d] = n->onset_rate[r->age_band][d] * onset_mult(p, n, &n->active[i], r, d, week);
+                rate[d] =
+                    n->onset_rate[r->age_band][d] * onset_mult(p, n, &n->active[i], r, d, week);
                 free_rate += rate[d];
             } else if (sev[d] < SEV_CRISIS && evolve_need(p, n, i, d, sev[d], week) != 0) {
                 return -1;
@@ -163,8 +168,10 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         if (u >= pany) continue;
         u *= free_rate / pany;
         int d = 0;
-        while (d < N_DOMAINS - 1 && (rate[d] <= 0 || (u -= rate[d]) >= 0)) d++;
-        while (rate[d] <= 0) d--; /* rounding at the top end */
+        while (d < N_DOMAINS - 1 && (rate[d] <= 0 || (u -= rate[d]) >= 0))
+            d++;
+        while (rate[d] <= 0)
+            d--; /* rounding at the top end */
         note_relapse(n, &n->active[i], d, week);
         onset(p, n, ri, d, week);
     }
@@ -180,8 +187,10 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         const double *rate = n->onset_rate[r->age_band];
         double u = gsl_rng_uniform(n->rng) * n->onset_total[r->age_band];
         int d = 0;
-        while (d < N_DOMAINS - 1 && (u -= rate[d]) >= 0) d++;
-        while (rate[d] <= 0 && d > 0) d--; /* rounding at the top end */
+        while (d < N_DOMAINS - 1 && (u -= rate[d]) >= 0)
+            d++;
+        while (rate[d] <= 0 && d > 0)
+            d--;                                        /* rounding at the top end */
         if (!rng_bern(n->rng, n->prevention_mult[d])) { /* prevented: wait for the next one */
             rc = resident_schedule_onset(w, n, ri, week);
             continue;

@@ -15,12 +15,20 @@
 #include "core/rng.h"
 #include "models.h"
 
-enum { HH_SINGLE, HH_SINGLE_SENIOR, HH_COUPLE, HH_SENIOR_COUPLE, HH_FAMILY, HH_SINGLE_PARENT,
-       N_HH_TYPES };
+enum {
+    HH_SINGLE,
+    HH_SINGLE_SENIOR,
+    HH_COUPLE,
+    HH_SENIOR_COUPLE,
+    HH_FAMILY,
+    HH_SINGLE_PARENT,
+    N_HH_TYPES
+};
 
 static int pick(gsl_rng *r, const double *share, int n) {
     double tot = 0;
-    for (int i = 0; i < n; i++) tot += share[i];
+    for (int i = 0; i < n; i++)
+        tot += share[i];
     double u = gsl_rng_uniform(r) * tot;
     for (int i = 0; i < n - 1; i++)
         if ((u -= share[i]) < 0) return i;
@@ -35,9 +43,15 @@ static int senior_band(const params_t *p, gsl_rng *r) {
 static int draw_household(const params_t *p, gsl_rng *r, uint8_t ages[8]) {
     int t = pick(r, p->world_household_share, N_HH_TYPES), n = 0;
     switch (t) {
-    case HH_SINGLE: ages[n++] = AGE_18_64; break;
-    case HH_SINGLE_SENIOR: ages[n++] = (uint8_t)senior_band(p, r); break;
-    case HH_COUPLE: ages[n++] = AGE_18_64, ages[n++] = AGE_18_64; break;
+    case HH_SINGLE:
+        ages[n++] = AGE_18_64;
+        break;
+    case HH_SINGLE_SENIOR:
+        ages[n++] = (uint8_t)senior_band(p, r);
+        break;
+    case HH_COUPLE:
+        ages[n++] = AGE_18_64, ages[n++] = AGE_18_64;
+        break;
     case HH_SENIOR_COUPLE: {
         int a = senior_band(p, r);
         ages[n++] = (uint8_t)a, ages[n++] = (uint8_t)a;
@@ -47,7 +61,8 @@ static int draw_household(const params_t *p, gsl_rng *r, uint8_t ages[8]) {
         ages[n++] = AGE_18_64;
         if (t == HH_FAMILY) ages[n++] = AGE_18_64;
         int kids = 1 + pick(r, p->world_children_share, 3);
-        for (int k = 0; k < kids; k++) ages[n++] = AGE_0_17;
+        for (int k = 0; k < kids; k++)
+            ages[n++] = AGE_0_17;
     }
     }
     return n;
@@ -75,7 +90,8 @@ int population_init(const world_t *w, nbh_t *n, int index) {
     double dmin = p->world_deprivation_min[0], dmax = p->world_deprivation_max[0];
     double pos = nn > 1 ? (double)index / (nn - 1) : 0.5; /* 0 least, 1 most deprived */
     n->deprivation = dmin + (dmax - dmin) * pos;
-    n->cohesion = p->world_cohesion_max[0] - (p->world_cohesion_max[0] - p->world_cohesion_min[0]) * pos;
+    n->cohesion =
+        p->world_cohesion_max[0] - (p->world_cohesion_max[0] - p->world_cohesion_min[0]) * pos;
     n->rng = rng_stream_new(w->seed, (uint64_t)w->replicate, (uint64_t)index);
     /* A household adds at most 5 members beyond the target. */
     n->res = calloc(target + 8, sizeof *n->res);
@@ -83,8 +99,8 @@ int population_init(const world_t *w, nbh_t *n, int index) {
     n->calendar = calloc((size_t)w->weeks_total, sizeof *n->calendar);
     if (!n->rng || !n->res || !n->hh_first || !n->calendar) return -1;
 
-    double srm = p->res_self_reliance_mean[0] -
-                 p->res_self_reliance_deprivation[0] * (n->deprivation - 0.5);
+    double srm =
+        p->res_self_reliance_mean[0] - p->res_self_reliance_deprivation[0] * (n->deprivation - 0.5);
     srm = fmin(0.95, fmax(0.05, srm));
     double conc = p->res_self_reliance_concentration[0];
     double shape = p->res_propensity_shape[0];
@@ -110,7 +126,8 @@ int population_init(const world_t *w, nbh_t *n, int index) {
         n->nhh++;
     }
     n->hh_first[n->nhh] = n->nres;
-    for (int d = 0; d < N_DOMAINS; d++) n->sev_count[d][SEV_NONE] = n->nres;
+    for (int d = 0; d < N_DOMAINS; d++)
+        n->sev_count[d][SEV_NONE] = n->nres;
     needs_rates_update(p, n);
     prevention_init(p, n);
     n->trust = 1;

@@ -32,7 +32,8 @@ static double target_level(const params_t *p, const nbh_t *n, double budget, dou
 }
 
 static void set_mult(const params_t *p, nbh_t *n) {
-    for (int d = 0; d < N_DOMAINS; d++) n->prevention_mult[d] = 1 - p->prev_max_effect[d] * n->prevention_level;
+    for (int d = 0; d < N_DOMAINS; d++)
+        n->prevention_mult[d] = 1 - p->prev_max_effect[d] * n->prevention_level;
 }
 
 void prevention_init(const params_t *p, nbh_t *n) {
@@ -45,8 +46,11 @@ int prevention_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
     const team_t *t = team_of(w, n);
     (void)week;
-    double hours = t->residents > 0 ? t->prevention_hours * (1 - p->team_outreach_share[0]) * n->nres / t->residents : 0;
-    n->prevention_level += (target_level(p, n, p->prev_budget[0], hours) - n->prevention_level) / p->prev_lag_weeks[0];
+    double hours = t->residents > 0 ? t->prevention_hours * (1 - p->team_outreach_share[0]) *
+                                          n->nres / t->residents
+                                    : 0;
+    n->prevention_level +=
+        (target_level(p, n, p->prev_budget[0], hours) - n->prevention_level) / p->prev_lag_weeks[0];
     set_mult(p, n);
     n->m[OFF_prevention_level] = n->prevention_level * n->nres;
     n->m[OFF_cost_prevention] += p->prev_budget[0] * n->nres / 1000.0 / 52.0;
@@ -80,7 +84,8 @@ int prevention_team_week(world_t *w, team_t *t, int week) {
     for (unsigned c = 0; c < contacts; c++) {
         uint32_t x = (uint32_t)gsl_rng_uniform_int(t->rng, (unsigned long)t->residents);
         int k = 0;
-        while (x >= w->nbh[t->first_nbh + k].nres) x -= w->nbh[t->first_nbh + k++].nres;
+        while (x >= w->nbh[t->first_nbh + k].nres)
+            x -= w->nbh[t->first_nbh + k++].nres;
         nbh_t *n = &w->nbh[t->first_nbh + k];
         const resident_t *r = &n->res[x];
         int d = r->active ? noticed_need(p, t->rng, r) : -1;

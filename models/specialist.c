@@ -46,7 +46,8 @@ static int take_referrals(world_t *w, queue_t *out, queue_t *urgent) {
     for (uint32_t k = 0; k < out->len; k++) {
         request_t q = *queue_at(out, k);
         double *m = w->nbh[q.nbh].m;
-        int rc = q.source & REF_EMERGENCY ? queue_push(urgent, q) : queue_push(&w->services[q.domain].waiting, q);
+        int rc = q.source & REF_EMERGENCY ? queue_push(urgent, q)
+                                          : queue_push(&w->services[q.domain].waiting, q);
         if (rc != 0) return -1;
         m[OFF_referrals + q.domain] += 1;
         if (q.source & REF_GP) m[OFF_referrals_gp + q.domain] += 1;
@@ -67,7 +68,8 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
         active_t *a = active_of(n, c.resident);
         a->relapse_mask |= (uint8_t)(1u << c.domain);
         a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
-        if (rng_bern(w->rng, p->vol_reciprocity[0]) && volunteer_join(p, n, c.resident) != 0) return -1;
+        if (rng_bern(w->rng, p->vol_reciprocity[0]) && volunteer_join(p, n, c.resident) != 0)
+            return -1;
     }
     if (p->aftercare_weeks[0] > 0 && team_client_hours(p, team_of(w, n)) > 0) /* staff at work */
         return case_open(w, team_of(w, n), n, c.resident, c.domain, CASE_AFTERCARE, week);
@@ -80,8 +82,10 @@ int specialist_week(world_t *w, int week) {
     services_update_places(w);
     queue_t urgent = {0};
     int rc = 0;
-    for (int t = 0; t < w->nteams && rc == 0; t++) rc = take_referrals(w, &w->teams[t].outbox, &urgent);
-    for (int i = 0; i < w->nnbh && rc == 0; i++) rc = take_referrals(w, &w->nbh[i].outbox, &urgent);
+    for (int t = 0; t < w->nteams && rc == 0; t++)
+        rc = take_referrals(w, &w->teams[t].outbox, &urgent);
+    for (int i = 0; i < w->nnbh && rc == 0; i++)
+        rc = take_referrals(w, &w->nbh[i].outbox, &urgent);
     /* Emergencies go to the head of their list, first come first: pushed front in reverse. */
     for (uint32_t k = urgent.len; k-- > 0 && rc == 0;) {
         request_t *q = queue_at(&urgent, k);
@@ -112,9 +116,11 @@ int specialist_week(world_t *w, int week) {
                 sup_change(n, q.resident, d, SUP_NONE, week); /* counts the exit */
                 continue;
             }
-            if (array_reserve((void **)&s->clients, s->nclients, &s->capclients, sizeof *s->clients, 256) != 0)
+            if (array_reserve((void **)&s->clients, s->nclients, &s->capclients, sizeof *s->clients,
+                              256) != 0)
                 return -1;
-            s->clients[s->nclients++] = (request_t){q.resident, q.nbh, (uint16_t)week, (uint8_t)d, q.source};
+            s->clients[s->nclients++] =
+                (request_t){q.resident, q.nbh, (uint16_t)week, (uint8_t)d, q.source};
             sup_change(n, q.resident, d, SUP_SPECIALIST, week);
             n->m[OFF_specialist_admissions + d] += 1;
             n->m[OFF_specialist_wait_total + d] += week - q.since;

@@ -72,7 +72,8 @@ static int queue_grow(queue_t *q) {
     uint32_t nc = q->cap ? q->cap * 2 : 64;
     request_t *nv = malloc(nc * sizeof *nv);
     if (!nv) return -1;
-    for (uint32_t k = 0; k < q->len; k++) nv[k] = q->v[(q->head + k) % q->cap];
+    for (uint32_t k = 0; k < q->len; k++)
+        nv[k] = q->v[(q->head + k) % q->cap];
     free(q->v);
     q->v = nv;
     q->cap = nc;
@@ -104,7 +105,8 @@ int resident_activate(nbh_t *n, uint32_t ri) {
     active_t *a = &n->active[n->nactive++];
     memset(a, 0, sizeof *a);
     a->resident = ri;
-    for (int d = 0; d < N_DOMAINS; d++) a->need_since[d] = a->sup_since[d] = NO_WEEK;
+    for (int d = 0; d < N_DOMAINS; d++)
+        a->need_since[d] = a->sup_since[d] = NO_WEEK;
     a->care_since = NO_WEEK;
     r->active = n->nactive;
     r->next_onset = NO_WEEK;

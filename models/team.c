@@ -41,7 +41,8 @@ static int assign(const world_t *w, const team_t *t, const nbh_t *n, uint32_t h,
     const params_t *p = &w->p;
     for (uint32_t k = 0; k < t->ncases; k++) {
         const case_t *c = &t->cases[k];
-        if (c->kind != CASE_ACTIVE || c->nbh != n->index || n->res[c->resident].household != h) continue;
+        if (c->kind != CASE_ACTIVE || c->nbh != n->index || n->res[c->resident].household != h)
+            continue;
         const prof_t *s = &t->staff[c->prof];
         if (s->state != STAFF_VACANT && prof_effectiveness(p, s, d, week) >= p->team_reuse_match[0])
             return c->prof;
@@ -66,8 +67,12 @@ int case_open(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int kin
         return -1;
     int prof = t->nstaff ? assign(w, t, n, n->res[ri].household, d, week) : 0;
     assert(prof >= 0 && (t->nstaff == 0 || prof < t->nstaff));
-    case_t c = {.resident = ri, .nbh = (uint16_t)n->index, .opened = (uint16_t)week,
-                .domain = (uint8_t)d, .kind = (uint8_t)kind, .prof = (uint16_t)prof};
+    case_t c = {.resident = ri,
+                .nbh = (uint16_t)n->index,
+                .opened = (uint16_t)week,
+                .domain = (uint8_t)d,
+                .kind = (uint8_t)kind,
+                .prof = (uint16_t)prof};
     if (kind == CASE_AFTERCARE) {
         c.until = (uint16_t)(week + w->p.aftercare_weeks[0]);
         sup_change(n, ri, d, SUP_AFTERCARE, week);
@@ -130,6 +135,6 @@ int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week) {
         return 0;
     }
     sup_change(n, c->resident, c->domain, SUP_SPEC_WAIT, week);
-    return queue_push(&t->outbox, (request_t){c->resident, (uint16_t)n->index, (uint16_t)week,
-                                              c->domain, 0});
+    return queue_push(&t->outbox,
+                      (request_t){c->resident, (uint16_t)n->index, (uint16_t)week, c->domain, 0});
 }

@@ -31,7 +31,8 @@ int volunteer_join(const params_t *p, nbh_t *n, uint32_t ri) {
     (void)p;
     resident_t *r = &n->res[ri];
     if (!eligible(r)) return 0; /* volunteers are 18-79 and join once */
-    if (array_reserve((void **)&n->vols, n->nvols, &n->capvols, sizeof *n->vols, 64) != 0) return -1;
+    if (array_reserve((void **)&n->vols, n->nvols, &n->capvols, sizeof *n->vols, 64) != 0)
+        return -1;
     n->vols[n->nvols++] = (volunteer_t){.resident = ri};
     r->flags |= RF_VOLUNTEER;
     n->m[OFF_volunteer_recruits] += 1;
@@ -83,9 +84,11 @@ int volunteers_week(world_t *w, nbh_t *n, int week) {
     for (uint32_t k = n->nvols; k-- > 0;) {
         volunteer_t *v = &n->vols[k];
         resident_t *r = &n->res[v->resident];
-        double rate = p->vol_dropout[0] + (v->nclients > p->vol_preferred_clients[0] ? p->vol_overload_dropout[0] : 0);
+        double rate = p->vol_dropout[0] +
+                      (v->nclients > p->vol_preferred_clients[0] ? p->vol_overload_dropout[0] : 0);
         if (!has_severe_need(r) && !rng_bern(n->rng, rate_to_p(rate / 52.0))) continue;
-        while (v->nclients) end_match(n, v, v->nclients - 1, week);
+        while (v->nclients)
+            end_match(n, v, v->nclients - 1, week);
         r->flags &= (uint8_t)~RF_VOLUNTEER;
         n->vols[k] = n->vols[--n->nvols];
         n->m[OFF_volunteer_dropouts] += 1;
@@ -95,7 +98,8 @@ int volunteers_week(world_t *w, nbh_t *n, int week) {
     unsigned recruits = expect > 0 ? gsl_ran_poisson(n->rng, expect) : 0;
     for (unsigned k = 0; k < recruits && n->nres; k++) {
         uint32_t ri = (uint32_t)gsl_rng_uniform_int(n->rng, n->nres);
-        if (eligible(&n->res[ri]) && n->res[ri].severity == 0 && volunteer_join(p, n, ri) != 0) return -1;
+        if (eligible(&n->res[ri]) && n->res[ri].severity == 0 && volunteer_join(p, n, ri) != 0)
+            return -1;
     }
     /* Running matches. */
     for (uint32_t k = 0; k < n->nvols; k++) {
@@ -147,10 +151,12 @@ int volunteers_week(world_t *w, nbh_t *n, int week) {
     /* Hours for a match not yet complete carry over while needs wait (at most one match). */
     n->coord_carry = n->vol_queue.len > 0 ? fmin(avail - used, p->vol_match_hours[0]) : 0;
     uint32_t clients = 0;
-    for (uint32_t k = 0; k < n->nvols; k++) clients += n->vols[k].nclients;
+    for (uint32_t k = 0; k < n->nvols; k++)
+        clients += n->vols[k].nclients;
     n->m[OFF_volunteer_clients] = clients;
     n->m[OFF_volunteer_waiting] = n->vol_queue.len;
     n->m[OFF_coordinator_hours] += used;
-    n->m[OFF_cost_volunteers] += hours * p->cost_coordinator_hour[0] + n->nvols * p->cost_volunteer_week[0];
+    n->m[OFF_cost_volunteers] +=
+        hours * p->cost_coordinator_hour[0] + n->nvols * p->cost_volunteer_week[0];
     return 0;
 }

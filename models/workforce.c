@@ -18,8 +18,9 @@
  * Strain is a moving average (workforce.strain_weeks) of workload, the hours the week's work
  * asked for per hour available (casework.c), counted up to 5. Above 1, sick leave and turnover
  * rates are multiplied by 1 + workforce.strain_effect x (strain - 1): sustained overload drives
- * people out (seed 002 L1902, seed 001 L232). A leaver's post stays vacant for workforce.hiring_weeks
- * on average and their cases are handed over; the new hire starts without experience. */
+ * people out (seed 002 L1902, seed 001 L232). A leaver's post stays vacant for
+ * workforce.hiring_weeks on average and their cases are handed over; the new hire starts without
+ * experience. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -30,9 +31,16 @@ double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int we
     double xp = week - s->started, match;
     double gen = p->team_generalist_match[0], off = p->team_specialist_off[0];
     switch (s->profile) {
-    case PROF_GENERALIST: match = gen; break;
-    case PROF_SPECIALIST: match = domain == s->domain ? 1 : off; break;
-    default: match = domain == s->domain ? 1 : off + (gen - off) * -expm1(-(week - s->profiled) / p->team_tshape_weeks[0]);
+    case PROF_GENERALIST:
+        match = gen;
+        break;
+    case PROF_SPECIALIST:
+        match = domain == s->domain ? 1 : off;
+        break;
+    default:
+        match = domain == s->domain
+                    ? 1
+                    : off + (gen - off) * -expm1(-(week - s->profiled) / p->team_tshape_weeks[0]);
     }
     return match * (1 - p->work_new_penalty[0] * exp(-xp / p->work_ramp_weeks[0]));
 }
@@ -57,17 +65,22 @@ static int post_profile(const params_t *p, int k) {
 /* Domain of post k with profile prof: domains go round among the posts of one profile. */
 static int post_domain(const team_t *t, int k, int prof) {
     int nth = 0;
-    for (int j = 0; j < k; j++) nth += t->staff[j].profile == prof;
+    for (int j = 0; j < k; j++)
+        nth += t->staff[j].profile == prof;
     return nth % N_DOMAINS;
 }
 
 static int add_post(const params_t *p, team_t *t, double fte, int started, int state) {
     uint32_t cap = (uint32_t)t->capstaff;
-    if (array_reserve((void **)&t->staff, (uint32_t)t->nstaff, &cap, sizeof *t->staff, 16) != 0) return -1;
+    if (array_reserve((void **)&t->staff, (uint32_t)t->nstaff, &cap, sizeof *t->staff, 16) != 0)
+        return -1;
     t->capstaff = (int)cap;
     int k = t->nstaff++, prof = post_profile(p, k);
-    t->staff[k] = (prof_t){.fte = fte, .started = started, .profiled = started,
-                           .profile = (uint8_t)prof, .domain = (uint8_t)post_domain(t, k, prof),
+    t->staff[k] = (prof_t){.fte = fte,
+                           .started = started,
+                           .profiled = started,
+                           .profile = (uint8_t)prof,
+                           .domain = (uint8_t)post_domain(t, k, prof),
                            .state = (uint8_t)state};
     return 0;
 }
@@ -121,7 +134,8 @@ int team_init(const world_t *w, team_t *t, int index) {
 static int resize(const world_t *w, team_t *t, int week) {
     const params_t *p = &w->p;
     double fte = team_target_fte(w, t), have = 0;
-    for (int k = 0; k < t->nstaff; k++) have += t->staff[k].fte;
+    for (int k = 0; k < t->nstaff; k++)
+        have += t->staff[k].fte;
     if (fabs(have - fte) < 1e-9) return 0;
     int people = people_for(p, fte);
     while (t->nstaff < people)
@@ -142,7 +156,8 @@ static int resize(const world_t *w, team_t *t, int week) {
         }
         t->nstaff--;
     }
-    for (int k = 0; k < t->nstaff; k++) t->staff[k].fte = people ? fte / people : 0;
+    for (int k = 0; k < t->nstaff; k++)
+        t->staff[k].fte = people ? fte / people : 0;
     return 0;
 }
 
@@ -180,8 +195,10 @@ int workforce_week(world_t *w, team_t *t, int week) {
             }
         }
         posts += s->fte;
-        if (s->state == STAFF_VACANT) vacant += s->fte;
-        else filled += s->fte;
+        if (s->state == STAFF_VACANT)
+            vacant += s->fte;
+        else
+            filled += s->fte;
         if (s->state == STAFF_SICK) sick += s->fte;
     }
     /* Team stocks, and team totals attributed to neighbourhoods by population. */

@@ -18,7 +18,8 @@ static void nbh_free(nbh_t *n, int weeks) {
     free(n->ties);
     free(n->active);
     if (n->calendar)
-        for (int k = 0; k < weeks; k++) free(n->calendar[k].v);
+        for (int k = 0; k < weeks; k++)
+            free(n->calendar[k].v);
     free(n->calendar);
     free(n->inbox.v);
     free(n->outbox.v);
@@ -39,8 +40,10 @@ static void team_free(team_t *t) {
 
 void world_free(world_t *w) {
     if (!w) return;
-    for (int i = 0; w->nbh && i < w->nnbh; i++) nbh_free(&w->nbh[i], w->weeks_total);
-    for (int i = 0; w->teams && i < w->nteams; i++) team_free(&w->teams[i]);
+    for (int i = 0; w->nbh && i < w->nnbh; i++)
+        nbh_free(&w->nbh[i], w->weeks_total);
+    for (int i = 0; w->teams && i < w->nteams; i++)
+        team_free(&w->teams[i]);
     for (int d = 0; d < N_DOMAINS; d++) {
         free(w->services[d].waiting.v);
         free(w->services[d].clients);
@@ -55,8 +58,10 @@ void world_free(world_t *w) {
 static void *dup(const void *src, size_t n, int *failed) {
     if (!src || n == 0) return NULL;
     void *d = malloc(n);
-    if (!d) *failed = 1;
-    else memcpy(d, src, n);
+    if (!d)
+        *failed = 1;
+    else
+        memcpy(d, src, n);
     return d;
 }
 
@@ -94,7 +99,8 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->active = dup(src->active, (size_t)src->capactive * sizeof *src->active, failed);
     n->calendar = calloc((size_t)weeks, sizeof *n->calendar);
     if (!n->calendar) *failed = 1;
-    for (int k = 0; n->calendar && k < weeks; k++) n->calendar[k] = u32vec_dup(&src->calendar[k], failed);
+    for (int k = 0; n->calendar && k < weeks; k++)
+        n->calendar[k] = u32vec_dup(&src->calendar[k], failed);
     n->inbox = queue_dup(&src->inbox, failed);
     n->outbox = queue_dup(&src->outbox, failed);
     n->vol_queue = queue_dup(&src->vol_queue, failed);
@@ -118,7 +124,8 @@ world_t *world_clone(const world_t *src) {
     if (!w) return NULL;
     *w = *src;
     w->nbh = NULL, w->teams = NULL, w->rng = NULL;
-    for (int d = 0; d < N_DOMAINS; d++) w->services[d].waiting.v = NULL, w->services[d].clients = NULL;
+    for (int d = 0; d < N_DOMAINS; d++)
+        w->services[d].waiting.v = NULL, w->services[d].clients = NULL;
     int failed = 0;
     w->nbh = calloc((size_t)src->nnbh, sizeof *w->nbh);
     w->teams = calloc((size_t)src->nteams, sizeof *w->teams);
@@ -134,7 +141,8 @@ world_t *world_clone(const world_t *src) {
     for (int d = 0; !failed && d < N_DOMAINS; d++) {
         const service_t *sv = &src->services[d];
         w->services[d].waiting = queue_dup(&sv->waiting, &failed);
-        w->services[d].clients = dup(sv->clients, (size_t)sv->capclients * sizeof *sv->clients, &failed);
+        w->services[d].clients =
+            dup(sv->clients, (size_t)sv->capclients * sizeof *sv->clients, &failed);
     }
     w->rng = rng_dup(src->rng, &failed);
     if (failed) {
@@ -152,8 +160,10 @@ size_t world_bytes(const world_t *w) {
         b += (size_t)n->nres * sizeof(resident_t) + ((size_t)n->nhh + 1) * sizeof(uint32_t);
         b += (size_t)n->capactive * sizeof(active_t);
         b += (size_t)w->weeks_total * sizeof(u32vec_t);
-        for (int k = 0; k < w->weeks_total; k++) b += (size_t)n->calendar[k].cap * sizeof(uint32_t);
-        b += ((size_t)n->nres + 1) * sizeof(uint32_t) + (size_t)n->tie_first[n->nres] * sizeof(uint32_t);
+        for (int k = 0; k < w->weeks_total; k++)
+            b += (size_t)n->calendar[k].cap * sizeof(uint32_t);
+        b += ((size_t)n->nres + 1) * sizeof(uint32_t) +
+             (size_t)n->tie_first[n->nres] * sizeof(uint32_t);
         b += ((size_t)n->inbox.cap + n->outbox.cap + n->vol_queue.cap + n->desk.cap) *
              sizeof(request_t);
         b += (size_t)n->capvols * sizeof(volunteer_t) + (size_t)n->crises.cap * sizeof(uint32_t);
@@ -203,11 +213,13 @@ world_t *world_new(const params_t *p, uint64_t seed, int replicate, char *err, s
     for (int t = 0; t < w->nteams; t++) {
         w->teams[t].first_nbh = (int)((long)t * w->nnbh / w->nteams);
         w->teams[t].nnbh = (int)((long)(t + 1) * w->nnbh / w->nteams) - w->teams[t].first_nbh;
-        for (int k = 0; k < w->teams[t].nnbh; k++) w->nbh[w->teams[t].first_nbh + k].team = t;
+        for (int k = 0; k < w->teams[t].nnbh; k++)
+            w->nbh[w->teams[t].first_nbh + k].team = t;
     }
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
-    for (int i = 0; i < w->nnbh; i++) failed |= population_init(w, &w->nbh[i], i) != 0;
+    for (int i = 0; i < w->nnbh; i++)
+        failed |= population_init(w, &w->nbh[i], i) != 0;
     if (failed) goto oom;
     for (int i = 0; i < w->nnbh; i++) {
         w->population += w->nbh[i].nres;
@@ -260,7 +272,8 @@ int world_apply_params(world_t *w, const params_t *np, int week) {
         for (int d = 0; d < N_DOMAINS; d++)
             w->services[d].capacity = -1;
     if (param_differs(&old, np, PID_team_mix))
-        for (int t = 0; t < w->nteams; t++) workforce_reprofile(w, &w->teams[t], week);
+        for (int t = 0; t < w->nteams; t++)
+            workforce_reprofile(w, &w->teams[t], week);
     /* team.fte and team.risk_sizing: workforce.c resizes the posts every week; specialist.places:
      * specialist.c recounts the places every week; the rest is read where it is used. */
     return 0;

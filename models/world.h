@@ -107,9 +107,9 @@ typedef enum { STAFF_WORKING, STAFF_SICK, STAFF_VACANT } staff_state_t;
 /* One professional post of a team. */
 typedef struct {
     double fte;
-    int started; /* week the current holder started (negative for starting staff) */
+    int started;  /* week the current holder started (negative for starting staff) */
     int profiled; /* week the holder started in the post's current profile (T-shaped growth) */
-    int until;   /* end of sick leave */
+    int until;    /* end of sick leave */
     uint32_t caseload;
     uint8_t profile, domain, state;
 } prof_t;
@@ -125,9 +125,9 @@ typedef struct {
     double residents;
     prof_t *staff;
     int nstaff, capstaff;
-    double intake_carry; /* intake hours carried to the next week (fractional intakes) */
-    double admin_due;    /* paperwork hours owed for municipal decisions */
-    double strain;       /* moving average of workload (hours asked / hours available) */
+    double intake_carry;     /* intake hours carried to the next week (fractional intakes) */
+    double admin_due;        /* paperwork hours owed for municipal decisions */
+    double strain;           /* moving average of workload (hours asked / hours available) */
     double hours;            /* client hours of staff at work this week */
     double reserved;         /* of which protected for outreach and prevention */
     double hours_left;       /* after intake, for paperwork, coordination and casework */
@@ -222,9 +222,15 @@ int world_apply_params(world_t *w, const params_t *np, int week);
 size_t world_bytes(const world_t *w);
 
 /* Severity is packed 3 bits per domain, support 4 bits. */
-static inline int sev_get(const resident_t *r, int d) { return (r->severity >> (3 * d)) & 7; }
-static inline int sup_get(const resident_t *r, int d) { return (r->support >> (4 * d)) & 15; }
-static inline active_t *active_of(nbh_t *n, uint32_t ri) { return &n->active[n->res[ri].active - 1]; }
+static inline int sev_get(const resident_t *r, int d) {
+    return (r->severity >> (3 * d)) & 7;
+}
+static inline int sup_get(const resident_t *r, int d) {
+    return (r->support >> (4 * d)) & 15;
+}
+static inline active_t *active_of(nbh_t *n, uint32_t ri) {
+    return &n->active[n->res[ri].active - 1];
+}
 
 /* Changes one need's severity, keeping the severity counts and the flow metrics
  * (new needs, escalations, improvements, resolutions, crises) in step. */
@@ -248,11 +254,15 @@ int u32vec_push(u32vec_t *v, uint32_t x);
 int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first);
 int queue_push(queue_t *q, request_t r);
 int queue_push_front(queue_t *q, request_t r);
-static inline request_t *queue_front(queue_t *q) { return &q->v[q->head]; }
+static inline request_t *queue_front(queue_t *q) {
+    return &q->v[q->head];
+}
 static inline void queue_pop(queue_t *q) {
     q->head = (q->head + 1) % q->cap;
     q->len--;
 }
-static inline request_t *queue_at(queue_t *q, uint32_t k) { return &q->v[(q->head + k) % q->cap]; }
+static inline request_t *queue_at(queue_t *q, uint32_t k) {
+    return &q->v[(q->head + k) % q->cap];
+}
 
 #endif

@@ -42,7 +42,8 @@ int run_option(const char *cmd, int c, const char *arg, run_opts_t *ro) {
     }
     case 'r':
         if (parse_long(arg, 1, 100000, &v) != 0)
-            return usage_error(cmd, "--replicates: expected an integer from 1 to 100000, got '%s'", arg);
+            return usage_error(cmd, "--replicates: expected an integer from 1 to 100000, got '%s'",
+                               arg);
         ro->replicates = (int)v;
         return 0;
     case 't':
@@ -52,13 +53,14 @@ int run_option(const char *cmd, int c, const char *arg, run_opts_t *ro) {
          * same for any thread count). WIJKSIM_OVERSUBSCRIBE=1 lets the determinism tests run
          * more threads than a small machine has cores. */
         if (v > omp_get_num_procs() && !getenv("WIJKSIM_OVERSUBSCRIBE")) {
-            fprintf(stderr, "wijksim %s: --threads %ld: this machine has %d cores; using %d\n", cmd, v,
-                    omp_get_num_procs(), omp_get_num_procs());
+            fprintf(stderr, "wijksim %s: --threads %ld: this machine has %d cores; using %d\n", cmd,
+                    v, omp_get_num_procs(), omp_get_num_procs());
             v = omp_get_num_procs();
         }
         ro->threads = (int)v;
         return 0;
-    default: return 1;
+    default:
+        return 1;
     }
 }
 

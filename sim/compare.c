@@ -18,7 +18,8 @@
 #include "sim.h"
 
 const char usage_compare[] =
-    "usage: wijksim compare A.cfg B.cfg ... [-o FILE.h5] [--replicates R] [--seed N] [--threads T]\n"
+    "usage: wijksim compare A.cfg B.cfg ... [-o FILE.h5] [--replicates R] [--seed N] [--threads "
+    "T]\n"
     "                       [--horizon Y[,Y...]] [--format text|csv|markdown] [--table FILE]\n"
     "                       [--set name=value]... [--detail] [--force] [--quiet]\n"
     "\n"
@@ -79,8 +80,8 @@ static int parse_horizons(const char *list, int weeks, int *h, int *nh) {
 
 /* Writes the table to path atomically (sim/files.h: a temporary file published when whole);
  * whether it may replace an existing file was checked before the run. */
-static int write_table_file(const char *path, const compare_table_t *t, table_format_t fmt, int force,
-                            char *err, size_t errlen) {
+static int write_table_file(const char *path, const compare_table_t *t, table_format_t fmt,
+                            int force, char *err, size_t errlen) {
     char *tmp = file_tmp_name(path);
     if (!tmp) return snprintf(err, errlen, "out of memory"), -1;
     FILE *f = fopen(tmp, "wx");
@@ -98,13 +99,19 @@ static int write_table_file(const char *path, const compare_table_t *t, table_fo
 }
 
 int cmd_compare(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"output", required_argument, 0, 'o'}, {"seed", required_argument, 0, 's'},
-        {"replicates", required_argument, 0, 'r'}, {"threads", required_argument, 0, 't'},
-        {"set", required_argument, 0, 'S'}, {"horizon", required_argument, 0, 'H'},
-        {"format", required_argument, 0, 'F'}, {"table", required_argument, 0, 'T'},
-        {"detail", no_argument, 0, 'd'}, {"force", no_argument, 0, 'f'},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"replicates", required_argument, 0, 'r'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"set", required_argument, 0, 'S'},
+                                         {"horizon", required_argument, 0, 'H'},
+                                         {"format", required_argument, 0, 'F'},
+                                         {"table", required_argument, 0, 'T'},
+                                         {"detail", no_argument, 0, 'd'},
+                                         {"force", no_argument, 0, 'f'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     run_opts_t ro = {.seed = 1, .replicates = 10};
     const char *outpath = "comparison.h5", *hlist = NULL, *table = NULL, *format = NULL;
     int force = 0, quiet = 0, detail = 0, c;
@@ -115,7 +122,9 @@ int cmd_compare(int argc, char **argv) {
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': outpath = optarg; break;
+        case 'o':
+            outpath = optarg;
+            break;
         case 's':
         case 'r':
         case 't': {
@@ -123,32 +132,55 @@ int cmd_compare(int argc, char **argv) {
             if (st) return free(sets), st;
             break;
         }
-        case 'S': sets[nsets++] = optarg; break;
-        case 'H': hlist = optarg; break;
-        case 'F': format = optarg; break;
-        case 'T': table = optarg; break;
-        case 'd': detail = 1; break;
-        case 'f': force = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage_compare, stdout); return free(sets), 0;
+        case 'S':
+            sets[nsets++] = optarg;
+            break;
+        case 'H':
+            hlist = optarg;
+            break;
+        case 'F':
+            format = optarg;
+            break;
+        case 'T':
+            table = optarg;
+            break;
+        case 'd':
+            detail = 1;
+            break;
+        case 'f':
+            force = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_compare, stdout);
+            return free(sets), 0;
         default:
-            return free(sets), usage_error("compare", "unknown or incomplete option '%s'", argv[optind - 1]);
+            return free(sets),
+                   usage_error("compare", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     table_format_t fmt = TABLE_TEXT;
     const char *fname = format ? format : table ? strrchr(table, '.') : NULL;
-    if (fname && (strcmp(fname, "csv") == 0 || strcmp(fname, ".csv") == 0)) fmt = TABLE_CSV;
-    else if (fname && (strcmp(fname, "markdown") == 0 || strcmp(fname, ".md") == 0)) fmt = TABLE_MARKDOWN;
+    if (fname && (strcmp(fname, "csv") == 0 || strcmp(fname, ".csv") == 0))
+        fmt = TABLE_CSV;
+    else if (fname && (strcmp(fname, "markdown") == 0 || strcmp(fname, ".md") == 0))
+        fmt = TABLE_MARKDOWN;
     else if (format && strcmp(format, "text") != 0)
-        return free(sets), usage_error("compare", "--format: expected text, csv or markdown, got '%s'", format);
+        return free(sets),
+               usage_error("compare", "--format: expected text, csv or markdown, got '%s'", format);
     int nsc = argc - optind;
-    if (nsc < 1) return free(sets), usage_error("compare", "%s", "expected one or more SCENARIO.cfg files");
+    if (nsc < 1)
+        return free(sets), usage_error("compare", "%s", "expected one or more SCENARIO.cfg files");
 
     char err[ERR_LEN];
     scenario_t *scs = calloc((size_t)nsc, sizeof *scs);
     const scenario_t **sc = calloc((size_t)nsc, sizeof *sc);
-    const char **names = calloc((size_t)nsc, sizeof *names), **notes = calloc((size_t)nsc, sizeof *notes);
-    char (*labels)[160] = calloc((size_t)nsc, sizeof *labels), (*notebuf)[256] = calloc((size_t)nsc, sizeof *notebuf);
+    const char **names = calloc((size_t)nsc, sizeof *names),
+               **notes = calloc((size_t)nsc, sizeof *notes);
+    char(*labels)[160] = calloc((size_t)nsc, sizeof *labels),
+    (*notebuf)[256] = calloc((size_t)nsc, sizeof *notebuf);
     sim_plan_t *plan = calloc((size_t)nsc, sizeof *plan);
     int rc = scs && sc && names && notes && labels && notebuf && plan ? 0 : -1, status = EXIT_USAGE;
     if (rc) snprintf(err, sizeof err, "out of memory"), status = EXIT_RUNTIME;
@@ -156,21 +188,25 @@ int cmd_compare(int argc, char **argv) {
         scenario_init(&scs[i]);
         sc[i] = &scs[i];
         rc = scenario_load(&scs[i], argv[optind + i], err, sizeof err);
-        for (int k = 0; k < nsets && rc == 0; k++) rc = scenario_set(&scs[i], sets[k], err, sizeof err);
+        for (int k = 0; k < nsets && rc == 0; k++)
+            rc = scenario_set(&scs[i], sets[k], err, sizeof err);
         if (rc == 0) rc = scenario_validate(&scs[i], err, sizeof err);
         if (rc == 0) { /* a label unique within the comparison */
             snprintf(labels[i], sizeof labels[i], "%s", scenario_label(&scs[i]));
             for (int k = 0, dup = 1; k < i; k++)
                 if (strcmp(labels[k], labels[i]) == 0)
-                    snprintf(labels[i], sizeof labels[i], "%.120s (%d)", scenario_label(&scs[i]), ++dup);
+                    snprintf(labels[i], sizeof labels[i], "%.120s (%d)", scenario_label(&scs[i]),
+                             ++dup);
             names[i] = labels[i];
         }
     }
     int horizons[16], nh = 0;
     if (rc == 0 && parse_horizons(hlist, (int)scs[0].params.sim_weeks[0], horizons, &nh) != 0) {
         snprintf(err, sizeof err,
-                 "--horizon %s: expected whole years from 1 within the run (sim.weeks = %.0f, %.0f years)",
-                 hlist ? hlist : "(default)", scs[0].params.sim_weeks[0], floor(scs[0].params.sim_weeks[0] / 52));
+                 "--horizon %s: expected whole years from 1 within the run (sim.weeks = %.0f, %.0f "
+                 "years)",
+                 hlist ? hlist : "(default)", scs[0].params.sim_weeks[0],
+                 floor(scs[0].params.sim_weeks[0] / 52));
         rc = -1;
     }
     for (int i = 1; i < nsc && rc == 0; i++)
@@ -185,22 +221,25 @@ int cmd_compare(int argc, char **argv) {
             if (plan[i].root == i)
                 snprintf(notebuf[i], sizeof notebuf[i],
                          "own burn-in with the same seeds: differs from %s in '%s', which cannot "
-                         "change during a run", names[0], plan[i].differs);
+                         "change during a run",
+                         names[0], plan[i].differs);
             else if (plan[i].branch == (int)scs[i].params.sim_weeks[0])
                 snprintf(notebuf[i], sizeof notebuf[i], "the same parameters as %s throughout",
                          names[plan[i].root]);
             else
-                snprintf(notebuf[i], sizeof notebuf[i], "shares the history of %s up to output week %d",
-                         names[plan[i].root], plan[i].branch);
+                snprintf(notebuf[i], sizeof notebuf[i],
+                         "shares the history of %s up to output week %d", names[plan[i].root],
+                         plan[i].branch);
             notes[i] = notebuf[i];
         }
     }
     free(sets);
     if (rc == 0 && table) {
         struct stat a, b;
-        if (strcmp(table, outpath) == 0 ||
-            (stat(table, &a) == 0 && stat(outpath, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
-            snprintf(err, sizeof err, "--table %s: the same file as the output (-o %s); expected another name",
+        if (strcmp(table, outpath) == 0 || (stat(table, &a) == 0 && stat(outpath, &b) == 0 &&
+                                            a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+            snprintf(err, sizeof err,
+                     "--table %s: the same file as the output (-o %s); expected another name",
                      table, outpath);
             rc = -1;
         } else if (file_check_output(table, force, err, sizeof err) != 0) {
@@ -223,7 +262,8 @@ int cmd_compare(int argc, char **argv) {
         run_stats_t st;
         if (rc == 0) rc = sim_run_scenarios(sc, nsc, &ro, compare_sink, &cc, &st, err, sizeof err);
         for (int i = 0; i < nsc && rc == 0; i++)
-            rc = output_outcomes(out, i, &cc.v[(size_t)i * ro.replicates * nh * N_OUTCOMES], nh, horizons);
+            rc = output_outcomes(out, i, &cc.v[(size_t)i * ro.replicates * nh * N_OUTCOMES], nh,
+                                 horizons);
         compare_table_t t = {nsc, names, ro.replicates, nh, horizons, cc.v, notes};
         if (rc == 0 && table) rc = write_table_file(table, &t, fmt, force, err, sizeof err);
         char cerr[ERR_LEN];
@@ -234,12 +274,15 @@ int cmd_compare(int argc, char **argv) {
         if (rc == 0 && (!quiet || (format && !table))) {
             if (!table || !format) compare_table_write(stdout, &t, table ? TABLE_TEXT : fmt);
             if (!quiet)
-                printf("Simulated %.3g resident-weeks in %.2f s.\nOutput: %s%s%s\n", st.resident_weeks,
-                       st.seconds, outpath, table ? "\nTable: " : "", table ? table : "");
+                printf("Simulated %.3g resident-weeks in %.2f s.\nOutput: %s%s%s\n",
+                       st.resident_weeks, st.seconds, outpath, table ? "\nTable: " : "",
+                       table ? table : "");
         }
     }
     if (rc != 0) fprintf(stderr, "wijksim: %s\n", err);
-    for (int i = 0; scs && i < nsc; i++) scenario_free(&scs[i]);
-    free(scs), free(sc), free(names), free(notes), free(labels), free(notebuf), free(plan), free(cc.v);
+    for (int i = 0; scs && i < nsc; i++)
+        scenario_free(&scs[i]);
+    free(scs), free(sc), free(names), free(notes), free(labels), free(notebuf), free(plan),
+        free(cc.v);
     return rc == 0 ? 0 : status;
 }

@@ -28,7 +28,8 @@ void scenario_init(scenario_t *s) {
 }
 
 void scenario_free(scenario_t *s) {
-    for (int i = 0; i < s->nfiles; i++) free(s->files[i]);
+    for (int i = 0; i < s->nfiles; i++)
+        free(s->files[i]);
     free(s->set_args);
     free(s->title);
     free(s->policy);
@@ -42,7 +43,8 @@ static char *read_text(const char *path, char *err, size_t errlen) {
         return NULL;
     }
     if (stat(path, &st) == 0 && st.st_size > (64 << 20)) {
-        snprintf(err, errlen, "%s: cannot read scenario file: %lld bytes; expected a scenario of at most 64 MB",
+        snprintf(err, errlen,
+                 "%s: cannot read scenario file: %lld bytes; expected a scenario of at most 64 MB",
                  path, (long long)st.st_size);
         return NULL;
     }
@@ -75,12 +77,15 @@ static char *read_text(const char *path, char *err, size_t errlen) {
     char *nul = memchr(buf, '\0', len);
     if (nul) { /* libconfig would stop there and ignore the rest silently */
         int line = 1;
-        for (char *c = buf; c < nul; c++) line += *c == '\n';
-        snprintf(err, errlen, "%s:%d: a NUL byte (character 0) in the text; expected a text file", path, line);
+        for (char *c = buf; c < nul; c++)
+            line += *c == '\n';
+        snprintf(err, errlen, "%s:%d: a NUL byte (character 0) in the text; expected a text file",
+                 path, line);
         free(buf);
         return NULL;
     }
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) memmove(buf, buf + 3, len - 2); /* a UTF-8 BOM */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        memmove(buf, buf + 3, len - 2); /* a UTF-8 BOM */
     return buf;
 }
 
@@ -90,13 +95,17 @@ int config_check_integers(const char *text, const char *file, char *err, size_t 
         if (*c == '\n') {
             line++;
         } else if (*c == '#' || (c[0] == '/' && c[1] == '/')) { /* a line comment */
-            while (c[1] && c[1] != '\n') c++;
+            while (c[1] && c[1] != '\n')
+                c++;
         } else if (c[0] == '/' && c[1] == '*') { /* a block comment */
             int from = line;
-            for (c += 2; *c && !(c[0] == '*' && c[1] == '/'); c++) line += *c == '\n';
+            for (c += 2; *c && !(c[0] == '*' && c[1] == '/'); c++)
+                line += *c == '\n';
             if (!*c) { /* libconfig would take the rest of the file as comment, silently */
-                snprintf(err, errlen, "%s:%d: a block comment /* ... is never closed; expected */ "
-                         "before the end of the file", file, from);
+                snprintf(err, errlen,
+                         "%s:%d: a block comment /* ... is never closed; expected */ "
+                         "before the end of the file",
+                         file, from);
                 return -1;
             }
             c++;
@@ -107,32 +116,41 @@ int config_check_integers(const char *text, const char *file, char *err, size_t 
             }
             if (!*c) break;
         } else if (*c >= '0' && *c <= '9' &&
-                   (c == text || !(isalnum((unsigned char)c[-1]) || c[-1] == '_' || c[-1] == '.'))) {
+                   (c == text ||
+                    !(isalnum((unsigned char)c[-1]) || c[-1] == '_' || c[-1] == '.'))) {
             const char *e = c;
             int hex = c[0] == '0' && (c[1] == 'x' || c[1] == 'X');
             if (hex) e += 2;
-            while (hex ? isxdigit((unsigned char)*e) : isdigit((unsigned char)*e)) e++;
+            while (hex ? isxdigit((unsigned char)*e) : isdigit((unsigned char)*e))
+                e++;
             int real = !hex && (*e == '.' || *e == 'e' || *e == 'E');
             int wide = *e == 'L';
             if (!real) { /* an integer literal: does it fit? */
                 errno = 0;
                 unsigned long long v = strtoull(c, NULL, hex ? 16 : 10);
                 int neg = c > text && c[-1] == '-';
-                unsigned long long lim32 = hex ? 0xFFFFFFFFULL : neg ? 2147483648ULL : 2147483647ULL;
-                unsigned long long lim64 = hex ? ~0ULL : neg ? 9223372036854775808ULL : 9223372036854775807ULL;
+                unsigned long long lim32 = hex   ? 0xFFFFFFFFULL
+                                           : neg ? 2147483648ULL
+                                                 : 2147483647ULL;
+                unsigned long long lim64 = hex   ? ~0ULL
+                                           : neg ? 9223372036854775808ULL
+                                                 : 9223372036854775807ULL;
                 if (errno == ERANGE || v > lim64 || (!wide && v > lim32)) {
-                    snprintf(err, errlen,
-                             "%s:%d: the integer %s%.*s is too large%s; expected %s", file, line,
-                             neg ? "-" : "", (int)(e - c), c,
-                             wide || errno == ERANGE || v > lim64 ? " even for a 64-bit integer" : " for a 32-bit integer",
+                    snprintf(err, errlen, "%s:%d: the integer %s%.*s is too large%s; expected %s",
+                             file, line, neg ? "-" : "", (int)(e - c), c,
+                             wide || errno == ERANGE || v > lim64 ? " even for a 64-bit integer"
+                                                                  : " for a 32-bit integer",
                              wide || errno == ERANGE || v > lim64
-                                 ? "a smaller value (for a large number write it with a decimal point: 1e20)"
-                                 : "it with the L suffix for a 64-bit integer (5000000000L), or a smaller value");
+                                 ? "a smaller value (for a large number write it with a decimal "
+                                   "point: 1e20)"
+                                 : "it with the L suffix for a 64-bit integer (5000000000L), or a "
+                                   "smaller value");
                     return -1;
                 }
             }
             c = e - 1;
-            while (isalnum((unsigned char)c[1]) || c[1] == '.' || c[1] == '_') c++; /* the rest of the token */
+            while (isalnum((unsigned char)c[1]) || c[1] == '.' || c[1] == '_')
+                c++; /* the rest of the token */
         }
     }
     return 0;
@@ -174,8 +192,8 @@ static int set_checked(params_t *p, int id, int k, double v, const char *where, 
     return 0;
 }
 
-static int scalar_value(const config_setting_t *st, int id, double *v, const char *where,
-                        char *err, size_t errlen) {
+static int scalar_value(const config_setting_t *st, int id, double *v, const char *where, char *err,
+                        size_t errlen) {
     const param_info_t *pi = &param_table[id];
     int t = config_setting_type(st);
     const char *expected = pi->type == P_BOOL  ? "true or false"
@@ -193,9 +211,9 @@ static int scalar_value(const config_setting_t *st, int id, double *v, const cha
         *v = config_setting_get_float(st);
         return 0;
     }
-    static const char *const tn[] = {"nothing", "a group", "an integer", "an integer",
-                                     "a number with a decimal point", "a string", "true or false",
-                                     "an array", "a list"};
+    static const char *const tn[] = {
+        "nothing",  "a group",       "an integer", "an integer", "a number with a decimal point",
+        "a string", "true or false", "an array",   "a list"};
     snprintf(err, errlen, "%s: parameter '%s': wrong type: expected %s, got %s", where, pi->name,
              expected, t >= 0 && t <= 8 ? tn[t] : "an unknown type");
     return -1;
@@ -238,8 +256,8 @@ static int apply_setting(params_t *p, const config_setting_t *st, const char *pa
             return -1;
         }
         if (config_setting_length(st) != pi->n) {
-            snprintf(err, errlen, "%s: parameter '%s': expected %d values, got %d", where,
-                     pi->name, pi->n, config_setting_length(st));
+            snprintf(err, errlen, "%s: parameter '%s': expected %d values, got %d", where, pi->name,
+                     pi->n, config_setting_length(st));
             return -1;
         }
         for (int k = 0; k < pi->n; k++) {
@@ -293,7 +311,9 @@ static int apply_group(scenario_t *s, params_t *p, const config_setting_t *g, co
                      : apply_setting(p, st, path, file, step != NULL, &id, err, errlen) ||
                            step_record(s, step, id, p, st, file, err, errlen);
         if (rc != 0) return rc;
-        if (!step && id >= 0) s->set_file[id] = (short)(s->nfiles + 1), s->set_line[id] = config_setting_source_line(st);
+        if (!step && id >= 0)
+            s->set_file[id] = (short)(s->nfiles + 1),
+            s->set_line[id] = config_setting_source_line(st);
     }
     return 0;
 }
@@ -313,10 +333,12 @@ static int step_week(const config_setting_t *g, const char *file, int *week, cha
     }
     const config_setting_t *st = wk ? wk : yr;
     int t = config_setting_type(st);
-    long long v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(st) : -1;
+    long long v =
+        t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ? config_setting_get_int64(st) : -1;
     if (v < (wk ? 0 : 1) || v > (wk ? 100000 : 2000)) {
-        snprintf(err, errlen, "%s:%d: policy step: parameter '%s': expected an integer of at least %d",
-                 file, config_setting_source_line(st), wk ? "week" : "year", wk ? 0 : 1);
+        snprintf(err, errlen,
+                 "%s:%d: policy step: parameter '%s': expected an integer of at least %d", file,
+                 config_setting_source_line(st), wk ? "week" : "year", wk ? 0 : 1);
         return -1;
     }
     *week = wk ? (int)v : (int)(52 * (v - 1));
@@ -366,8 +388,9 @@ static int load_policy(scenario_t *s, const config_setting_t *pol, const char *f
             int hi = lo + 2 * width < s->npolicy ? lo + 2 * width : s->npolicy;
             int a = lo, b = mid, k = lo;
             while (a < mid || b < hi)
-                tmp[k++] = b >= hi || (a < mid && s->policy[a].week <= s->policy[b].week) ? s->policy[a++]
-                                                                                      : s->policy[b++];
+                tmp[k++] = b >= hi || (a < mid && s->policy[a].week <= s->policy[b].week)
+                               ? s->policy[a++]
+                               : s->policy[b++];
         }
         memcpy(s->policy, tmp, sizeof *tmp * (size_t)s->npolicy);
     }
@@ -393,8 +416,8 @@ static int load_title(scenario_t *s, const config_setting_t *t, const char *file
 
 /* Blanks every `@include "x"` line of text (keeping line numbers) and collects the paths,
  * resolved against the including file's directory. */
-static int take_includes(char *text, const char *file, char **incs, int *lines, int *ninc, char *err,
-                         size_t errlen) {
+static int take_includes(char *text, const char *file, char **incs, int *lines, int *ninc,
+                         char *err, size_t errlen) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", file);
     char *d = dirname(dir);
@@ -403,12 +426,14 @@ static int take_includes(char *text, const char *file, char **incs, int *lines, 
         char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char *q = p;
-        while (q < p + len && (*q == ' ' || *q == '\t')) q++;
+        while (q < p + len && (*q == ' ' || *q == '\t'))
+            q++;
         if (!in_comment && (size_t)(p + len - q) >= 8 && strncmp(q, "@include", 8) == 0) {
             char *a = memchr(q, '"', (size_t)(p + len - q));
             char *b = a ? memchr(a + 1, '"', (size_t)(p + len - a - 1)) : NULL;
             char *rest = b ? b + 1 : NULL;
-            while (rest && rest < p + len && (*rest == ' ' || *rest == '\t' || *rest == '\r')) rest++;
+            while (rest && rest < p + len && (*rest == ' ' || *rest == '\t' || *rest == '\r'))
+                rest++;
             if (!b || (rest < p + len && *rest != '#' && strncmp(rest, "//", 2) != 0)) {
                 snprintf(err, errlen,
                          "%s:%d: syntax error: expected @include \"file.cfg\" alone on its line",
@@ -433,8 +458,8 @@ static int take_includes(char *text, const char *file, char **incs, int *lines, 
             incs[(*ninc)++] = inc;
             memset(p, ' ', len);
         }
-        /* Track block comments so a commented-out @include stays out. A block-comment opener inside a line
-         * comment (# or //) or a string opens nothing. */
+        /* Track block comments so a commented-out @include stays out. A block-comment opener inside
+         * a line comment (# or //) or a string opens nothing. */
         for (char *c = p; c < p + len; c++) {
             if (in_comment) {
                 if (c + 1 < p + len && c[0] == '*' && c[1] == '/') in_comment = 0, c++;
@@ -475,7 +500,8 @@ static int edit_distance(const char *a, const char *b) {
     size_t n = strlen(a), m = strlen(b);
     if (n > 64 || m > 64) return 99;
     int row[65];
-    for (size_t j = 0; j <= m; j++) row[j] = (int)j;
+    for (size_t j = 0; j <= m; j++)
+        row[j] = (int)j;
     for (size_t i = 1; i <= n; i++) {
         int diag = row[0];
         row[0] = (int)i;
@@ -509,10 +535,11 @@ static void close_name(const char *path, char *buf, size_t len) {
     closedir(d);
 }
 
-static int load_file(scenario_t *s, const char *path, const chain_t *up, const char *from, int from_line,
-                     char *err, size_t errlen) {
+static int load_file(scenario_t *s, const char *path, const chain_t *up, const char *from,
+                     int from_line, char *err, size_t errlen) {
     int depth = 0;
-    for (const chain_t *c = up; c; c = c->up) depth++;
+    for (const chain_t *c = up; c; c = c->up)
+        depth++;
     if (depth > 0 && already_loaded(s, path)) return 0;
     char want[PATH_MAX], have[PATH_MAX];
     for (const chain_t *c = up; c && realpath(path, want); c = c->up)
@@ -520,12 +547,15 @@ static int load_file(scenario_t *s, const char *path, const chain_t *up, const c
             char trail[1024] = "";
             for (const chain_t *k = up; k; k = k->up)
                 snprintf(trail + strlen(trail), sizeof trail - strlen(trail), " <- %s", k->path);
-            snprintf(err, errlen, "%s:%d: @include \"%s\" makes a cycle (%s%s); expected each file "
-                     "to be included from outside it", from, from_line, path, path, trail);
+            snprintf(err, errlen,
+                     "%s:%d: @include \"%s\" makes a cycle (%s%s); expected each file "
+                     "to be included from outside it",
+                     from, from_line, path, path, trail);
             return -1;
         }
     if (depth > MAX_INCLUDE_DEPTH) {
-        snprintf(err, errlen, "%s:%d: @include nested more than %d deep", from, from_line, MAX_INCLUDE_DEPTH);
+        snprintf(err, errlen, "%s:%d: @include nested more than %d deep", from, from_line,
+                 MAX_INCLUDE_DEPTH);
         return -1;
     }
     char *text = read_text(path, err, errlen);
@@ -542,8 +572,10 @@ static int load_file(scenario_t *s, const char *path, const chain_t *up, const c
     int lines[MAX_SOURCE_FILES];
     int ninc = 0, rc = take_includes(text, path, incs, lines, &ninc, err, errlen);
     chain_t here = {path, up};
-    for (int i = 0; i < ninc && rc == 0; i++) rc = load_file(s, incs[i], &here, path, lines[i], err, errlen);
-    for (int i = 0; i < ninc; i++) free(incs[i]);
+    for (int i = 0; i < ninc && rc == 0; i++)
+        rc = load_file(s, incs[i], &here, path, lines[i], err, errlen);
+    for (int i = 0; i < ninc; i++)
+        free(incs[i]);
     if (rc != 0) {
         free(text);
         return rc;
@@ -569,7 +601,8 @@ static int load_file(scenario_t *s, const char *path, const chain_t *up, const c
     free(text);
     if (rc == 0) {
         if (s->nfiles == MAX_SOURCE_FILES) {
-            snprintf(err, errlen, "%s: more than %d scenario files in one run", path, MAX_SOURCE_FILES);
+            snprintf(err, errlen, "%s: more than %d scenario files in one run", path,
+                     MAX_SOURCE_FILES);
             return -1;
         }
         if (!(s->files[s->nfiles++] = strdup(path))) {
@@ -582,8 +615,10 @@ static int load_file(scenario_t *s, const char *path, const chain_t *up, const c
 
 /* The label: the title, or the file name without folder and .cfg. */
 static void set_label(scenario_t *s) {
-    if (s->title) snprintf(s->label, sizeof s->label, "%s", s->title);
-    else if (s->nfiles == 0) snprintf(s->label, sizeof s->label, "defaults");
+    if (s->title)
+        snprintf(s->label, sizeof s->label, "%s", s->title);
+    else if (s->nfiles == 0)
+        snprintf(s->label, sizeof s->label, "defaults");
     else {
         const char *b;
         size_t n = cfg_stem(s->files[s->nfiles - 1], &b);
@@ -598,13 +633,15 @@ int scenario_load(scenario_t *s, const char *path, char *err, size_t errlen) {
 }
 
 static int parse_number(const char *str, double *v) {
-    while (*str == ' ') str++;
+    while (*str == ' ')
+        str++;
     if (strcmp(str, "true") == 0) return *v = 1, 0;
     if (strcmp(str, "false") == 0) return *v = 0, 0;
     char *end;
     errno = 0;
     *v = strtod(str, &end);
-    while (*end == ' ') end++;
+    while (*end == ' ')
+        end++;
     return end == str || *end != '\0' || errno ? -1 : 0;
 }
 
@@ -647,8 +684,8 @@ int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen
         if (set_checked(&s->params, id, k, v, where, err, errlen) != 0) return -1;
     }
     if (k != pi->n) {
-        snprintf(err, errlen, "%s: parameter '%s': expected %d value%s, got %d", where, name,
-                 pi->n, pi->n > 1 ? "s separated by commas" : "", k);
+        snprintf(err, errlen, "%s: parameter '%s': expected %d value%s, got %d", where, name, pi->n,
+                 pi->n > 1 ? "s separated by commas" : "", k);
         return -1;
     }
     size_t old = s->set_args ? strlen(s->set_args) : 0;
@@ -663,13 +700,14 @@ int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen
 
 static double sum(const double *v, int n) {
     double t = 0;
-    for (int i = 0; i < n; i++) t += v[i];
+    for (int i = 0; i < n; i++)
+        t += v[i];
     return t;
 }
 
 /* Two parameters that must be ordered: a <= b. */
-static int ordered(const char *na, double a, const char *nb, double b, const char *expect, char *err,
-                   size_t errlen) {
+static int ordered(const char *na, double a, const char *nb, double b, const char *expect,
+                   char *err, size_t errlen) {
     if (a <= b) return 0;
     snprintf(err, errlen, "parameters '%s' (%g) and '%s' (%g): expected %s", na, a, nb, b, expect);
     return -1;
@@ -693,9 +731,12 @@ static void named_params(const char *msg, int ids[2]) {
 /* Where parameter id got its start value, e.g. "a.cfg:3", "--set", "the default". */
 static void set_where(const scenario_t *s, int id, char *buf, size_t len) {
     int f = s->set_file[id];
-    if (f == 0) snprintf(buf, len, "the default");
-    else if (f < 0) snprintf(buf, len, "--set");
-    else snprintf(buf, len, "%s:%d", f <= s->nfiles ? s->files[f - 1] : "?", s->set_line[id]);
+    if (f == 0)
+        snprintf(buf, len, "the default");
+    else if (f < 0)
+        snprintf(buf, len, "--set");
+    else
+        snprintf(buf, len, "%s:%d", f <= s->nfiles ? s->files[f - 1] : "?", s->set_line[id]);
 }
 
 static int check_params(const params_t *p, char *err, size_t errlen) {
@@ -703,10 +744,11 @@ static int check_params(const params_t *p, char *err, size_t errlen) {
                 p->world_deprivation_max[0], "min <= max", err, errlen) ||
         ordered("world.cohesion_min", p->world_cohesion_min[0], "world.cohesion_max",
                 p->world_cohesion_max[0], "min <= max", err, errlen) ||
-        ordered("volunteers.preferred_clients", p->vol_preferred_clients[0], "volunteers.max_clients",
-                p->vol_max_clients[0], "preferred <= max", err, errlen) ||
-        ordered("world.teams", p->world_teams[0], "world.neighbourhoods", p->world_neighbourhoods[0],
-                "at most one team per neighbourhood (0 = one each)", err, errlen))
+        ordered("volunteers.preferred_clients", p->vol_preferred_clients[0],
+                "volunteers.max_clients", p->vol_max_clients[0], "preferred <= max", err, errlen) ||
+        ordered("world.teams", p->world_teams[0], "world.neighbourhoods",
+                p->world_neighbourhoods[0], "at most one team per neighbourhood (0 = one each)",
+                err, errlen))
         return -1;
     if (p->world_population[0] < 20 * p->world_neighbourhoods[0]) {
         snprintf(err, errlen,
@@ -716,8 +758,9 @@ static int check_params(const params_t *p, char *err, size_t errlen) {
         return -1;
     }
     if (sum(p->world_household_share, 6) <= 0 || sum(p->world_children_share, 3) <= 0) {
-        snprintf(err, errlen, "parameters 'world.household_share' and 'world.children_share': "
-                              "expected shares with a positive sum");
+        snprintf(err, errlen,
+                 "parameters 'world.household_share' and 'world.children_share': "
+                 "expected shares with a positive sum");
         return -1;
     }
     return 0;
@@ -732,8 +775,8 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
         if (ids[0] >= 0) set_where(s, ids[0], a, sizeof a);
         if (ids[1] >= 0) set_where(s, ids[1], b, sizeof b);
         if (ids[0] >= 0 && ids[1] >= 0)
-            snprintf(err, errlen, "%s (set: '%s' at %s, '%s' at %s)", why, param_table[ids[0]].name, a,
-                     param_table[ids[1]].name, b);
+            snprintf(err, errlen, "%s (set: '%s' at %s, '%s' at %s)", why, param_table[ids[0]].name,
+                     a, param_table[ids[1]].name, b);
         else
             snprintf(err, errlen, "%s", why);
         return -1;
@@ -743,7 +786,8 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
     for (int i = 0; i < s->npolicy; i++) {
         const policy_set_t *e = &s->policy[i];
         memcpy(params_values(&at, e->id), e->v, sizeof(double) * (size_t)param_table[e->id].n);
-        if (i + 1 < s->npolicy && s->policy[i + 1].week == e->week) continue; /* the week's last step checks */
+        if (i + 1 < s->npolicy && s->policy[i + 1].week == e->week)
+            continue; /* the week's last step checks */
         if (e->week >= weeks) {
             snprintf(err, errlen,
                      "%s: policy step at week %d (year %d): expected a week within the run "
@@ -771,9 +815,11 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
     if (f) scenario_write_cfg(f, s), fclose(f);
     free(text);
     if (len > MAX_SCENARIO_TEXT) {
-        snprintf(err, errlen, "%s: the resolved scenario is %zu bytes as text (%d policy entries); "
+        snprintf(err, errlen,
+                 "%s: the resolved scenario is %zu bytes as text (%d policy entries); "
                  "expected at most %d, which the output file can store: fewer policy steps",
-                 s->nfiles ? s->files[s->nfiles - 1] : "scenario", len, s->npolicy, MAX_SCENARIO_TEXT);
+                 s->nfiles ? s->files[s->nfiles - 1] : "scenario", len, s->npolicy,
+                 MAX_SCENARIO_TEXT);
         return -1;
     }
     return 0;
@@ -806,12 +852,14 @@ void scenario_write_policy(FILE *f, const scenario_t *s) {
     fputs("policy = (\n", f);
     for (int i = 0; i < s->npolicy; i++) { /* sorted by week: one step per week */
         const policy_set_t *e = &s->policy[i];
-        if (i == 0 || e->week != e[-1].week) fprintf(f, "%s  { week = %d;", i ? " },\n" : "", e->week);
+        if (i == 0 || e->week != e[-1].week)
+            fprintf(f, "%s  { week = %d;", i ? " },\n" : "", e->week);
         fputc(' ', f);
         int depth = write_open_groups(f, param_table[e->id].name);
         params_write_values(f, e->id, e->v);
         fputc(';', f);
-        for (int k = 0; k < depth; k++) fputs(" };", f);
+        for (int k = 0; k < depth; k++)
+            fputs(" };", f);
     }
     fputs(" }\n);\n", f);
 }
@@ -829,4 +877,6 @@ void scenario_write_cfg(FILE *f, const scenario_t *s) {
     scenario_write_policy(f, s);
 }
 
-const char *scenario_label(const scenario_t *s) { return s->label; }
+const char *scenario_label(const scenario_t *s) {
+    return s->label;
+}

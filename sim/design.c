@@ -40,7 +40,8 @@ size_t design_oat_count(int k, const int *levels) {
 void design_oat(int k, const int *levels, const int *base_level, double *u) {
     size_t n = design_oat_count(k, levels);
     for (size_t i = 0; i < n; i++)
-        for (int j = 0; j < k; j++) u[i * k + j] = level_coordinate(base_level[j], levels[j]);
+        for (int j = 0; j < k; j++)
+            u[i * k + j] = level_coordinate(base_level[j], levels[j]);
     size_t i = 1;
     for (int j = 0; j < k; j++)
         for (int l = 0; l < levels[j]; l++)
@@ -51,9 +52,11 @@ void design_lhs(int k, int n, gsl_rng *r, double *u) {
     int *perm = malloc(sizeof *perm * (size_t)(n > 0 ? n : 1));
     if (!perm) return;
     for (int j = 0; j < k; j++) {
-        for (int s = 0; s < n; s++) perm[s] = s;
+        for (int s = 0; s < n; s++)
+            perm[s] = s;
         gsl_ran_shuffle(r, perm, (size_t)n, sizeof *perm);
-        for (int i = 0; i < n; i++) u[(size_t)i * k + j] = (perm[i] + gsl_rng_uniform(r)) / n;
+        for (int i = 0; i < n; i++)
+            u[(size_t)i * k + j] = (perm[i] + gsl_rng_uniform(r)) / n;
     }
     free(perm);
 }

@@ -18,9 +18,12 @@ static char tracked[MAX_TRACKED][TRACKED_LEN];
 /* The folder of path (".", when it names none) into buf. */
 static void folder_of(const char *path, char *buf, size_t len) {
     const char *slash = strrchr(path, '/');
-    if (!slash) snprintf(buf, len, ".");
-    else if (slash == path) snprintf(buf, len, "/");
-    else snprintf(buf, len, "%.*s", (int)(slash - path), path);
+    if (!slash)
+        snprintf(buf, len, ".");
+    else if (slash == path)
+        snprintf(buf, len, "/");
+    else
+        snprintf(buf, len, "%.*s", (int)(slash - path), path);
 }
 
 static void host_name(char *buf, size_t len) {
@@ -63,24 +66,40 @@ static void remove_stale(const char *path) {
 
 int file_check_output(const char *path, int force, char *err, size_t errlen) {
     struct stat st;
-    if (!path || !*path) return snprintf(err, errlen, "the output file name is empty; expected a file name"), -2;
+    if (!path || !*path)
+        return snprintf(err, errlen, "the output file name is empty; expected a file name"), -2;
     if (strlen(path) >= TRACKED_LEN - 300)
-        return snprintf(err, errlen, "%.80s...: output file name too long (%zu characters)", path, strlen(path)), -2;
+        return snprintf(err, errlen, "%.80s...: output file name too long (%zu characters)", path,
+                        strlen(path)),
+               -2;
     if (path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-        return snprintf(err, errlen, "%s: is a folder; expected an output file name (such as %s%sout.h5)",
-                        path, path, path[strlen(path) - 1] == '/' ? "" : "/"), -2;
+        return snprintf(err, errlen,
+                        "%s: is a folder; expected an output file name (such as %s%sout.h5)", path,
+                        path, path[strlen(path) - 1] == '/' ? "" : "/"),
+               -2;
     if (lstat(path, &st) == 0) {
-        if (!S_ISREG(st.st_mode) && !(S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode)))
-            return snprintf(err, errlen, "%s: exists and is not a regular file; expected an output file name", path), -2;
-        if (!force) return snprintf(err, errlen, "%s: output file exists; use --force to overwrite it", path), -2;
+        if (!S_ISREG(st.st_mode) &&
+            !(S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode)))
+            return snprintf(err, errlen,
+                            "%s: exists and is not a regular file; expected an output file name",
+                            path),
+                   -2;
+        if (!force)
+            return snprintf(err, errlen, "%s: output file exists; use --force to overwrite it",
+                            path),
+                   -2;
     }
     char dir[4096];
     folder_of(path, dir, sizeof dir);
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return snprintf(err, errlen, "%s: its folder %s does not exist; expected a file in an existing folder",
-                        path, dir), -2;
+        return snprintf(err, errlen,
+                        "%s: its folder %s does not exist; expected a file in an existing folder",
+                        path, dir),
+               -2;
     if (access(dir, W_OK | X_OK) != 0)
-        return snprintf(err, errlen, "%s: its folder %s is not writable (%s)", path, dir, strerror(errno)), -2;
+        return snprintf(err, errlen, "%s: its folder %s is not writable (%s)", path, dir,
+                        strerror(errno)),
+               -2;
     remove_stale(path);
     return 0;
 }
@@ -122,7 +141,8 @@ void file_cleanup_on_signals(void) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
 }
 
 static int sync_path(const char *path, int folder) {
@@ -151,27 +171,33 @@ int file_publish(const char *tmp, const char *path, int force, char *err, size_t
     struct stat st;
     int rc = 0;
     if (sync_path(tmp, 0) != 0) {
-        snprintf(err, errlen, "%s: cannot flush the finished file to disk: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot flush the finished file to disk: %s", path,
+                 strerror(errno));
         rc = -1;
     } else if (force && lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
                !(S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode))) {
-        snprintf(err, errlen, "%s: exists and is not a regular file (it appeared during the run); "
-                 "nothing was written", path);
+        snprintf(err, errlen,
+                 "%s: exists and is not a regular file (it appeared during the run); "
+                 "nothing was written",
+                 path);
         rc = -2;
     } else if (force ? rename(tmp, path) != 0 : rename_noreplace(tmp, path) != 0) {
         if (errno == EEXIST)
-            snprintf(err, errlen, "%s: the file appeared while this run was writing it (another "
+            snprintf(err, errlen,
+                     "%s: the file appeared while this run was writing it (another "
                      "process wrote it); nothing was replaced: use --force to overwrite it, or "
-                     "another output name", path);
+                     "another output name",
+                     path);
         else
-            snprintf(err, errlen, "%s: cannot move the finished file into place: %s", path, strerror(errno));
+            snprintf(err, errlen, "%s: cannot move the finished file into place: %s", path,
+                     strerror(errno));
         rc = errno == EEXIST ? -2 : -1;
     } else {
         char dir[4096];
         folder_of(path, dir, sizeof dir);
         if (sync_path(dir, 1) != 0) {
-            snprintf(err, errlen, "%s: written, but its folder could not be flushed to disk: %s", path,
-                     strerror(errno));
+            snprintf(err, errlen, "%s: written, but its folder could not be flushed to disk: %s",
+                     path, strerror(errno));
             rc = -1; /* the file is there and whole; a power cut might still lose it */
         }
     }
@@ -200,7 +226,10 @@ void file_h5_reason(char *buf, size_t len) {
     char found[256] = "";
     int saved = errno;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, find_reason, found);
-    if (found[0]) snprintf(buf, len, "%s", found);
-    else if (saved) snprintf(buf, len, "%s", strerror(saved));
-    else snprintf(buf, len, "HDF5 error");
+    if (found[0])
+        snprintf(buf, len, "%s", found);
+    else if (saved)
+        snprintf(buf, len, "%s", strerror(saved));
+    else
+        snprintf(buf, len, "HDF5 error");
 }

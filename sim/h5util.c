@@ -46,7 +46,8 @@ int h5_small_dataset(hid_t loc, const char *name, int n, const double *v) {
     return rc < 0 ? -1 : 0;
 }
 
-int h5_write_slab(hid_t d, int rank, const hsize_t *start, const hsize_t *count, const double *buf) {
+int h5_write_slab(hid_t d, int rank, const hsize_t *start, const hsize_t *count,
+                  const double *buf) {
     hid_t fs = H5Dget_space(d);
     hid_t ms = H5Screate_simple(rank, count, NULL);
     herr_t rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
@@ -67,7 +68,8 @@ static herr_t copy_attr(hid_t loc, const char *name, const H5A_info_t *info, voi
         rc = b < 0 ? -1 : H5Awrite(b, t, buf);
         if (b >= 0) H5Aclose(b);
         /* Variable-length values (h5py's text) were allocated by the read. */
-        if (H5Tdetect_class(t, H5T_VLEN) > 0 || (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0))
+        if (H5Tdetect_class(t, H5T_VLEN) > 0 ||
+            (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0))
             H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
     }
     free(buf);
@@ -113,8 +115,8 @@ int h5_read_attr_int(hid_t loc, const char *name, long long *v) {
     if (H5Aexists(loc, name) <= 0) return -1;
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t = a < 0 ? -1 : H5Aget_type(a);
     hid_t sp = a < 0 ? -1 : H5Aget_space(a);
-    int rc = t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_INTEGER && H5Sget_simple_extent_npoints(sp) == 1 &&
-                     H5Aread(a, H5T_NATIVE_LLONG, v) >= 0
+    int rc = t >= 0 && sp >= 0 && H5Tget_class(t) == H5T_INTEGER &&
+                     H5Sget_simple_extent_npoints(sp) == 1 && H5Aread(a, H5T_NATIVE_LLONG, v) >= 0
                  ? 0
                  : -1;
     if (sp >= 0) H5Sclose(sp);
@@ -135,7 +137,8 @@ int h5_copy_object(hid_t from, const char *name, hid_t to) {
     if (H5Oget_info_by_name2(from, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
     int rc = 0;
     if (oi.type == H5O_TYPE_GROUP) {
-        hid_t a = H5Gopen2(from, name, H5P_DEFAULT), b = H5Gcreate2(to, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        hid_t a = H5Gopen2(from, name, H5P_DEFAULT),
+              b = H5Gcreate2(to, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         rc = a < 0 || b < 0 || h5_copy_attrs(a, b) != 0 ||
              H5Literate(a, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_member, &b) < 0;
         if (a >= 0) H5Gclose(a);
@@ -147,10 +150,12 @@ int h5_copy_object(hid_t from, const char *name, hid_t to) {
         size_t size = t < 0 ? 0 : H5Tget_size(t);
         int vlen = t >= 0 && H5Tdetect_class(t, H5T_VLEN) > 0;
         void *buf = n >= 0 && size && !vlen && (size_t)n <= ((size_t)1 << 28) / size
-                        ? malloc(size * (size_t)(n ? n : 1)) : NULL;
+                        ? malloc(size * (size_t)(n ? n : 1))
+                        : NULL;
         hid_t b = buf ? H5Dcreate2(to, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
-        rc = b < 0 || (n > 0 && (H5Dread(a, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
-                                 H5Dwrite(b, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) ||
+        rc = b < 0 ||
+             (n > 0 && (H5Dread(a, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
+                        H5Dwrite(b, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) ||
              h5_copy_attrs(a, b) != 0;
         free(buf);
         if (b >= 0) H5Dclose(b);

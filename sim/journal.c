@@ -24,7 +24,6 @@ typedef struct {
     uint64_t bytes; /* of the payload */
 } record_header_t;
 
-
 /* Reads exactly n bytes at off; 0, or -1 when the file ends first or on an error. */
 static int read_at(int fd, void *buf, size_t n, off_t off) {
     for (size_t got = 0; got < n;) {
@@ -58,7 +57,8 @@ static int scan(journal_t *j, char *err, size_t errlen) {
         memcpy(&h, buf, sizeof h);
         memcpy(&check, buf + nrec - sizeof check, sizeof check);
         if (h.magic != RECORD_MAGIC || h.bytes != pbytes || h.point >= j->shape.points ||
-            h.replicate >= j->shape.replicates || fnv1a_bytes(FNV1A_START, buf, nrec - sizeof check) != check)
+            h.replicate >= j->shape.replicates ||
+            fnv1a_bytes(FNV1A_START, buf, nrec - sizeof check) != check)
             break;
         size_t run = (size_t)h.point * j->shape.replicates + h.replicate;
         if (j->offset[run] < 0) j->offset[run] = at + (off_t)sizeof h, j->done++;
@@ -67,7 +67,9 @@ static int scan(journal_t *j, char *err, size_t errlen) {
     free(buf);
     if (at < end) { /* a record cut short by a kill: drop it, the run is redone */
         if (ftruncate(j->fd, at) != 0)
-            return snprintf(err, errlen, "%s: cannot cut back a half-written run: %s", j->path, strerror(errno)), -1;
+            return snprintf(err, errlen, "%s: cannot cut back a half-written run: %s", j->path,
+                            strerror(errno)),
+                   -1;
         j->dropped = ((size_t)(end - at) + nrec - 1) / nrec;
     }
     lseek(j->fd, 0, SEEK_END);
@@ -83,24 +85,32 @@ int journal_open(journal_t *j, const char *path, const journal_shape_t *shape, c
     size_t runs = (size_t)shape->points * shape->replicates;
     j->path = strdup(path);
     j->offset = malloc(sizeof *j->offset * (runs ? runs : 1));
-    if (!j->path || !j->offset) return free(j->path), free(j->offset), snprintf(err, errlen, "out of memory"), -1;
-    for (size_t i = 0; i < runs; i++) j->offset[i] = -1;
+    if (!j->path || !j->offset)
+        return free(j->path), free(j->offset), snprintf(err, errlen, "out of memory"), -1;
+    for (size_t i = 0; i < runs; i++)
+        j->offset[i] = -1;
     struct stat st;
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: exists and is not a regular file, so it cannot be the sweep's "
-                 "journal; remove it or write to another output file", path);
+        snprintf(err, errlen,
+                 "%s: exists and is not a regular file, so it cannot be the sweep's "
+                 "journal; remove it or write to another output file",
+                 path);
         return journal_close(j, 0), -2;
     }
     j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (j->fd < 0) {
         int usage = errno == ENOENT || errno == ENOTDIR || errno == EACCES || errno == EROFS;
-        snprintf(err, errlen, "%s: cannot create the sweep journal (%s): check that the output's folder "
-                 "exists and is writable", path, strerror(errno));
+        snprintf(err, errlen,
+                 "%s: cannot create the sweep journal (%s): check that the output's folder "
+                 "exists and is writable",
+                 path, strerror(errno));
         return journal_close(j, 0), usage ? -2 : -1;
     }
     if (flock(j->fd, LOCK_EX | LOCK_NB) != 0) {
-        snprintf(err, errlen, "%s: another wijksim sweep is writing this journal; wait for it to end "
-                 "or write to another output file", path);
+        snprintf(err, errlen,
+                 "%s: another wijksim sweep is writing this journal; wait for it to end "
+                 "or write to another output file",
+                 path);
         return journal_close(j, 0), -2;
     }
     file_header_t want;
@@ -114,18 +124,21 @@ int journal_open(journal_t *j, const char *path, const journal_shape_t *shape, c
         unsigned char head[8];
         size_t k = (size_t)size < sizeof head ? (size_t)size : sizeof head;
         if (read_at(j->fd, head, k, 0) != 0 || memcmp(head, FILE_MAGIC, k) != 0) {
-            snprintf(err, errlen, "%s: exists and is not a wijksim sweep journal (it does not start "
-                     "as one); it was left alone: remove it or write to another output file", path);
+            snprintf(err, errlen,
+                     "%s: exists and is not a wijksim sweep journal (it does not start "
+                     "as one); it was left alone: remove it or write to another output file",
+                     path);
             return journal_close(j, 0), -2;
         }
     }
     if (size < (off_t)sizeof have) { /* new, or cut short before its header was whole */
-        if (ftruncate(j->fd, 0) != 0 || pwrite(j->fd, &want, sizeof want, 0) != (ssize_t)sizeof want ||
-            fdatasync(j->fd) != 0) {
+        if (ftruncate(j->fd, 0) != 0 ||
+            pwrite(j->fd, &want, sizeof want, 0) != (ssize_t)sizeof want || fdatasync(j->fd) != 0) {
             snprintf(err, errlen, "%s: cannot write the sweep journal: %s", path, strerror(errno));
             return journal_close(j, 0), -1;
         }
-    } else if (read_at(j->fd, &have, sizeof have, 0) != 0 || memcmp(&have, &want, sizeof have) != 0) {
+    } else if (read_at(j->fd, &have, sizeof have, 0) != 0 ||
+               memcmp(&have, &want, sizeof have) != 0) {
         int ours = memcmp(have.magic, FILE_MAGIC, 8) == 0;
         snprintf(err, errlen,
                  "%s: this journal holds runs of %s, and a run is identified by (spec hash, point, "
@@ -158,8 +171,10 @@ int journal_append(journal_t *j, int point, int replicate, const double *payload
     int rc = write_all(j->fd, buf, n) == 0 && fdatasync(j->fd) == 0 ? 0 : -1;
     free(buf);
     if (rc != 0) {
-        snprintf(err, errlen, "%s: cannot append a run to the sweep journal: %s", j->path, strerror(errno));
-        if (ftruncate(j->fd, at) == 0) lseek(j->fd, 0, SEEK_END); /* no half record to resume over */
+        snprintf(err, errlen, "%s: cannot append a run to the sweep journal: %s", j->path,
+                 strerror(errno));
+        if (ftruncate(j->fd, at) == 0)
+            lseek(j->fd, 0, SEEK_END); /* no half record to resume over */
         return -1;
     }
     size_t run = (size_t)point * j->shape.replicates + (size_t)replicate;
@@ -171,7 +186,8 @@ int journal_read(const journal_t *j, int point, int replicate, double *payload, 
                  size_t errlen) {
     off_t off = j->offset[(size_t)point * j->shape.replicates + (size_t)replicate];
     if (off < 0 || read_at(j->fd, payload, j->values * sizeof(double), off) != 0) {
-        snprintf(err, errlen, "%s: cannot read the run of point %d, replicate %d", j->path, point, replicate);
+        snprintf(err, errlen, "%s: cannot read the run of point %d, replicate %d", j->path, point,
+                 replicate);
         return -1;
     }
     return 0;

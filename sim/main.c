@@ -61,7 +61,8 @@ static const char *const usage_run =
     "usage: wijksim run SCENARIO.cfg [-o FILE.h5] [--seed N] [--replicates R] [--threads T]\n"
     "                   [--set name=value]... [--force] [--quiet]\n"
     "\n"
-    "  -o, --output FILE     HDF5 file to write (default: SCENARIO name + .h5 in the current folder)\n"
+    "  -o, --output FILE     HDF5 file to write (default: SCENARIO name + .h5 in the current "
+    "folder)\n"
     "  -s, --seed N          base seed (default 1); same seed, same output, for any thread count\n"
     "  -r, --replicates R    independent replicates (default 1)\n"
     "  -t, --threads T       OpenMP threads (default: all cores)\n"
@@ -136,21 +137,26 @@ static void print_summary(const double *v) {
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         double x = 0;
-        for (int k = 0; k < rows[i].width; k++) x += v[rows[i].off + k];
+        for (int k = 0; k < rows[i].width; k++)
+            x += v[rows[i].off + k];
         x *= rows[i].factor;
-        const char *fmt = fabs(x) >= 100 ? "  %-30s %12.0f  %s\n"
-                          : fabs(x) >= 10 ? "  %-30s %12.1f  %s\n" : "  %-30s %12.3f  %s\n";
+        const char *fmt = fabs(x) >= 100  ? "  %-30s %12.0f  %s\n"
+                          : fabs(x) >= 10 ? "  %-30s %12.1f  %s\n"
+                                          : "  %-30s %12.3f  %s\n";
         printf(fmt, rows[i].label, x, rows[i].unit);
     }
 }
 
 static int cmd_run(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"output", required_argument, 0, 'o'},  {"seed", required_argument, 0, 's'},
-        {"replicates", required_argument, 0, 'r'}, {"threads", required_argument, 0, 't'},
-        {"set", required_argument, 0, 'S'},     {"force", no_argument, 0, 'f'},
-        {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"replicates", required_argument, 0, 'r'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"set", required_argument, 0, 'S'},
+                                         {"force", no_argument, 0, 'f'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     run_opts_t ro = {.seed = 1, .replicates = 1};
     const char *outpath = NULL;
     int force = 0, quiet = 0, c;
@@ -161,7 +167,9 @@ static int cmd_run(int argc, char **argv) {
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': outpath = optarg; break;
+        case 'o':
+            outpath = optarg;
+            break;
         case 's':
         case 'r':
         case 't': {
@@ -169,23 +177,35 @@ static int cmd_run(int argc, char **argv) {
             if (st) return free(sets), st;
             break;
         }
-        case 'S': sets[nsets++] = optarg; break;
-        case 'f': force = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage_run, stdout); return free(sets), 0;
+        case 'S':
+            sets[nsets++] = optarg;
+            break;
+        case 'f':
+            force = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_run, stdout);
+            return free(sets), 0;
         default:
-            return free(sets), usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+            return free(sets),
+                   usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return free(sets), usage_error("run", "%s", optind >= argc ? "expected one SCENARIO.cfg" : "expected exactly one SCENARIO.cfg");
+        return free(sets), usage_error("run", "%s",
+                                       optind >= argc ? "expected one SCENARIO.cfg"
+                                                      : "expected exactly one SCENARIO.cfg");
     const char *path = argv[optind];
 
     char err[ERR_LEN];
     scenario_t sc;
     scenario_init(&sc);
     int rc = scenario_load(&sc, path, err, sizeof err);
-    for (int i = 0; i < nsets && rc == 0; i++) rc = scenario_set(&sc, sets[i], err, sizeof err);
+    for (int i = 0; i < nsets && rc == 0; i++)
+        rc = scenario_set(&sc, sets[i], err, sizeof err);
     if (rc == 0) rc = scenario_validate(&sc, err, sizeof err);
     free(sets);
     if (rc != 0) {
@@ -194,7 +214,8 @@ static int cmd_run(int argc, char **argv) {
         return EXIT_USAGE;
     }
     char *defout = outpath ? NULL : default_output(path);
-    if (!outpath && !defout) return scenario_free(&sc), fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
+    if (!outpath && !defout)
+        return scenario_free(&sc), fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     if (!outpath) outpath = defout;
     output_t *out;
     rc = output_open(&out, outpath, force, err, sizeof err);
@@ -209,7 +230,8 @@ static int cmd_run(int argc, char **argv) {
     run_stats_t st;
     rc = output_begin(out, &sc, &ro, err, sizeof err);
     const scenario_t *one = &sc;
-    if (rc == 0) rc = sim_run_scenarios(&one, 1, &ro, output_scenario_replicate, out, &st, err, sizeof err);
+    if (rc == 0)
+        rc = sim_run_scenarios(&one, 1, &ro, output_scenario_replicate, out, &st, err, sizeof err);
     double mean[N_VALUES];
     output_summary(out, mean);
     const char *drift_stock;
@@ -225,8 +247,9 @@ static int cmd_run(int argc, char **argv) {
         printf("wijksim %s: %s, seed %llu, %d replicate%s, %.0f residents in %d neighbourhoods, "
                "%d weeks after %d weeks burn-in\n",
                WIJKSIM_VERSION, path, (unsigned long long)ro.seed, ro.replicates,
-               ro.replicates > 1 ? "s" : "", mean[OFF_residents], (int)sc.params.world_neighbourhoods[0],
-               (int)sc.params.sim_weeks[0], (int)sc.params.sim_burn_in_weeks[0]);
+               ro.replicates > 1 ? "s" : "", mean[OFF_residents],
+               (int)sc.params.world_neighbourhoods[0], (int)sc.params.sim_weeks[0],
+               (int)sc.params.sim_burn_in_weeks[0]);
         printf("Municipality, mean over the last 52 weeks%s:\n",
                ro.replicates > 1 ? " and all replicates" : "");
         print_summary(mean);
@@ -267,18 +290,28 @@ static int cmd_merge(int argc, char **argv) {
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "o:fqh", opts, NULL)) != -1) {
         switch (ch) {
-        case 'o': out = optarg; break;
-        case 'f': force = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage_merge, stdout); return 0;
-        default: return usage_error("merge", "unknown or incomplete option '%s'", argv[optind - 1]);
+        case 'o':
+            out = optarg;
+            break;
+        case 'f':
+            force = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_merge, stdout);
+            return 0;
+        default:
+            return usage_error("merge", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (!out) return usage_error("merge", "%s", "expected -o FILE.h5, the merged file");
     if (optind >= argc) return usage_error("merge", "%s", "expected one or more PART.h5 files");
     char err[ERR_LEN];
     file_cleanup_on_signals();
-    int rc = output_merge_sweeps((const char *const *)&argv[optind], argc - optind, out, force, err, sizeof err);
+    int rc = output_merge_sweeps((const char *const *)&argv[optind], argc - optind, out, force, err,
+                                 sizeof err);
     if (rc != 0) {
         fprintf(stderr, "wijksim: %s\n", err);
         return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
@@ -291,17 +324,22 @@ static int cmd_merge(int argc, char **argv) {
  * run in place of this process so its exit status is the command's. */
 static int cmd_report(int argc, char **argv) {
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return fputs(usage_report, stdout), 0;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return fputs(usage_report, stdout), 0;
     char exe[PATH_MAX], script[PATH_MAX + 64];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return fputs("wijksim report: cannot find the wijksim executable's folder\n", stderr), EXIT_RUNTIME;
+    if (n <= 0)
+        return fputs("wijksim report: cannot find the wijksim executable's folder\n", stderr),
+               EXIT_RUNTIME;
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (slash) *slash = '\0';
     snprintf(script, sizeof script, "%s/../analysis/report.py", exe);
     if (access(script, R_OK) != 0) {
-        fprintf(stderr, "wijksim report: %s: not found; the report needs the source tree this wijksim was "
-                "built in (or run analysis/report.py yourself)\n", script);
+        fprintf(stderr,
+                "wijksim report: %s: not found; the report needs the source tree this wijksim was "
+                "built in (or run analysis/report.py yourself)\n",
+                script);
         return EXIT_RUNTIME;
     }
     const char *py = getenv("WIJKSIM_PYTHON") ? getenv("WIJKSIM_PYTHON") : "/usr/bin/python3";
@@ -309,10 +347,13 @@ static int cmd_report(int argc, char **argv) {
     if (!args) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     args[0] = (char *)py;
     args[1] = script;
-    for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
+    for (int i = 1; i < argc; i++)
+        args[i + 1] = argv[i];
     execvp(py, args); /* WIJKSIM_PYTHON may be a name on PATH */
-    fprintf(stderr, "wijksim report: cannot run %s: %s (install python3-matplotlib, python3-h5py and "
-            "python3-numpy: make deps)\n", py, strerror(errno));
+    fprintf(stderr,
+            "wijksim report: cannot run %s: %s (install python3-matplotlib, python3-h5py and "
+            "python3-numpy: make deps)\n",
+            py, strerror(errno));
     free(args);
     return EXIT_RUNTIME;
 }
@@ -325,14 +366,20 @@ static int cmd_params(int argc, char **argv) {
     scenario_init(&sc);
     for (int i = 1; i < argc; i++) {
         int rc = 0;
-        if (strcmp(argv[i], "--markdown") == 0) markdown = 1;
-        else if (strcmp(argv[i], "--cfg") == 0) cfg = 1;
+        if (strcmp(argv[i], "--markdown") == 0)
+            markdown = 1;
+        else if (strcmp(argv[i], "--cfg") == 0)
+            cfg = 1;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return fputs(usage_params, stdout), scenario_free(&sc), 0;
-        else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) rc = scenario_set(&sc, argv[++i], err, sizeof err);
-        else if (strncmp(argv[i], "--set=", 6) == 0) rc = scenario_set(&sc, argv[i] + 6, err, sizeof err);
-        else if (argv[i][0] != '-' && !path) rc = scenario_load(&sc, path = argv[i], err, sizeof err);
-        else return scenario_free(&sc), usage_error("params", "unexpected argument '%s'", argv[i]);
+        else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc)
+            rc = scenario_set(&sc, argv[++i], err, sizeof err);
+        else if (strncmp(argv[i], "--set=", 6) == 0)
+            rc = scenario_set(&sc, argv[i] + 6, err, sizeof err);
+        else if (argv[i][0] != '-' && !path)
+            rc = scenario_load(&sc, path = argv[i], err, sizeof err);
+        else
+            return scenario_free(&sc), usage_error("params", "unexpected argument '%s'", argv[i]);
         if (rc != 0) {
             fprintf(stderr, "wijksim: %s\n", err);
             scenario_free(&sc);
@@ -344,9 +391,12 @@ static int cmd_params(int argc, char **argv) {
         scenario_free(&sc);
         return EXIT_USAGE;
     }
-    if (markdown) params_write_markdown(stdout);
-    else if (cfg) scenario_write_cfg(stdout, &sc);
-    else params_write_table(stdout, &sc.params);
+    if (markdown)
+        params_write_markdown(stdout);
+    else if (cfg)
+        scenario_write_cfg(stdout, &sc);
+    else
+        params_write_table(stdout, &sc.params);
     scenario_free(&sc);
     return 0;
 }
@@ -362,8 +412,9 @@ static int cmd_series(int argc, char **argv) {
         return fputs(usage_series, stdout), 0;
     if (argc > 1) return usage_error("series", "unexpected argument '%s'", argv[1]);
     for (int i = 0; i < N_SERIES; i++)
-        printf("%-24s %-6s %-16s %s\n", series_table[i].name, series_kind_names[series_table[i].kind],
-               series_table[i].unit, series_table[i].description);
+        printf("%-24s %-6s %-16s %s\n", series_table[i].name,
+               series_kind_names[series_table[i].kind], series_table[i].unit,
+               series_table[i].description);
     return 0;
 }
 

@@ -65,7 +65,8 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             int ok = ps >= 0 && H5Sget_simple_extent_ndims(ps) == rank && pt_ >= 0 &&
                      H5Tget_class(pt_) == H5T_FLOAT;
             if (ok) H5Sget_simple_extent_dims(ps, pd, NULL);
-            for (int r = 1; ok && r < rank; r++) ok = pd[r] == dims[r];
+            for (int r = 1; ok && r < rank; r++)
+                ok = pd[r] == dims[r];
             if (ok) ok = pd[0] >= pt[p].n;
             if (ps >= 0) H5Sclose(ps);
             if (pt_ >= 0) H5Tclose(pt_);
@@ -76,12 +77,15 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             H5Pclose(dcpl);
             for (int p = 0; p < np; p++)
                 if (src[p] >= 0) H5Dclose(src[p]);
-            snprintf(bad, badlen, "series %s/%s is not a series wijksim writes (rank %d, or a shape "
-                     "that differs between the files or from their run tables)", name, ds, rank);
+            snprintf(bad, badlen,
+                     "series %s/%s is not a series wijksim writes (rank %d, or a shape "
+                     "that differs between the files or from their run tables)",
+                     name, ds, rank);
             break;
         }
         size_t row = 1;
-        for (int r = 1; r < rank; r++) row *= dims[r];
+        for (int r = 1; r < rank; r++)
+            row *= dims[r];
         dims[0] = total;
         memcpy(count, dims, sizeof dims);
         count[0] = 1;
@@ -123,7 +127,8 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
     int rc = pt ? 0 : -1, status = -1;
     char *hash0 = NULL;
     long long runs0 = 0, reps0 = 0;
-    for (int i = 0; i < n; i++) pt[i].file = pt[i].runs = pt[i].type = -1;
+    for (int i = 0; i < n; i++)
+        pt[i].file = pt[i].runs = pt[i].type = -1;
     for (int i = 0; i < n && rc == 0; i++) {
         pt[i].file = H5Fopen(parts[i], H5F_ACC_RDONLY, H5P_DEFAULT);
         char *kind = pt[i].file < 0 ? NULL : h5_read_attr_text(pt[i].file, "kind");
@@ -134,44 +139,54 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
                      access(parts[i], R_OK) != 0 ? strerror(errno) : "not an HDF5 file");
             rc = -1, status = -2;
         } else if (!kind || strcmp(kind, "sweep") != 0 || !hash) {
-            snprintf(err, errlen, "%s: not a wijksim sweep file: %s (expected one written by wijksim sweep)",
-                     parts[i], !kind ? "no root attribute 'kind' holding one text" : !hash ? "no spec_hash text"
-                                   : "its kind is not \"sweep\"");
+            snprintf(err, errlen,
+                     "%s: not a wijksim sweep file: %s (expected one written by wijksim sweep)",
+                     parts[i],
+                     !kind   ? "no root attribute 'kind' holding one text"
+                     : !hash ? "no spec_hash text"
+                             : "its kind is not \"sweep\"");
             rc = -1, status = -2;
-        } else if (h5_read_attr_int(pt[i].file, "runs", &runs) != 0 || h5_read_attr_int(pt[i].file, "replicates", &reps) != 0 ||
-                   reps < 1 || reps > 100000 || runs < 0 || runs > (1LL << 32) || runs % reps != 0) {
-            snprintf(err, errlen, "%s: not a wijksim sweep file: its root attributes runs and replicates "
-                     "are not one whole number each, with replicates from 1 and runs a multiple of them",
-                     parts[i]);
+        } else if (h5_read_attr_int(pt[i].file, "runs", &runs) != 0 ||
+                   h5_read_attr_int(pt[i].file, "replicates", &reps) != 0 || reps < 1 ||
+                   reps > 100000 || runs < 0 || runs > (1LL << 32) || runs % reps != 0) {
+            snprintf(
+                err, errlen,
+                "%s: not a wijksim sweep file: its root attributes runs and replicates "
+                "are not one whole number each, with replicates from 1 and runs a multiple of them",
+                parts[i]);
             rc = -1, status = -2;
         } else if (i == 0) {
             hash0 = hash, hash = NULL, runs0 = runs, reps0 = reps;
         } else if (strcmp(hash, hash0) != 0) {
-            snprintf(err, errlen,
-                     "%s: a sweep of another specification (spec hash %s, not %s as %s): only parts of "
-                     "one sweep can be merged",
-                     parts[i], hash, hash0, parts[0]);
+            snprintf(
+                err, errlen,
+                "%s: a sweep of another specification (spec hash %s, not %s as %s): only parts of "
+                "one sweep can be merged",
+                parts[i], hash, hash0, parts[0]);
             rc = -1, status = -2;
         } else if (runs != runs0 || reps != reps0) {
             snprintf(err, errlen,
-                     "%s: the same specification as %s but %lld runs of %lld replicates, not %lld of %lld: "
+                     "%s: the same specification as %s but %lld runs of %lld replicates, not %lld "
+                     "of %lld: "
                      "a damaged file? only parts of one sweep can be merged",
                      parts[i], parts[0], runs, reps, runs0, reps0);
             rc = -1, status = -2;
         } else if (!h5_same_attr_text(pt[i].file, pt[0].file, "git_commit") ||
                    !h5_same_attr_text(pt[i].file, pt[0].file, "wijksim_version")) {
-            snprintf(err, errlen,
-                     "%s and %s were written by different wijksim builds (version or commit), whose "
-                     "models may differ: run the parts with one build",
-                     parts[i], parts[0]);
+            snprintf(
+                err, errlen,
+                "%s and %s were written by different wijksim builds (version or commit), whose "
+                "models may differ: run the parts with one build",
+                parts[i], parts[0]);
             rc = -1, status = -2;
         } else if (H5Lexists(pt[i].file, "neighbourhood", H5P_DEFAULT) !=
                    H5Lexists(pt[0].file, "neighbourhood", H5P_DEFAULT)) {
             int det = H5Lexists(pt[i].file, "neighbourhood", H5P_DEFAULT) > 0;
-            snprintf(err, errlen,
-                     "%s was written %s --detail and %s %s: merge parts written alike (run the odd ones "
-                     "again with the same options)",
-                     parts[i], det ? "with" : "without", parts[0], det ? "without" : "with");
+            snprintf(
+                err, errlen,
+                "%s was written %s --detail and %s %s: merge parts written alike (run the odd ones "
+                "again with the same options)",
+                parts[i], det ? "with" : "without", parts[0], det ? "without" : "with");
             rc = -1, status = -2;
         }
         free(kind), free(hash);
@@ -186,8 +201,9 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         pt[i].n = nr;
         /* The run table: one row per run, a compound type whose first column is the 64-bit
          * run number (merging reads it as such). */
-        int table = pt[i].type >= 0 && H5Tget_class(pt[i].type) == H5T_COMPOUND && H5Tget_nmembers(pt[i].type) >= 1 &&
-                    H5Tget_member_offset(pt[i].type, 0) == 0 && H5Tget_member_class(pt[i].type, 0) == H5T_INTEGER &&
+        int table = pt[i].type >= 0 && H5Tget_class(pt[i].type) == H5T_COMPOUND &&
+                    H5Tget_nmembers(pt[i].type) >= 1 && H5Tget_member_offset(pt[i].type, 0) == 0 &&
+                    H5Tget_member_class(pt[i].type, 0) == H5T_INTEGER &&
                     H5Tget_size(pt[i].type) >= 8 && nr <= (hsize_t)runs0;
         if (table) {
             hid_t m0 = H5Tget_member_type(pt[i].type, 0);
@@ -195,14 +211,17 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
             H5Tclose(m0);
         }
         if (!table) {
-            snprintf(err, errlen, "%s: not a wijksim sweep file: its run table /runs is missing, or not "
-                     "one row per run starting with the run number", parts[i]);
+            snprintf(err, errlen,
+                     "%s: not a wijksim sweep file: its run table /runs is missing, or not "
+                     "one row per run starting with the run number",
+                     parts[i]);
             rc = -1, status = -2;
             break;
         }
         pt[i].rows = malloc(H5Tget_size(pt[i].type) * (nr ? nr : 1));
         if (!pt[i].rows || (i > 0 && H5Tequal(pt[i].type, pt[0].type) <= 0) ||
-            (nr && H5Dread(pt[i].runs, pt[i].type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pt[i].rows) < 0)) {
+            (nr &&
+             H5Dread(pt[i].runs, pt[i].type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pt[i].rows) < 0)) {
             snprintf(err, errlen, "%s: cannot read its run table", parts[i]);
             rc = -1, status = -2;
         }
@@ -212,7 +231,8 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         src_part = malloc(sizeof *src_part * (total ? total : 1));
         src_row = malloc(sizeof *src_row * (total ? total : 1));
         if (!src_part || !src_row) rc = -1, snprintf(err, errlen, "out of memory");
-        for (size_t j = 0; rc == 0 && j < total; j++) src_part[j] = -1;
+        for (size_t j = 0; rc == 0 && j < total; j++)
+            src_part[j] = -1;
     }
     for (int i = 0; i < n && rc == 0; i++) {
         size_t rb = H5Tget_size(pt[i].type);
@@ -220,18 +240,20 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
             int64_t run;
             memcpy(&run, &pt[i].rows[r * rb], sizeof run); /* the first column */
             if (run < 0 || (size_t)run >= total) continue;
-            if (src_part[run] < 0) src_part[run] = i, src_row[run] = r; /* a duplicate is the same run */
+            if (src_part[run] < 0)
+                src_part[run] = i, src_row[run] = r; /* a duplicate is the same run */
         }
     }
     size_t missing = 0, first_missing = 0;
     for (size_t j = 0; rc == 0 && j < total; j++)
         if (src_part[j] < 0 && missing++ == 0) first_missing = j;
     if (rc == 0 && missing) {
-        snprintf(err, errlen,
-                 "%zu of %zu runs are in none of the %d files (the first: point %lld, replicate %lld); "
-                 "is a shard missing or unfinished?",
-                 missing, total, n, (long long)(first_missing / (size_t)reps0),
-                 (long long)(first_missing % (size_t)reps0));
+        snprintf(
+            err, errlen,
+            "%zu of %zu runs are in none of the %d files (the first: point %lld, replicate %lld); "
+            "is a shard missing or unfinished?",
+            missing, total, n, (long long)(first_missing / (size_t)reps0),
+            (long long)(first_missing % (size_t)reps0));
         rc = -1, status = -2;
     }
     output_t *o = NULL;
@@ -254,8 +276,12 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
             rc |= h5_copy_object(pt[0].file, obj, o->file);
         }
         char bad[512] = "";
-        int ms = rc ? 0 : merge_series(pt, n, "municipality", o->file, total, src_part, src_row, bad, sizeof bad);
-        if (ms == 0 && rc == 0) ms = merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row, bad, sizeof bad);
+        int ms = rc ? 0
+                    : merge_series(pt, n, "municipality", o->file, total, src_part, src_row, bad,
+                                   sizeof bad);
+        if (ms == 0 && rc == 0)
+            ms = merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row, bad,
+                              sizeof bad);
         if (ms == -2) {
             snprintf(err, errlen, "not a wijksim sweep file: %s", bad);
             status = -2;

@@ -38,8 +38,10 @@ int output_open(output_t **out, const char *path, int force, char *err, size_t e
     if (o->file < 0) {
         char why[256];
         file_h5_reason(why, sizeof why);
-        snprintf(err, errlen, "%s: cannot create the output file (%s): check that the folder exists and is writable",
-                 path, why);
+        snprintf(
+            err, errlen,
+            "%s: cannot create the output file (%s): check that the folder exists and is writable",
+            path, why);
         file_untrack(o->tmp), free(o->path), free(o->tmp), free(o);
         return -2;
     }
@@ -53,10 +55,6 @@ void output_write_failed(const output_t *o, char *err, size_t errlen, const char
     file_h5_reason(why, sizeof why);
     snprintf(err, errlen, "%s: could not write %s: %s", o->path, what, why);
 }
-
-
-
-
 
 static char *config_text(const scenario_t *s) {
     char *buf = NULL;
@@ -91,14 +89,16 @@ static int write_policy(hid_t loc, const scenario_t *s) {
         double value;
     } row_t;
     int n = 0;
-    for (int i = 0; i < s->npolicy; i++) n += param_table[s->policy[i].id].n;
+    for (int i = 0; i < s->npolicy; i++)
+        n += param_table[s->policy[i].id].n;
     row_t *rows = calloc((size_t)(n ? n : 1), sizeof *rows);
     if (!rows) return -1;
     int r = 0;
     for (int i = 0; i < s->npolicy; i++)
         for (int k = 0; k < param_table[s->policy[i].id].n; k++, r++) {
             rows[r].week = s->policy[i].week;
-            snprintf(rows[r].parameter, sizeof rows[r].parameter, "%s", param_table[s->policy[i].id].name);
+            snprintf(rows[r].parameter, sizeof rows[r].parameter, "%s",
+                     param_table[s->policy[i].id].name);
             rows[r].element = k;
             rows[r].value = s->policy[i].v[k];
         }
@@ -120,8 +120,8 @@ static int write_policy(hid_t loc, const scenario_t *s) {
     free(rows);
     if (rc < 0) return -1;
     return h5_attr_str(loc, "policy", "description",
-                    "Policy steps: from output week `week` on, element `element` of parameter "
-                    "`parameter` has value `value`.");
+                       "Policy steps: from output week `week` on, element `element` of parameter "
+                       "`parameter` has value `value`.");
 }
 
 /* A scenario's description: configuration, files, overrides, policy, parameters. */
@@ -129,7 +129,8 @@ int output_write_scenario(hid_t loc, const scenario_t *s) {
     char *cfg = config_text(s), *files = NULL, *pol = NULL;
     size_t files_len = 0, pol_len = 0;
     FILE *ff = open_memstream(&files, &files_len);
-    for (int i = 0; ff && i < s->nfiles; i++) fprintf(ff, "%s\n", s->files[i]);
+    for (int i = 0; ff && i < s->nfiles; i++)
+        fprintf(ff, "%s\n", s->files[i]);
     if (ff) fclose(ff);
     FILE *pf = open_memstream(&pol, &pol_len);
     if (pf) scenario_write_policy(pf, s), fclose(pf);
@@ -156,8 +157,10 @@ int output_write_scenario(hid_t loc, const scenario_t *s) {
         rc |= h5_attr_str(gp, pi->name, "type", param_type_names[pi->type]);
         rc |= H5LTset_attribute_int(gp, pi->name, "schedulable", &(int){pi->schedulable}, 1) < 0;
     }
-    if (gp >= 0) H5Gclose(gp);
-    else rc = -1;
+    if (gp >= 0)
+        H5Gclose(gp);
+    else
+        rc = -1;
     return rc ? -1 : 0;
 }
 
@@ -168,7 +171,8 @@ int output_begin_group(run_group_t *g, hid_t loc, const params_t *p, int rows, c
     g->loc = loc;
     g->weeks = (int)p->sim_weeks[0];
     g->nnbh = (int)p->world_neighbourhoods[0];
-    for (int i = 0; i < N_SERIES; i++) g->mun[i] = g->nbh[i] = -1;
+    for (int i = 0; i < N_SERIES; i++)
+        g->mun[i] = g->nbh[i] = -1;
     int rc = 0;
     hid_t gm = h5_group(loc, "municipality"), gn = detail ? h5_group(loc, "neighbourhood") : 0;
     if (gm < 0 || gn < 0) rc = -1;
@@ -180,7 +184,8 @@ int output_begin_group(run_group_t *g, hid_t loc, const params_t *p, int rows, c
         hsize_t dn[5] = {(hsize_t)rows, (hsize_t)g->weeks, (hsize_t)g->nnbh};
         hsize_t cn[5] = {1, (hsize_t)(g->weeks < 104 ? g->weeks : 104),
                          (hsize_t)(g->nnbh < 64 ? g->nnbh : 64)};
-        for (int k = 0; k < extra; k++) dm[2 + k] = cm[2 + k] = dn[3 + k] = cn[3 + k] = ext[k];
+        for (int k = 0; k < extra; k++)
+            dm[2 + k] = cm[2 + k] = dn[3 + k] = cn[3 + k] = ext[k];
         g->mun[i] = h5_dataset(gm, si->name, 2 + extra, dm, cm);
         if (detail) g->nbh[i] = h5_dataset(gn, si->name, 3 + extra, dn, cn);
         if (g->mun[i] < 0 || (detail && g->nbh[i] < 0)) {
@@ -254,9 +259,8 @@ static void scenario_group_name(char *buf, size_t len, int i, const scenario_t *
     buf[n] = '\0';
 }
 
-int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n,
-                            const sim_plan_t *plan, const run_opts_t *ro, int detail, char *err,
-                            size_t errlen) {
+int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n, const sim_plan_t *plan,
+                            const run_opts_t *ro, int detail, char *err, size_t errlen) {
     if (output_alloc_groups(o, n, ro, err, errlen) != 0) return -1;
     int rc = output_write_root(o, "comparison", &sc[0]->params, ro);
     rc |= H5LTset_attribute_int(o->file, "/", "scenarios", &n, 1) < 0;
@@ -291,7 +295,6 @@ int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n,
     return rc ? -1 : 0;
 }
 
-
 /* The neighbourhoods' fixed traits, once per run group. */
 static int write_neighbourhoods(hid_t loc, const world_t *w) {
     int nn = w->nnbh, rc = 0;
@@ -300,16 +303,20 @@ static int write_neighbourhoods(hid_t loc, const world_t *w) {
     double *dep = idx + nn, *coh = idx + 2 * nn, *team = idx + 3 * nn;
     hid_t g = h5_group(loc, "neighbourhoods");
     for (int i = 0; i < nn; i++)
-        idx[i] = i, dep[i] = w->nbh[i].deprivation, coh[i] = w->nbh[i].cohesion, team[i] = w->nbh[i].team;
-    rc |= g < 0 || h5_small_dataset(g, "index", nn, idx) || h5_small_dataset(g, "deprivation", nn, dep) ||
-          h5_small_dataset(g, "cohesion", nn, coh) || h5_small_dataset(g, "team", nn, team);
+        idx[i] = i, dep[i] = w->nbh[i].deprivation, coh[i] = w->nbh[i].cohesion,
+        team[i] = w->nbh[i].team;
+    rc |= g < 0 || h5_small_dataset(g, "index", nn, idx) ||
+          h5_small_dataset(g, "deprivation", nn, dep) || h5_small_dataset(g, "cohesion", nn, coh) ||
+          h5_small_dataset(g, "team", nn, team);
     if (g >= 0) {
         rc |= h5_attr_str(g, "deprivation", "unit", "index 0-1");
-        rc |= h5_attr_str(g, "deprivation", "description", "Deprivation index of the neighbourhood.");
+        rc |=
+            h5_attr_str(g, "deprivation", "description", "Deprivation index of the neighbourhood.");
         rc |= h5_attr_str(g, "cohesion", "unit", "index 0-1");
         rc |= h5_attr_str(g, "cohesion", "description", "Social cohesion of the neighbourhood.");
         rc |= h5_attr_str(g, "team", "unit", "team index");
-        rc |= h5_attr_str(g, "team", "description", "The team serving the neighbourhood (0 .. teams-1).");
+        rc |= h5_attr_str(g, "team", "description",
+                          "The team serving the neighbourhood (0 .. teams-1).");
         H5Gclose(g);
     }
     rc |= H5LTset_attribute_int(loc, ".", "teams", &w->nteams, 1) < 0;
@@ -320,7 +327,8 @@ static int write_neighbourhoods(hid_t loc, const world_t *w) {
 /* Writes row `row` of a run group's series: mu_raw, the municipality sums [week][N_VALUES]
  * without ratios, and nb_raw, the neighbourhood values [week][neighbourhood][N_VALUES]
  * (ignored without neighbourhood detail). */
-int output_write_values(run_group_t *g, int row, const double *mu_raw, const double *nb_raw, int weeks) {
+int output_write_values(run_group_t *g, int row, const double *mu_raw, const double *nb_raw,
+                        int weeks) {
     int nn = g->nnbh, rc = 0, detail = g->nbh[0] >= 0;
     double *nb = detail ? malloc(sizeof(double) * (size_t)weeks * nn * N_VALUES) : NULL;
     double *mu = malloc((size_t)weeks * N_VALUES * sizeof(double));
@@ -329,11 +337,13 @@ int output_write_values(run_group_t *g, int row, const double *mu_raw, const dou
     if (rc == 0) memcpy(mu, mu_raw, (size_t)weeks * N_VALUES * sizeof(double));
     if (detail && rc == 0) { /* neighbourhood values with their ratios */
         memcpy(nb, nb_raw, sizeof(double) * (size_t)weeks * nn * N_VALUES);
-        for (size_t tn = 0; tn < (size_t)weeks * nn; tn++) series_fill_ratios(&nb[tn * N_VALUES]);
+        for (size_t tn = 0; tn < (size_t)weeks * nn; tn++)
+            series_fill_ratios(&nb[tn * N_VALUES]);
     }
     /* Summary over the last 52 weeks (before the ratios are filled in). */
     for (int t = weeks > 52 ? weeks - 52 : 0; t < weeks && rc == 0; t++) {
-        for (int k = 0; k < N_VALUES; k++) g->sum[k] += mu[(size_t)t * N_VALUES + k];
+        for (int k = 0; k < N_VALUES; k++)
+            g->sum[k] += mu[(size_t)t * N_VALUES + k];
         g->nsum += 1;
     }
     if (rc == 0) { /* the steady-state check, as a mean over the rows written so far */
@@ -352,11 +362,13 @@ int output_write_values(run_group_t *g, int row, const double *mu_raw, const dou
                      drift_stock_names[s]);
         rc |= h5_attr_str(g->loc, ".", "steady_state_stocks", names);
     }
-    for (int t = 0; t < weeks && rc == 0; t++) series_fill_ratios(&mu[(size_t)t * N_VALUES]);
+    for (int t = 0; t < weeks && rc == 0; t++)
+        series_fill_ratios(&mu[(size_t)t * N_VALUES]);
     for (int i = 0; i < N_SERIES && rc == 0; i++) {
         const series_info_t *si = &series_table[i];
         int extra = si->shape == S1 ? 0 : si->shape == SD ? 1 : 2;
-        hsize_t sm[4] = {(hsize_t)row, 0, 0, 0}, cm[4] = {1, (hsize_t)weeks, N_DOMAINS, N_SEVERITIES};
+        hsize_t sm[4] = {(hsize_t)row, 0, 0, 0},
+                cm[4] = {1, (hsize_t)weeks, N_DOMAINS, N_SEVERITIES};
         hsize_t sn[5] = {(hsize_t)row, 0, 0, 0, 0};
         hsize_t cn[5] = {1, (hsize_t)weeks, (hsize_t)nn, N_DOMAINS, N_SEVERITIES};
         for (int t = 0; t < weeks; t++)
@@ -365,14 +377,16 @@ int output_write_values(run_group_t *g, int row, const double *mu_raw, const dou
         rc |= h5_write_slab(g->mun[i], 2 + extra, sm, cm, buf);
         if (!detail) continue;
         for (size_t tn = 0; tn < (size_t)weeks * nn; tn++)
-            memcpy(&buf[tn * si->width], &nb[tn * N_VALUES + si->offset], sizeof(double) * si->width);
+            memcpy(&buf[tn * si->width], &nb[tn * N_VALUES + si->offset],
+                   sizeof(double) * si->width);
         rc |= h5_write_slab(g->nbh[i], 3 + extra, sn, cn, buf);
     }
     free(nb), free(mu), free(buf);
     return rc;
 }
 
-int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w, const replicate_result_t *r) {
+int output_scenario_replicate(void *ctx, int scenario, int rep, const world_t *w,
+                              const replicate_result_t *r) {
     output_t *o = ctx;
     run_group_t *g = &o->g[scenario];
     int rc = 0;
@@ -404,7 +418,8 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
      * mean over the year"), so they are joined by '|'. */
     char *names = NULL, *units = NULL, *labels = NULL;
     size_t ln = 0, lu = 0, ll = 0;
-    FILE *fn = open_memstream(&names, &ln), *fu = open_memstream(&units, &lu), *fl = open_memstream(&labels, &ll);
+    FILE *fn = open_memstream(&names, &ln), *fu = open_memstream(&units, &lu),
+         *fl = open_memstream(&labels, &ll);
     for (int k = 0; fn && fu && fl && k < N_OUTCOMES; k++) {
         fprintf(fn, "%s%s", k ? "," : "", outcome_table[k].name);
         fprintf(fu, "%s%s", k ? "|" : "", outcome_table[k].unit);
@@ -419,8 +434,9 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
         rc |= h5_attr_str(g->loc, "outcomes", "units", units);
         rc |= h5_attr_str(g->loc, "outcomes", "labels", labels);
         rc |= H5LTset_attribute_int(g->loc, "outcomes", "horizon_years", horizons, (size_t)nh) < 0;
-        rc |= h5_attr_str(g->loc, "outcomes", "description",
-                       "Outcomes per replicate at each horizon year (docs/output.md, Outcomes).");
+        rc |=
+            h5_attr_str(g->loc, "outcomes", "description",
+                        "Outcomes per replicate at each horizon year (docs/output.md, Outcomes).");
     } else {
         rc = -1;
     }
@@ -448,7 +464,8 @@ double output_drift(const output_t *o, const char **stock, double *se) {
 
 void output_summary(const output_t *o, double v[N_VALUES]) {
     double n = o->ng && o->g[0].nsum > 0 ? o->g[0].nsum : 1;
-    for (int k = 0; k < N_VALUES; k++) v[k] = o->ng ? o->g[0].sum[k] / n : 0;
+    for (int k = 0; k < N_VALUES; k++)
+        v[k] = o->ng ? o->g[0].sum[k] / n : 0;
     series_fill_ratios(v);
 }
 

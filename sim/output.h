@@ -28,9 +28,8 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
 /* A comparison: root attributes, then per scenario a group /scenarios/NN_name with the
  * scenario's configuration, policy, parameters, how it shares history (plan) and its series
  * (neighbourhood series only with detail). */
-int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n,
-                            const sim_plan_t *plan, const run_opts_t *ro, int detail, char *err,
-                            size_t errlen);
+int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n, const sim_plan_t *plan,
+                            const run_opts_t *ro, int detail, char *err, size_t errlen);
 /* A replicate_sink_fn for a single run; ctx is the output_t. */
 int output_replicate(void *ctx, int replicate, const world_t *w, const replicate_result_t *r);
 /* A scenario_sink_fn for a comparison; ctx is the output_t. */
@@ -53,9 +52,9 @@ typedef struct {
     const char *spec_path;
     const double *points; /* [npoints][k] */
     size_t npoints;
-    size_t rows;          /* runs in this file */
+    size_t rows; /* runs in this file */
     int detail;
-    int shard, nshards;   /* 0 and 1 for a whole sweep */
+    int shard, nshards; /* 0 and 1 for a whole sweep */
 } sweep_file_t;
 
 int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t errlen);

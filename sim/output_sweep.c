@@ -29,7 +29,8 @@ typedef struct {
     double value[];
 } run_row_t;
 #define SWEEP_ID_COLUMNS 4
-_Static_assert(sizeof(run_row_t) == SWEEP_ID_COLUMNS * 8, "the row's identity is four 8-byte columns");
+_Static_assert(sizeof(run_row_t) == SWEEP_ID_COLUMNS * 8,
+               "the row's identity is four 8-byte columns");
 
 static size_t sweep_columns(const sweep_spec_t *s) {
     return SWEEP_ID_COLUMNS + (size_t)s->k + (size_t)s->nh * N_OUTCOMES;
@@ -56,8 +57,7 @@ static void sweep_column(const sweep_spec_t *s, size_t c, char *name, size_t len
 
 static const char *const sweep_id_names[SWEEP_ID_COLUMNS] = {"run", "point", "replicate", "seed"};
 static const char *const sweep_id_desc[SWEEP_ID_COLUMNS] = {
-    "Run index: point x replicates + replicate.",
-    "Design point (row of /points).",
+    "Run index: point x replicates + replicate.", "Design point (row of /points).",
     ("Replicate: the run's random streams are (seed, replicate), the same at every point "
      "(common random numbers)."),
     "Base seed of the sweep."};
@@ -74,7 +74,8 @@ static hid_t sweep_row_type(const sweep_spec_t *s) {
         char name[160];
         const char *u, *l, *d;
         sweep_column(s, c, name, sizeof name, &u, &l, &d);
-        H5Tinsert(t, name, offsetof(run_row_t, value) + (c - SWEEP_ID_COLUMNS) * sizeof(double), H5T_IEEE_F64LE);
+        H5Tinsert(t, name, offsetof(run_row_t, value) + (c - SWEEP_ID_COLUMNS) * sizeof(double),
+                  H5T_IEEE_F64LE);
     }
     return t;
 }
@@ -89,10 +90,14 @@ static int write_sweep_columns(hid_t file, const sweep_spec_t *s) {
     if (!cols) return -1;
     for (size_t c = 0; c < nc; c++) {
         const char *u = "", *l = "", *d = sweep_id_desc[c < SWEEP_ID_COLUMNS ? c : 0];
-        if (c < SWEEP_ID_COLUMNS) snprintf(cols[c].name, sizeof cols[c].name, "%s", l = sweep_id_names[c]);
-        else sweep_column(s, c, cols[c].name, sizeof cols[c].name, &u, &l, &d);
+        if (c < SWEEP_ID_COLUMNS)
+            snprintf(cols[c].name, sizeof cols[c].name, "%s", l = sweep_id_names[c]);
+        else
+            sweep_column(s, c, cols[c].name, sizeof cols[c].name, &u, &l, &d);
         snprintf(cols[c].kind, sizeof cols[c].kind, "%s",
-                 c < SWEEP_ID_COLUMNS ? "id" : c < SWEEP_ID_COLUMNS + (size_t)s->k ? "factor" : "outcome");
+                 c < SWEEP_ID_COLUMNS                  ? "id"
+                 : c < SWEEP_ID_COLUMNS + (size_t)s->k ? "factor"
+                                                       : "outcome");
         snprintf(cols[c].unit, sizeof cols[c].unit, "%s", u);
         snprintf(cols[c].label, sizeof cols[c].label, "%s", l);
         snprintf(cols[c].description, sizeof cols[c].description, "%s", d);
@@ -114,13 +119,14 @@ static int write_sweep_columns(hid_t file, const sweep_spec_t *s) {
     hid_t d = H5Dcreate2(file, "columns", t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     int rc = d < 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, cols) < 0;
     if (d >= 0) H5Dclose(d);
-    for (int i = 0; i < NF; i++) H5Tclose(str[i]);
+    for (int i = 0; i < NF; i++)
+        H5Tclose(str[i]);
     H5Tclose(t), H5Sclose(space), H5Pclose(dcpl);
     free(cols);
     if (rc == 0)
         rc |= h5_attr_str(file, "columns", "description",
-                       "The columns of /runs: kind id, factor (a varied parameter) or outcome "
-                       "(NAME_yH: outcome NAME at horizon year H, docs/output.md, Outcomes).");
+                          "The columns of /runs: kind id, factor (a varied parameter) or outcome "
+                          "(NAME_yH: outcome NAME at horizon year H, docs/output.md, Outcomes).");
     return rc ? -1 : 0;
 }
 
@@ -141,7 +147,8 @@ int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t er
     if (sf->nshards > 1) snprintf(shard, sizeof shard, "%d/%d", sf->shard, sf->nshards);
     const char **lab = malloc(sizeof *lab * (size_t)s->k);
     if (!lab) return snprintf(err, errlen, "out of memory"), -1;
-    for (int j = 0; j < s->k; j++) lab[j] = s->f[j].label;
+    for (int j = 0; j < s->k; j++)
+        lab[j] = s->f[j].label;
     output_joined(labels, sizeof labels, lab, s->k);
     free(lab);
     rc |= h5_attr_str(o->file, "/", "spec", s->text);
@@ -150,7 +157,8 @@ int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t er
     rc |= h5_attr_str(o->file, "/", "design", design_names[s->design]);
     rc |= h5_attr_str(o->file, "/", "factors", labels);
     rc |= h5_attr_str(o->file, "/", "shard", shard);
-    long long counts[3] = {(long long)sf->npoints, (long long)sf->npoints * s->replicates, (long long)sf->rows};
+    long long counts[3] = {(long long)sf->npoints, (long long)sf->npoints * s->replicates,
+                           (long long)sf->rows};
     rc |= H5LTset_attribute_long_long(o->file, "/", "points", &counts[0], 1) < 0;
     rc |= H5LTset_attribute_long_long(o->file, "/", "runs", &counts[1], 1) < 0;
     rc |= H5LTset_attribute_long_long(o->file, "/", "runs_in_file", &counts[2], 1) < 0;
@@ -168,9 +176,10 @@ int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t er
     if (d >= 0) H5Dclose(d);
     H5Sclose(space), H5Pclose(dcpl);
     rc |= h5_attr_str(o->file, "points", "factors", labels);
-    rc |= h5_attr_str(o->file, "points", "description",
-                   "The design: factor values (columns, named by the attribute factors) of every "
-                   "point; every point runs every replicate.");
+    rc |=
+        h5_attr_str(o->file, "points", "description",
+                    "The design: factor values (columns, named by the attribute factors) of every "
+                    "point; every point runs every replicate.");
     rc |= write_sweep_columns(o->file, s);
     rc |= output_begin_group(&o->g[0], o->file, p, (int)sf->rows, "run", sf->detail);
     if (rc) output_write_failed(o, err, errlen, "the HDF5 header");
@@ -211,10 +220,11 @@ int output_write_run_table(hid_t file, hid_t type, const void *rows, size_t n) {
     if (d >= 0) H5Dclose(d);
     H5Sclose(space), H5Pclose(dcpl);
     if (rc == 0)
-        rc |= h5_attr_str(file, "runs", "description",
-                       "One row per run: its identity, the values of the varied parameters and its "
-                       "outcomes per horizon year; /columns gives every column's unit. "
-                       "pandas.DataFrame(h5py.File(f)['runs'][:]) loads it.");
+        rc |= h5_attr_str(
+            file, "runs", "description",
+            "One row per run: its identity, the values of the varied parameters and its "
+            "outcomes per horizon year; /columns gives every column's unit. "
+            "pandas.DataFrame(h5py.File(f)['runs'][:]) loads it.");
     return rc ? -1 : 0;
 }
 

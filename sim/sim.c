@@ -17,7 +17,8 @@ static int run_nbh_phases(world_t *w, int from, int to, int week, int first) {
     for (int i = 0; i < w->nnbh; i++) {
         nbh_t *n = &w->nbh[i];
         if (first) memset(n->m, 0, sizeof n->m);
-        for (int ph = from; ph < to && !failed; ph++) failed |= model_phases[ph].nbh(w, n, week) != 0;
+        for (int ph = from; ph < to && !failed; ph++)
+            failed |= model_phases[ph].nbh(w, n, week) != 0;
     }
     return failed ? -1 : 0;
 }
@@ -27,7 +28,8 @@ static int run_team_phases(world_t *w, int from, int to, int week) {
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
     for (int i = 0; i < w->nteams; i++)
-        for (int ph = from; ph < to && !failed; ph++) failed |= model_phases[ph].team(w, &w->teams[i], week) != 0;
+        for (int ph = from; ph < to && !failed; ph++)
+            failed |= model_phases[ph].team(w, &w->teams[i], week) != 0;
     return failed ? -1 : 0;
 }
 
@@ -43,8 +45,11 @@ static int run_week(world_t *w, int week) {
             continue;
         }
         int end = ph;
-        while (end < n_model_phases && !!model_phases[end].nbh == !!f->nbh && !model_phases[end].serial) end++;
-        int rc = f->nbh ? run_nbh_phases(w, ph, end, week, first) : run_team_phases(w, ph, end, week);
+        while (end < n_model_phases && !!model_phases[end].nbh == !!f->nbh &&
+               !model_phases[end].serial)
+            end++;
+        int rc =
+            f->nbh ? run_nbh_phases(w, ph, end, week, first) : run_team_phases(w, ph, end, week);
         if (rc != 0) return -1;
         first = 0;
         ph = end;
@@ -56,9 +61,8 @@ static int run_week(world_t *w, int week) {
  * name of the first that differs goes to *which. */
 static int same_structure(const params_t *a, const params_t *b, const char **which) {
     for (int i = 0; i < N_PARAMS; i++)
-        if (!param_table[i].schedulable &&
-            memcmp(params_cvalues(a, i), params_cvalues(b, i),
-                   sizeof(double) * (size_t)param_table[i].n) != 0) {
+        if (!param_table[i].schedulable && memcmp(params_cvalues(a, i), params_cvalues(b, i),
+                                                  sizeof(double) * (size_t)param_table[i].n) != 0) {
             *which = param_table[i].name;
             return 0;
         }
@@ -89,7 +93,8 @@ void sim_plan(const scenario_t *const *sc, int n, sim_plan_t *plan) {
                 break;
             }
         }
-        if (plan[s].root == s && s > 0) same_structure(&sc[0]->params, &sc[s]->params, &plan[s].differs);
+        if (plan[s].root == s && s > 0)
+            same_structure(&sc[0]->params, &sc[s]->params, &plan[s].differs);
     }
 }
 
@@ -139,7 +144,8 @@ static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int
     series_municipality(values, weeks, w->nnbh, mu);
     replicate_result_t r = {values, mu, weeks, w->nnbh};
     int rc = sink(ctx, s, rep, w, &r);
-    for (int k = 0; k < nalso && rc == 0; k++) rc = sink(ctx, also[k], rep, w, &r);
+    for (int k = 0; k < nalso && rc == 0; k++)
+        rc = sink(ctx, also[k], rep, w, &r);
     free(mu);
     return rc;
 }
@@ -148,8 +154,8 @@ static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int
  * week 0, and its world is copied at each branch week; each branch continues from its copy with
  * its own parameters, its earlier weeks being the root's. */
 static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *plan, int r,
-                      const run_opts_t *o, int rep, scenario_sink_fn sink, void *ctx,
-                      double *vroot, double *vbranch, run_stats_t *st, char *err, size_t errlen) {
+                      const run_opts_t *o, int rep, scenario_sink_fn sink, void *ctx, double *vroot,
+                      double *vbranch, run_stats_t *st, char *err, size_t errlen) {
     const params_t *p = &sc[r]->params;
     int burn = (int)p->sim_burn_in_weeks[0], weeks = (int)p->sim_weeks[0], total = burn + weeks;
     int nnbh = (int)p->world_neighbourhoods[0];
@@ -163,7 +169,8 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
     while (rc == 0) { /* the root, stopping at each branch week to copy the world */
         int next = total;
         for (int s = 0; s < nsc; s++)
-            if (s != r && plan[s].root == r && burn + plan[s].branch > copied && burn + plan[s].branch < next)
+            if (s != r && plan[s].root == r && burn + plan[s].branch > copied &&
+                burn + plan[s].branch < next)
                 next = burn + plan[s].branch;
         rc = run_weeks(w, sc[r], at, next, vroot, &pg, err, errlen);
         if (rc != 0 || next == total) break;
@@ -181,13 +188,15 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
     int *same = malloc(sizeof *same * (size_t)nsc), nsame = 0;
     for (int s = 0; same && s < nsc; s++) /* never differs: the root's output is its output */
         if (s != r && plan[s].root == r && plan[s].branch == weeks) same[nsame++] = s;
-    if (rc == 0 && (!same || deliver(sink, ctx, r, same, nsame, rep, w, vroot, weeks) != 0)) rc = -1;
+    if (rc == 0 && (!same || deliver(sink, ctx, r, same, nsame, rep, w, vroot, weeks) != 0))
+        rc = -1;
     free(same);
     world_free(w);
     for (int s = 0; s < nsc; s++) {
         if (s == r || plan[s].root != r || plan[s].branch == weeks) continue;
         int b = plan[s].branch, last = 1; /* the last branch from a copy may use it up */
-        for (int q = s + 1; q < nsc; q++) last &= snap[q] != snap[s];
+        for (int q = s + 1; q < nsc; q++)
+            last &= snap[q] != snap[s];
         if (rc != 0) {
             if (last) world_free(snap[s]);
             continue;
@@ -224,14 +233,16 @@ int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
     sim_plan_t *plan = calloc((size_t)nsc, sizeof *plan);
     size_t most = 0;
     for (int s = 0; s < nsc; s++) {
-        size_t v = (size_t)sc[s]->params.sim_weeks[0] * (size_t)sc[s]->params.world_neighbourhoods[0];
+        size_t v =
+            (size_t)sc[s]->params.sim_weeks[0] * (size_t)sc[s]->params.world_neighbourhoods[0];
         if (v > most) most = v;
     }
     double *vroot = malloc(most * N_VALUES * sizeof(double));
     double *vbranch = nsc > 1 ? malloc(most * N_VALUES * sizeof(double)) : NULL;
     if (!plan || !vroot || (nsc > 1 && !vbranch)) {
         free(plan), free(vroot), free(vbranch);
-        snprintf(err, errlen, "out of memory for the output buffers (%zu neighbourhood-weeks)", most);
+        snprintf(err, errlen, "out of memory for the output buffers (%zu neighbourhood-weeks)",
+                 most);
         return -1;
     }
     sim_plan(sc, nsc, plan);
@@ -241,7 +252,8 @@ int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
     for (int rep = 0; rep < o->replicates && rc == 0; rep++)
         for (int r = 0; r < nsc && rc == 0; r++)
             if (plan[r].root == r)
-                rc = run_family(sc, nsc, plan, r, o, rep, sink, ctx, vroot, vbranch, &st, err, errlen);
+                rc = run_family(sc, nsc, plan, r, o, rep, sink, ctx, vroot, vbranch, &st, err,
+                                errlen);
     if (rc != 0 && !err[0]) snprintf(err, errlen, "could not write the results");
     if (o->progress) fputs("\n", stderr);
     free(plan), free(vroot), free(vbranch);
@@ -254,7 +266,8 @@ typedef struct {
     void *ctx;
 } single_t;
 
-static int single_sink(void *ctx, int scenario, int rep, const world_t *w, const replicate_result_t *r) {
+static int single_sink(void *ctx, int scenario, int rep, const world_t *w,
+                       const replicate_result_t *r) {
     (void)scenario;
     single_t *s = ctx;
     return s->sink ? s->sink(s->ctx, rep, w, r) : 0;

@@ -32,10 +32,11 @@ typedef struct {
 } replicate_result_t;
 
 /* Called once per replicate with the finished world and its result. */
-typedef int (*replicate_sink_fn)(void *ctx, int replicate, const world_t *w, const replicate_result_t *r);
+typedef int (*replicate_sink_fn)(void *ctx, int replicate, const world_t *w,
+                                 const replicate_result_t *r);
 
 typedef struct {
-    double seconds;       /* wall time of simulation (excluding the sink) */
+    double seconds;        /* wall time of simulation (excluding the sink) */
     double resident_weeks; /* residents x simulated weeks, burn-in included */
     size_t world_bytes;    /* of the last replicate's world, at its end */
 } run_stats_t;

@@ -48,7 +48,7 @@ typedef struct {
     int nvalues;    /* > 0 for a list */
     double *values; /* the list */
     double min, max;
-    int levels;     /* for factorial and one-at-a-time designs over a range */
+    int levels; /* for factorial and one-at-a-time designs over a range */
     dist_kind_t dist;
     char label[96]; /* "team.fte" or "specialist.places[3]" */
 } factor_t;

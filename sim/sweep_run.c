@@ -82,7 +82,8 @@ static int compute_run(const shared_t *sh, worker_t *wk, size_t run, double *pay
             wk->burned = sim_burn_in(&s->base, s->seed, rep, err, errlen);
         }
         w = wk->burned ? world_clone(wk->burned) : NULL;
-        if (wk->burned && !w) snprintf(err, errlen, "out of memory copying the world of replicate %d", rep);
+        if (wk->burned && !w)
+            snprintf(err, errlen, "out of memory copying the world of replicate %d", rep);
     }
     int rc = w ? sim_output_weeks(w, &pt, wk->values, err, errlen) : -1;
     sweep_point_free(&pt);
@@ -111,7 +112,8 @@ static int take(shared_t *sh, size_t *run) {
 
 static void show_progress(shared_t *sh) {
     size_t f = sh->finished, t = sh->total;
-    if (sh->progress == 1) fprintf(stderr, "\rwijksim sweep: %zu of %zu runs done", f, t);
+    if (sh->progress == 1)
+        fprintf(stderr, "\rwijksim sweep: %zu of %zu runs done", f, t);
     else if (sh->progress == 2 && t > 0 && (f * 10 / t != (f - 1) * 10 / t || f == t))
         fprintf(stderr, "wijksim sweep: %zu of %zu runs done\n", f, t);
 }
@@ -119,8 +121,9 @@ static void show_progress(shared_t *sh) {
 /* Journals a finished run, or records a failure (err != NULL). Callers hold sweep_journal. */
 static void finish_run(shared_t *sh, size_t run, const double *payload, const char *err) {
     const sweep_spec_t *s = sh->spec;
-    if (!err && journal_append(sh->journal, (int)(run / (size_t)s->replicates),
-                               (int)(run % (size_t)s->replicates), payload, sh->err, sizeof sh->err) != 0)
+    if (!err &&
+        journal_append(sh->journal, (int)(run / (size_t)s->replicates),
+                       (int)(run % (size_t)s->replicates), payload, sh->err, sizeof sh->err) != 0)
         err = sh->err;
     if (err) {
         if (!sh->failed && err != sh->err) snprintf(sh->err, sizeof sh->err, "%s", err);
@@ -173,7 +176,8 @@ static void mpi_master(shared_t *sh, int size, double *buf) {
         }
         int src = ms.MPI_SOURCE;
         if (ms.MPI_TAG == TAG_RESULT) {
-            MPI_Recv(buf, (int)(1 + sh->payload), MPI_DOUBLE, src, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            MPI_Recv(buf, (int)(1 + sh->payload), MPI_DOUBLE, src, TAG_RESULT, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
 #pragma omp critical(sweep_journal)
             finish_run(sh, (size_t)buf[0], buf + 1, NULL);
         } else if (ms.MPI_TAG == TAG_FAIL) {
@@ -210,15 +214,19 @@ static void mpi_worker(shared_t *sh, int ok, const char *why) {
     }
     int tag = ok ? TAG_READY : TAG_FAIL;
     for (;;) {
-        if (tag == TAG_RESULT) MPI_Send(buf, (int)(1 + sh->payload), MPI_DOUBLE, 0, tag, MPI_COMM_WORLD);
-        else if (tag == TAG_FAIL) MPI_Send(err, (int)strlen(err) + 1, MPI_CHAR, 0, tag, MPI_COMM_WORLD);
-        else MPI_Send(NULL, 0, MPI_DOUBLE, 0, tag, MPI_COMM_WORLD);
+        if (tag == TAG_RESULT)
+            MPI_Send(buf, (int)(1 + sh->payload), MPI_DOUBLE, 0, tag, MPI_COMM_WORLD);
+        else if (tag == TAG_FAIL)
+            MPI_Send(err, (int)strlen(err) + 1, MPI_CHAR, 0, tag, MPI_COMM_WORLD);
+        else
+            MPI_Send(NULL, 0, MPI_DOUBLE, 0, tag, MPI_COMM_WORLD);
         unsigned long long r;
         MPI_Status ms;
         MPI_Recv(&r, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
         if (ms.MPI_TAG == TAG_STOP) break;
         buf[0] = (double)r;
-        tag = compute_run(sh, &wk, (size_t)r, buf + 1, err, sizeof err) == 0 ? TAG_RESULT : TAG_FAIL;
+        tag =
+            compute_run(sh, &wk, (size_t)r, buf + 1, err, sizeof err) == 0 ? TAG_RESULT : TAG_FAIL;
     }
     if (ok) worker_free(&wk);
     free(buf);
@@ -237,10 +245,12 @@ static int write_file(const sweep_cli_t *c, const sweep_spec_t *s, const double 
     rc = payload ? output_begin_sweep(o, &sf, err, errlen) : -1;
     int weeks = (int)s->base.params.sim_weeks[0];
     for (size_t i = 0; i < nrows && rc == 0; i++) {
-        int point = (int)(rows[i] / (size_t)s->replicates), rep = (int)(rows[i] % (size_t)s->replicates);
+        int point = (int)(rows[i] / (size_t)s->replicates),
+            rep = (int)(rows[i] % (size_t)s->replicates);
         rc = journal_read(j, point, rep, payload, err, errlen);
         if (rc == 0)
-            rc = output_sweep_run(o, i, point, rep, payload, c->detail ? payload + (size_t)weeks * N_VALUES : NULL);
+            rc = output_sweep_run(o, i, point, rep, payload,
+                                  c->detail ? payload + (size_t)weeks * N_VALUES : NULL);
     }
     if (rc == 0) rc = output_end_sweep(o);
     free(payload);
@@ -267,9 +277,11 @@ int sweep_command(const sweep_cli_t *c) {
     int have_journal = 0;
     if (sweep_spec_load(&s, c->spec_path, err, sizeof err) != 0) status = EXIT_USAGE;
     if (status == 0 && !(points = sweep_points(&s, &npoints, err, sizeof err))) status = EXIT_USAGE;
-    if (status == 0 && sweep_check_points(&s, points, npoints, err, sizeof err) != 0) status = EXIT_USAGE;
+    if (status == 0 && sweep_check_points(&s, points, npoints, err, sizeof err) != 0)
+        status = EXIT_USAGE;
     size_t runs = npoints * (size_t)s.replicates;
-    if (status == 0 && root) { /* the runs of this sweep or shard, in the order they are handed out */
+    if (status == 0 &&
+        root) { /* the runs of this sweep or shard, in the order they are handed out */
         size_t lo = runs * (size_t)c->shard / (size_t)c->nshards;
         size_t hi = runs * (size_t)(c->shard + 1) / (size_t)c->nshards;
         scope = malloc(sizeof *scope * (hi - lo + 1));
@@ -285,12 +297,19 @@ int sweep_command(const sweep_cli_t *c) {
         char jpath[4200];
         snprintf(jpath, sizeof jpath, "%s.journal", c->out_path);
         uint64_t build = fnv1a_text(FNV1A_START, WIJKSIM_VERSION " " WIJKSIM_COMMIT);
-        journal_shape_t shape = {s.hash, (uint32_t)s.base.params.sim_weeks[0],
-                                 (uint32_t)s.base.params.world_neighbourhoods[0], N_VALUES,
-                                 (uint32_t)c->detail, (uint32_t)npoints, (uint32_t)s.replicates, build};
+        journal_shape_t shape = {s.hash,
+                                 (uint32_t)s.base.params.sim_weeks[0],
+                                 (uint32_t)s.base.params.world_neighbourhoods[0],
+                                 N_VALUES,
+                                 (uint32_t)c->detail,
+                                 (uint32_t)npoints,
+                                 (uint32_t)s.replicates,
+                                 build};
         int rc = journal_open(&j, jpath, &shape, err, sizeof err);
-        if (rc != 0) status = rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
-        else have_journal = 1;
+        if (rc != 0)
+            status = rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+        else
+            have_journal = 1;
         for (size_t i = 0; status == 0 && i < nscope; i++)
             if (j.offset[scope[i]] < 0) todo[ntodo++] = scope[i];
     }
@@ -299,7 +318,8 @@ int sweep_command(const sweep_cli_t *c) {
         size_t payload = (size_t)s.base.params.sim_weeks[0] * N_VALUES *
                          (1 + (c->detail ? (size_t)s.base.params.world_neighbourhoods[0] : 0));
         if (!(master_buf = malloc(sizeof(double) * (1 + payload))))
-            status = EXIT_RUNTIME, snprintf(err, sizeof err, "out of memory for the MPI receive buffer");
+            status = EXIT_RUNTIME,
+            snprintf(err, sizeof err, "out of memory for the MPI receive buffer");
     }
     int loaded = status == 0; /* this rank's own spec and points */
     (void)loaded;             /* (used by MPI ranks other than 0) */
@@ -311,10 +331,16 @@ int sweep_command(const sweep_cli_t *c) {
         if (root) fprintf(stderr, "wijksim: %s\n", err);
         goto done;
     }
-    shared_t sh = {.spec = &s, .points = points, .detail = c->detail,
+    shared_t sh = {.spec = &s,
+                   .points = points,
+                   .detail = c->detail,
                    .weeks = (int)s.base.params.sim_weeks[0],
-                   .nnbh = (int)s.base.params.world_neighbourhoods[0], .journal = &j,
-                   .todo = todo, .ntodo = ntodo, .total = nscope, .finished = nscope - ntodo};
+                   .nnbh = (int)s.base.params.world_neighbourhoods[0],
+                   .journal = &j,
+                   .todo = todo,
+                   .ntodo = ntodo,
+                   .total = nscope,
+                   .finished = nscope - ntodo};
     sh.payload = (size_t)sh.weeks * N_VALUES * (1 + (c->detail ? (size_t)sh.nnbh : 0));
 #ifdef WIJKSIM_MPI
     if (!root) {
@@ -324,16 +350,20 @@ int sweep_command(const sweep_cli_t *c) {
 #endif
     int threads = c->threads > 0 ? c->threads : omp_get_num_procs();
     if (!c->quiet) {
-        printf("wijksim sweep: %s: %s design, %zu point%s x %d replicate%s = %zu run%s", c->spec_path,
-               design_names[s.design], npoints, npoints == 1 ? "" : "s", s.replicates,
+        printf("wijksim sweep: %s: %s design, %zu point%s x %d replicate%s = %zu run%s",
+               c->spec_path, design_names[s.design], npoints, npoints == 1 ? "" : "s", s.replicates,
                s.replicates == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
-        if (c->nshards > 1) printf("; shard %d of 0..%d: %zu runs", c->shard, c->nshards - 1, nscope);
-        if (c->mpi_size > 1) printf("; %zu to run on %d MPI ranks", ntodo, c->mpi_size);
-        else printf("; %zu to run on %d thread%s", ntodo, threads, threads > 1 ? "s" : "");
+        if (c->nshards > 1)
+            printf("; shard %d of 0..%d: %zu runs", c->shard, c->nshards - 1, nscope);
+        if (c->mpi_size > 1)
+            printf("; %zu to run on %d MPI ranks", ntodo, c->mpi_size);
+        else
+            printf("; %zu to run on %d thread%s", ntodo, threads, threads > 1 ? "s" : "");
         if (nscope > ntodo) printf(" (%zu already in %s)", nscope - ntodo, j.path);
         if (j.dropped)
-            printf(" (%zu run%s from a half-written or damaged end of the journal dropped: run again)",
-                   j.dropped, j.dropped > 1 ? "s" : "");
+            printf(
+                " (%zu run%s from a half-written or damaged end of the journal dropped: run again)",
+                j.dropped, j.dropped > 1 ? "s" : "");
         printf("\n");
         fflush(stdout);
         sh.progress = isatty(STDERR_FILENO) ? 1 : 2;
@@ -344,8 +374,10 @@ int sweep_command(const sweep_cli_t *c) {
 #ifdef WIJKSIM_MPI
 #pragma omp parallel num_threads(2)
         {
-            if (omp_get_thread_num() == 0) mpi_master(&sh, c->mpi_size, master_buf);
-            else local_worker(&sh);
+            if (omp_get_thread_num() == 0)
+                mpi_master(&sh, c->mpi_size, master_buf);
+            else
+                local_worker(&sh);
         }
 #endif
     } else if (ntodo > 0) {
@@ -355,7 +387,8 @@ int sweep_command(const sweep_cli_t *c) {
     double secs = omp_get_wtime() - t0;
     if (sh.progress == 1) fputs("\n", stderr);
     if (sh.failed) {
-        fprintf(stderr, "wijksim: %s\n(the %zu runs finished are kept in %s: the same command resumes)\n",
+        fprintf(stderr,
+                "wijksim: %s\n(the %zu runs finished are kept in %s: the same command resumes)\n",
                 sh.err, sh.finished, j.path);
         status = EXIT_RUNTIME;
         goto done;
@@ -370,7 +403,8 @@ int sweep_command(const sweep_cli_t *c) {
     have_journal = 0;
     if (!c->quiet) {
         if (ntodo > 0)
-            printf("Ran %zu runs in %.2f s: %.1f runs per minute.\n", ntodo, secs, ntodo / secs * 60);
+            printf("Ran %zu runs in %.2f s: %.1f runs per minute.\n", ntodo, secs,
+                   ntodo / secs * 60);
         printf("Output: %s\n", c->out_path);
     }
 done:
@@ -420,7 +454,9 @@ int cmd_sweep(int argc, char **argv) {
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "o:t:fqh", opts, NULL)) != -1) {
         switch (ch) {
-        case 'o': c.out_path = optarg; break;
+        case 'o':
+            c.out_path = optarg;
+            break;
         case 't': {
             int st = run_option("sweep", ch, optarg, &ro);
             if (st) return st;
@@ -431,20 +467,33 @@ int cmd_sweep(int argc, char **argv) {
             long i, n;
             char *slash = strchr(optarg, '/'), buf[64];
             snprintf(buf, sizeof buf, "%.*s", slash ? (int)(slash - optarg) : 0, optarg);
-            if (!slash || parse_long(slash + 1, 1, 1000000, &n) != 0 || parse_long(buf, 0, n - 1, &i) != 0)
-                return usage_error("sweep", "--shard: expected I/N with 0 <= I < N (e.g. 3/10), got '%s'", optarg);
+            if (!slash || parse_long(slash + 1, 1, 1000000, &n) != 0 ||
+                parse_long(buf, 0, n - 1, &i) != 0)
+                return usage_error(
+                    "sweep", "--shard: expected I/N with 0 <= I < N (e.g. 3/10), got '%s'", optarg);
             c.shard = (int)i, c.nshards = (int)n;
             break;
         }
-        case 'd': c.detail = 1; break;
-        case 'f': c.force = 1; break;
-        case 'q': c.quiet = 1; break;
-        case 'h': fputs(usage_sweep, stdout); return 0;
-        default: return usage_error("sweep", "unknown or incomplete option '%s'", argv[optind - 1]);
+        case 'd':
+            c.detail = 1;
+            break;
+        case 'f':
+            c.force = 1;
+            break;
+        case 'q':
+            c.quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_sweep, stdout);
+            return 0;
+        default:
+            return usage_error("sweep", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return usage_error("sweep", "%s", optind >= argc ? "expected one SPEC.cfg" : "expected exactly one SPEC.cfg");
+        return usage_error("sweep", "%s",
+                           optind >= argc ? "expected one SPEC.cfg"
+                                          : "expected exactly one SPEC.cfg");
     c.spec_path = argv[optind];
     char *defout = c.out_path ? NULL : default_output(c.spec_path);
     if (!c.out_path && !defout) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
@@ -459,9 +508,12 @@ int cmd_sweep(int argc, char **argv) {
         if (c.mpi_size > 1 && (provided < MPI_THREAD_FUNNELED || c.nshards > 1 || c.threads > 0)) {
             if (c.mpi_rank == 0)
                 fprintf(stderr, "wijksim sweep: %s\n",
-                        provided < MPI_THREAD_FUNNELED ? "this MPI library does not support threads (MPI_THREAD_FUNNELED)"
-                        : c.nshards > 1 ? "--shard is for separate processes (job arrays), not for mpirun: use one or the other"
-                                        : "--threads: under mpirun every rank runs one run at a time; start one rank per core instead");
+                        provided < MPI_THREAD_FUNNELED
+                            ? "this MPI library does not support threads (MPI_THREAD_FUNNELED)"
+                        : c.nshards > 1 ? "--shard is for separate processes (job arrays), not for "
+                                          "mpirun: use one or the other"
+                                        : "--threads: under mpirun every rank runs one run at a "
+                                          "time; start one rank per core instead");
             MPI_Finalize();
             free(defout);
             return EXIT_USAGE;

@@ -26,8 +26,8 @@
 
 typedef struct {
     const char *spec_path, *out_path;
-    int threads;         /* runs at a time on this machine (0: all cores) */
-    int shard, nshards;  /* 0 and 1 without --shard */
+    int threads;        /* runs at a time on this machine (0: all cores) */
+    int shard, nshards; /* 0 and 1 without --shard */
     int detail, force, quiet;
     int mpi_rank, mpi_size; /* 0 and 1 without MPI */
 } sweep_cli_t;

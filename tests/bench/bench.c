@@ -27,15 +27,18 @@ static int bench_one(double population, int nnbh, int threads) {
     getrusage(RUSAGE_SELF, &ru);
     double res = population;
     printf("%10.0f %5d %7d %8.2f %12.3g %14.1f %14.1f\n", population, nnbh, threads, st.seconds,
-           st.resident_weeks / st.seconds, (double)st.world_bytes / res, ru.ru_maxrss * 1024.0 / res);
+           st.resident_weeks / st.seconds, (double)st.world_bytes / res,
+           ru.ru_maxrss * 1024.0 / res);
     fflush(stdout);
     return 0;
 }
 
 int main(int argc, char **argv) {
-    static const double defaults[][3] = {{150000, 10, 1}, {150000, 10, 2}, {1000000, 66, 1}, {1000000, 66, 2}};
+    static const double defaults[][3] = {
+        {150000, 10, 1}, {150000, 10, 2}, {1000000, 66, 1}, {1000000, 66, 2}};
     int n = argc > 1 ? (argc - 1) / 3 : 4;
-    printf("wijksim bench: one replicate, default weeks and burn-in, default parameters, no output file\n");
+    printf("wijksim bench: one replicate, default weeks and burn-in, default parameters, no output "
+           "file\n");
     printf("%10s %5s %7s %8s %12s %14s %14s\n", "residents", "nbh", "threads", "seconds",
            "res-weeks/s", "state B/res", "peak RSS B/res");
     for (int i = 0; i < n; i++) {

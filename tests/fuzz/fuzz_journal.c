@@ -9,8 +9,14 @@
 #include "sim/journal.h"
 #include "fuzz.h"
 
-static const journal_shape_t shape = {.spec_hash = 0x1234, .weeks = 3, .nnbh = 2, .nvalues = 4,
-                                      .detail = 1, .points = 3, .replicates = 2, .build = 99};
+static const journal_shape_t shape = {.spec_hash = 0x1234,
+                                      .weeks = 3,
+                                      .nnbh = 2,
+                                      .nvalues = 4,
+                                      .detail = 1,
+                                      .points = 3,
+                                      .replicates = 2,
+                                      .build = 99};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
@@ -33,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         double *payload = calloc(j.values ? j.values : 1, sizeof *payload);
         for (uint32_t p = 0; payload && p < shape.points; p++)
             for (uint32_t r = 0; r < shape.replicates; r++)
-                if (j.offset[p * shape.replicates + r] >= 0) journal_read(&j, (int)p, (int)r, payload, err, sizeof err);
+                if (j.offset[p * shape.replicates + r] >= 0)
+                    journal_read(&j, (int)p, (int)r, payload, err, sizeof err);
         if (payload) journal_append(&j, 0, 0, payload, err, sizeof err);
         free(payload);
         journal_close(&j, 1);

@@ -45,13 +45,28 @@ static hid_t pick_type(in_t *in, int *vlen) {
     *vlen = 0;
     hid_t t;
     switch (k) {
-    case 0: t = H5Tcopy(H5T_C_S1), H5Tset_size(t, 1 + take(in) % 80); break;
-    case 1: t = H5Tcopy(H5T_C_S1), H5Tset_size(t, H5T_VARIABLE), *vlen = 1; break;
-    case 2: t = H5Tcopy(H5T_C_S1), H5Tset_size(t, H5T_VARIABLE), H5Tset_cset(t, H5T_CSET_UTF8), *vlen = 1; break;
-    case 3: t = H5Tcopy(H5T_NATIVE_INT); break;
-    case 4: t = H5Tcopy(H5T_NATIVE_LLONG); break;
-    case 5: t = H5Tcopy(H5T_NATIVE_UCHAR); break;
-    default: t = H5Tcopy(H5T_NATIVE_DOUBLE); break;
+    case 0:
+        t = H5Tcopy(H5T_C_S1), H5Tset_size(t, 1 + take(in) % 80);
+        break;
+    case 1:
+        t = H5Tcopy(H5T_C_S1), H5Tset_size(t, H5T_VARIABLE), *vlen = 1;
+        break;
+    case 2:
+        t = H5Tcopy(H5T_C_S1), H5Tset_size(t, H5T_VARIABLE), H5Tset_cset(t, H5T_CSET_UTF8),
+        *vlen = 1;
+        break;
+    case 3:
+        t = H5Tcopy(H5T_NATIVE_INT);
+        break;
+    case 4:
+        t = H5Tcopy(H5T_NATIVE_LLONG);
+        break;
+    case 5:
+        t = H5Tcopy(H5T_NATIVE_UCHAR);
+        break;
+    default:
+        t = H5Tcopy(H5T_NATIVE_DOUBLE);
+        break;
     }
     return t;
 }
@@ -73,12 +88,15 @@ static void put_attr(hid_t loc, const char *name, in_t *in) {
     size_t size = vlen ? sizeof(char *) : H5Tget_size(t);
     unsigned char *buf = calloc(n ? n : 1, size);
     static char text[64];
-    for (size_t i = 0; buf && i < sizeof text - 1; i++) text[i] = (char)(take(in) | 1);
+    for (size_t i = 0; buf && i < sizeof text - 1; i++)
+        text[i] = (char)(take(in) | 1);
     text[sizeof text - 1] = '\0';
     if (buf && vlen)
-        for (hsize_t i = 0; i < n; i++) ((char **)buf)[i] = text + (take(in) % 8);
+        for (hsize_t i = 0; i < n; i++)
+            ((char **)buf)[i] = text + (take(in) % 8);
     else if (buf)
-        for (size_t i = 0; i < n * size && i < 64; i++) buf[i] = (unsigned char)take(in);
+        for (size_t i = 0; i < n * size && i < 64; i++)
+            buf[i] = (unsigned char)take(in);
     if (H5Aexists(loc, name) > 0) H5Adelete(loc, name);
     hid_t a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
     if (a >= 0 && buf) H5Awrite(a, t, buf);
@@ -87,8 +105,9 @@ static void put_attr(hid_t loc, const char *name, in_t *in) {
     H5Sclose(sp), H5Tclose(t);
 }
 
-static const char *const root_attrs[] = {"kind", "spec_hash", "runs", "replicates", "git_commit",
-                                         "wijksim_version", "runs_in_file", "shard"};
+static const char *const root_attrs[] = {"kind",         "spec_hash",  "runs",
+                                         "replicates",   "git_commit", "wijksim_version",
+                                         "runs_in_file", "shard"};
 
 static void edit(hid_t f, in_t *in) {
     char name[300];
@@ -105,12 +124,14 @@ static void edit(hid_t f, in_t *in) {
             if (g >= 0) H5Gclose(g);
             return;
         }
-        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, take(in) % info.nlinks, name, sizeof name, H5P_DEFAULT);
+        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, take(in) % info.nlinks, name,
+                           sizeof name, H5P_DEFAULT);
         H5Ldelete(g, name, H5P_DEFAULT);
         if (op == 2) {
             int rank = 1 + take(in) % 12;
             hsize_t dims[12];
-            for (int r = 0; r < rank; r++) dims[r] = take(in) % 6;
+            for (int r = 0; r < rank; r++)
+                dims[r] = take(in) % 6;
             hid_t sp = H5Screate_simple(rank, dims, NULL);
             hid_t t = take(in) & 1 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT;
             hid_t d = H5Dcreate2(g, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -125,12 +146,16 @@ static void edit(hid_t f, in_t *in) {
         for (int c = 0; c < cols; c++) {
             snprintf(name, sizeof name, "c%d", c);
             unsigned k = take(in) % 3;
-            H5Tinsert(t, name, (size_t)c * 8, k == 0 ? H5T_NATIVE_LLONG : k == 1 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT);
+            H5Tinsert(t, name, (size_t)c * 8,
+                      k == 0   ? H5T_NATIVE_LLONG
+                      : k == 1 ? H5T_NATIVE_DOUBLE
+                               : H5T_NATIVE_INT);
         }
         hsize_t n = take(in) % 40;
         hid_t sp = H5Screate_simple(1, &n, NULL);
         unsigned char *rows = calloc(n ? n : 1, H5Tget_size(t));
-        for (size_t i = 0; rows && i < n * H5Tget_size(t); i++) rows[i] = (unsigned char)take(in);
+        for (size_t i = 0; rows && i < n * H5Tget_size(t); i++)
+            rows[i] = (unsigned char)take(in);
         hid_t d = H5Dcreate2(f, "runs", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (d >= 0 && rows && n) H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows);
         if (d >= 0) H5Dclose(d);
@@ -143,7 +168,8 @@ static void edit(hid_t f, in_t *in) {
         hid_t g = H5Gopen2(f, "municipality", H5P_DEFAULT);
         H5G_info_t info;
         if (g >= 0 && H5Gget_info(g, &info) >= 0 && info.nlinks) {
-            H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, take(in) % info.nlinks, name, sizeof name, H5P_DEFAULT);
+            H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, take(in) % info.nlinks, name,
+                               sizeof name, H5P_DEFAULT);
             hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
             if (d >= 0) put_attr(d, "unit", in), H5Dclose(d);
         }
@@ -157,7 +183,8 @@ static void edit(hid_t f, in_t *in) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *tmpl = getenv("WIJKSIM_FUZZ_SWEEP");
     if (!tmpl) {
-        fprintf(stderr, "fuzz_merge: set WIJKSIM_FUZZ_SWEEP to a small sweep file (make fuzz does)\n");
+        fprintf(stderr,
+                "fuzz_merge: set WIJKSIM_FUZZ_SWEEP to a small sweep file (make fuzz does)\n");
         abort();
     }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -168,7 +195,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     hid_t f = H5Fopen(part, H5F_ACC_RDWR, H5P_DEFAULT);
     if (f < 0) abort();
     in_t in = {data, size};
-    for (int k = 0, edits = 1 + (int)(take(&in) % 6); k < edits && in.n; k++) edit(f, &in);
+    for (int k = 0, edits = 1 + (int)(take(&in) % 6); k < edits && in.n; k++)
+        edit(f, &in);
     H5Fclose(f);
     const char *parts[2] = {part, tmpl};
     char err[ERR_LEN];

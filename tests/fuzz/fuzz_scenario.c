@@ -17,16 +17,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char err[ERR_LEN];
     scenario_t s;
     scenario_init(&s);
-    if (scenario_load(&s, path, err, sizeof err) == 0 && scenario_validate(&s, err, sizeof err) == 0) {
+    if (scenario_load(&s, path, err, sizeof err) == 0 &&
+        scenario_validate(&s, err, sizeof err) == 0) {
         FILE *null = fopen("/dev/null", "w");
         if (null) scenario_write_cfg(null, &s), fclose(null);
         params_t p;
-        for (int week = -52; week <= 520; week += 52) scenario_params_at(&s, week, &p);
+        for (int week = -52; week <= 520; week += 52)
+            scenario_params_at(&s, week, &p);
     }
     scenario_free(&s);
     char set[256];
     size_t n = 0;
-    while (n < size && n < sizeof set - 1 && data[n] != '\n') set[n] = (char)data[n], n++;
+    while (n < size && n < sizeof set - 1 && data[n] != '\n')
+        set[n] = (char)data[n], n++;
     set[n] = '\0';
     scenario_init(&s);
     if (scenario_set(&s, set, err, sizeof err) == 0) scenario_validate(&s, err, sizeof err);

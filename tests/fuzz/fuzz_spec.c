@@ -7,7 +7,8 @@
 #include "sim/sweep.h"
 #include "fuzz.h"
 
-static const char base[] = "sim = { weeks = 104; burn_in_weeks = 52; };\nworld = { population = 2000; };\n";
+static const char base[] =
+    "sim = { weeks = 104; burn_in_weeks = 52; };\nworld = { population = 2000; };\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static int once;

@@ -50,6 +50,8 @@ static inline void check_count(const char *name, double x, double mean, double v
     check_count_guarded(name, x, mean, var, k, mean, min_mean);
 }
 
-static inline int check_exit(void) { return check_failures ? 1 : 0; }
+static inline int check_exit(void) {
+    return check_failures ? 1 : 0;
+}
 
 #endif

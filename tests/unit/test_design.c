@@ -21,12 +21,16 @@ static void factorial(void) {
     }
     CHECK(distinct, "factorial: every combination appears once", "a repeated point");
     int even = 1;
-    for (int l = 0; l < 3; l++) even &= seen[0][l] == 4;
-    for (int l = 0; l < 4; l++) even &= seen[2][l] == 3;
+    for (int l = 0; l < 3; l++)
+        even &= seen[0][l] == 4;
+    for (int l = 0; l < 4; l++)
+        even &= seen[2][l] == 3;
     CHECK(even, "factorial: each level of a factor appears n / levels times", "uneven levels");
     CHECK(u[1] == 0.5, "factorial: a single level sits at coordinate 0.5", "got %g", u[1]);
-    CHECK(u[2] == 0 && u[5] == 1.0 / 3, "factorial: the last factor changes fastest", "got %g %g", u[2], u[5]);
-    CHECK(design_factorial_count(2, (int[]){2, 0}) == 0, "factorial: a factor without levels is refused", "not 0");
+    CHECK(u[2] == 0 && u[5] == 1.0 / 3, "factorial: the last factor changes fastest", "got %g %g",
+          u[2], u[5]);
+    CHECK(design_factorial_count(2, (int[]){2, 0}) == 0,
+          "factorial: a factor without levels is refused", "not 0");
 }
 
 static void one_at_a_time(void) {
@@ -36,7 +40,8 @@ static void one_at_a_time(void) {
     double u[8 * 3];
     design_oat(3, levels, base, u);
     double b[3] = {0.5, 0, 0.5};
-    CHECK(memcmp(u, b, sizeof b) == 0, "one at a time: the first point is the base", "got %g %g %g", u[0], u[1], u[2]);
+    CHECK(memcmp(u, b, sizeof b) == 0, "one at a time: the first point is the base", "got %g %g %g",
+          u[0], u[1], u[2]);
     int ok = 1, moved[3] = {0};
     for (size_t i = 1; i < n; i++) {
         int diff = 0;
@@ -46,7 +51,8 @@ static void one_at_a_time(void) {
     }
     CHECK(ok, "one at a time: every other point moves exactly one factor from the base", "no");
     CHECK(moved[0] == 2 && moved[1] == 1 && moved[2] == 4,
-          "one at a time: each factor visits each of its other levels once", "%d %d %d", moved[0], moved[1], moved[2]);
+          "one at a time: each factor visits each of its other levels once", "%d %d %d", moved[0],
+          moved[1], moved[2]);
 }
 
 static void latin_hypercube(void) {
@@ -62,13 +68,17 @@ static void latin_hypercube(void) {
             inside &= x >= 0 && x < 1;
             hit[(int)(x * N)]++;
         }
-        for (int s = 0; s < N; s++) strat &= hit[s] == 1;
+        for (int s = 0; s < N; s++)
+            strat &= hit[s] == 1;
     }
     CHECK(inside, "latin hypercube: coordinates in [0, 1)", "outside");
-    CHECK(strat, "latin hypercube: each factor has exactly one point per stratum", "a stratum empty or doubled");
-    /* Strata are matched at random: the rank correlation of two factors is near 0 (sd 1/sqrt(N-1)). */
+    CHECK(strat, "latin hypercube: each factor has exactly one point per stratum",
+          "a stratum empty or doubled");
+    /* Strata are matched at random: the rank correlation of two factors is near 0 (sd 1/sqrt(N-1)).
+     */
     double s = 0;
-    for (int i = 0; i < N; i++) s += (floor(u[i * K] * N) - (N - 1) / 2.0) * (floor(u[i * K + 1] * N) - (N - 1) / 2.0);
+    for (int i = 0; i < N; i++)
+        s += (floor(u[i * K] * N) - (N - 1) / 2.0) * (floor(u[i * K + 1] * N) - (N - 1) / 2.0);
     double rho = s / (N * (N * N - 1) / 12.0);
     CHECK(fabs(rho) < 4.5 / sqrt(N - 1.0), "latin hypercube: factors are not matched in order",
           "rank correlation %.3f", rho);
@@ -86,7 +96,8 @@ static void saltelli(void) {
     for (int m = 0; m < K; m++) {
         const double *AB = u + (size_t)(2 + m) * N * K;
         for (int i = 0; i < N; i++)
-            for (int j = 0; j < K; j++) ab &= AB[i * K + j] == (j == m ? B : A)[i * K + j];
+            for (int j = 0; j < K; j++)
+                ab &= AB[i * K + j] == (j == m ? B : A)[i * K + j];
     }
     CHECK(ab, "saltelli: AB_j is A with column j from B", "a mismatch");
     /* Sobol points 1 .. 2^m - 1 fill every interval of width 2^-m but [0, 2^-m) once. */
@@ -94,16 +105,21 @@ static void saltelli(void) {
     for (int j = 0; j < K; j++)
         for (int w = 0; w < 2; w++) {
             int hit[N + 1] = {0};
-            for (int i = 0; i < N; i++) hit[(int)((w ? B : A)[i * K + j] * (N + 1))]++;
+            for (int i = 0; i < N; i++)
+                hit[(int)((w ? B : A)[i * K + j] * (N + 1))]++;
             net &= hit[0] == 0;
-            for (int s = 1; s <= N; s++) net &= hit[s] == 1;
+            for (int s = 1; s <= N; s++)
+                net &= hit[s] == 1;
         }
-    CHECK(net, "saltelli: every column of A and B is a stratified Sobol net", "a stratum empty or doubled");
+    CHECK(net, "saltelli: every column of A and B is a stratified Sobol net",
+          "a stratum empty or doubled");
     /* The first Sobol point is the centre in every dimension, so A and B share row 0; every
      * later row of A is a different point from the same row of B. */
     int differ = 0;
-    for (int i = 1; i < N; i++) differ += memcmp(&A[i * K], &B[i * K], sizeof(double) * K) != 0;
-    CHECK(differ == N - 1, "saltelli: rows 1.. of A and B are different points", "%d of %d differ", differ, N - 1);
+    for (int i = 1; i < N; i++)
+        differ += memcmp(&A[i * K], &B[i * K], sizeof(double) * K) != 0;
+    CHECK(differ == N - 1, "saltelli: rows 1.. of A and B are different points", "%d of %d differ",
+          differ, N - 1);
     CHECK(design_saltelli_count(DESIGN_SALTELLI_MAX_FACTORS + 1, 8) == 0,
           "saltelli: more factors than the sequence has dimensions are refused", "not 0");
 }

@@ -8,8 +8,10 @@
 #define K 4.5
 
 static void no_dynamics(params_t *p) {
-    for (int s = 0; s < 3; s++) p->needs_escalation_rate[s] = p->needs_improvement_rate[s] = 0;
-    for (int s = 0; s < 4; s++) p->seek_rate[s] = 0;
+    for (int s = 0; s < 3; s++)
+        p->needs_escalation_rate[s] = p->needs_improvement_rate[s] = 0;
+    for (int s = 0; s < 4; s++)
+        p->seek_rate[s] = 0;
     p->prev_budget[0] = 0; /* onset rates exactly as drawn */
 }
 
@@ -22,7 +24,8 @@ static void test_onset_timing_by_age_band(void) {
     world_t *w = fixture_world(&p, 1);
     nbh_t *n = &w->nbh[0];
     const int W = 12;
-    for (int week = 0; week < W; week++) needs_week(w, n, week);
+    for (int week = 0; week < W; week++)
+        needs_week(w, n, week);
     double at_risk[N_AGE_BANDS] = {0}, hit[N_AGE_BANDS] = {0};
     for (uint32_t i = 0; i < n->nres; i++) {
         at_risk[n->res[i].age_band] += 1;
@@ -46,7 +49,8 @@ static void test_onset_domain_and_severity(void) {
     world_t *w = fixture_world(&p, 2);
     nbh_t *n = &w->nbh[0];
     double band[N_AGE_BANDS] = {0};
-    for (uint32_t i = 0; i < n->nres; i++) band[n->res[i].age_band] += 1;
+    for (uint32_t i = 0; i < n->nres; i++)
+        band[n->res[i].age_band] += 1;
     needs_week(w, n, 0);
     double total = 0;
     for (int d = 0; d < N_DOMAINS; d++) {
@@ -62,7 +66,8 @@ static void test_onset_domain_and_severity(void) {
         total += n->m[OFF_new_needs + d];
     }
     double moderate = 0;
-    for (int d = 0; d < N_DOMAINS; d++) moderate += (double)n->sev_count[d][SEV_MODERATE];
+    for (int d = 0; d < N_DOMAINS; d++)
+        moderate += (double)n->sev_count[d][SEV_MODERATE];
     check_binomial("onset_moderate_share", moderate, total, 0.3, K, 500);
     world_free(w);
 }
@@ -79,8 +84,10 @@ static void test_escalation_and_improvement(void) {
                 p.needs_onset_0_17[d] = p.needs_onset_18_64[d] = p.needs_onset_65_79[d] =
                     p.needs_onset_80plus[d] = 0;
         p.needs_self_reliance_effect[0] = 0;
-        p.needs_escalation_rate[0] = 6, p.needs_escalation_rate[1] = 4, p.needs_escalation_rate[2] = 3;
-        p.needs_improvement_rate[0] = 10, p.needs_improvement_rate[1] = 5, p.needs_improvement_rate[2] = 2;
+        p.needs_escalation_rate[0] = 6, p.needs_escalation_rate[1] = 4,
+        p.needs_escalation_rate[2] = 3;
+        p.needs_improvement_rate[0] = 10, p.needs_improvement_rate[1] = 5,
+        p.needs_improvement_rate[2] = 2;
         p.crisis_weeks[0] = 3;
         world_t *w = fixture_world(&p, 3 + (uint64_t)s);
         nbh_t *n = &w->nbh[0];
@@ -93,7 +100,8 @@ static void test_escalation_and_improvement(void) {
         if (s == SEV_CRISIS) {
             pe = 0, pi = 1.0 / 3;
         } else {
-            double e = p.needs_escalation_rate[s - 1] / 52, i = p.needs_improvement_rate[s - 1] / 52;
+            double e = p.needs_escalation_rate[s - 1] / 52,
+                   i = p.needs_improvement_rate[s - 1] / 52;
             double any = -expm1(-(e + i));
             pe = any * e / (e + i), pi = any * i / (e + i);
         }
@@ -102,16 +110,18 @@ static void test_escalation_and_improvement(void) {
             snprintf(name, sizeof name, "escalation_from_severity_%d", s);
             check_binomial(name, n->m[OFF_escalations + DOM_MENTAL], N, pe, K, 1000);
         } else {
-            CHECK((double)n->sev_count[DOM_MENTAL][SEV_SEVERE] == n->m[OFF_improvements + DOM_MENTAL],
+            CHECK((double)n->sev_count[DOM_MENTAL][SEV_SEVERE] ==
+                      n->m[OFF_improvements + DOM_MENTAL],
                   "crisis_stabilises_to_severe", "%lld severe vs %g improvements",
-                  (long long)n->sev_count[DOM_MENTAL][SEV_SEVERE], n->m[OFF_improvements + DOM_MENTAL]);
+                  (long long)n->sev_count[DOM_MENTAL][SEV_SEVERE],
+                  n->m[OFF_improvements + DOM_MENTAL]);
         }
         snprintf(name, sizeof name, "improvement_from_severity_%d", s);
         check_binomial(name, n->m[OFF_improvements + DOM_MENTAL], N, pi, K, 1000);
         if (s == SEV_LIGHT)
             CHECK(n->m[OFF_resolutions + DOM_MENTAL] == n->m[OFF_improvements + DOM_MENTAL],
-                  "improving_a_light_need_resolves_it", "%g vs %g", n->m[OFF_resolutions + DOM_MENTAL],
-                  n->m[OFF_improvements + DOM_MENTAL]);
+                  "improving_a_light_need_resolves_it", "%g vs %g",
+                  n->m[OFF_resolutions + DOM_MENTAL], n->m[OFF_improvements + DOM_MENTAL]);
         world_free(w);
     }
 }
@@ -126,7 +136,8 @@ static void test_self_reliance_effect(void) {
     world_t *w = fixture_world(&p, 9);
     nbh_t *n = &w->nbh[0];
     for (int a = 0; a < N_AGE_BANDS; a++)
-        for (int d = 0; d < N_DOMAINS; d++) n->onset_rate[a][d] = 0;
+        for (int d = 0; d < N_DOMAINS; d++)
+            n->onset_rate[a][d] = 0;
     fixture_all_with_need(n, DOM_FINANCES, SEV_MODERATE);
     needs_week(w, n, 1);
     double mean = 0, var = 0, mean_flat = -expm1(-8.0 / 52) * n->nres;
@@ -135,7 +146,8 @@ static void test_self_reliance_effect(void) {
         double q = -expm1(-8.0 / 52 * (1 + 1.5 * (sr - 0.5)));
         mean += q, var += q * (1 - q);
     }
-    check_count("improvement_follows_self_reliance", n->m[OFF_improvements + DOM_FINANCES], mean, var, K, 500);
+    check_count("improvement_follows_self_reliance", n->m[OFF_improvements + DOM_FINANCES], mean,
+                var, K, 500);
     /* The flat expectation (no self-reliance effect) must be rejected, or the test is blind. */
     double z_flat = (n->m[OFF_improvements + DOM_FINANCES] - mean_flat) / sqrt(var);
     CHECK(fabs(z_flat) > K, "self_reliance_effect_is_detectable", "z against flat %.2f", z_flat);
@@ -162,12 +174,14 @@ static void test_comorbidity(void) {
     double mean = 0, var = 0;
     for (uint32_t i = 0; i < n->nres; i++) {
         double free_rate = 0;
-        for (int d = DOM_MENTAL; d <= DOM_LONELINESS; d++) free_rate += n->onset_rate[n->res[i].age_band][d];
+        for (int d = DOM_MENTAL; d <= DOM_LONELINESS; d++)
+            free_rate += n->onset_rate[n->res[i].age_band][d];
         double q = -expm1(-free_rate * 2.5 * 2.5);
         mean += q, var += q * (1 - q);
     }
     double got = 0;
-    for (int d = DOM_MENTAL; d <= DOM_LONELINESS; d++) got += n->m[OFF_new_needs + d];
+    for (int d = DOM_MENTAL; d <= DOM_LONELINESS; d++)
+        got += n->m[OFF_new_needs + d];
     check_count("comorbidity_multiplies_onset", got, mean, var, K, 100);
     world_free(w);
 }
@@ -181,11 +195,14 @@ static void test_onset_after_leaving_the_pool(void) {
     world_t *w = fixture_world(&p, 8);
     nbh_t *n = &w->nbh[0];
     fixture_all_with_need(n, DOM_LONELINESS, SEV_LIGHT);
-    for (uint32_t i = 0; i < n->nres; i++) need_set(n, i, DOM_LONELINESS, SEV_NONE, 2);
+    for (uint32_t i = 0; i < n->nres; i++)
+        need_set(n, i, DOM_LONELINESS, SEV_NONE, 2);
     accounting_week(w, n, 2); /* everybody leaves the pool and is rescheduled after week 2 */
-    CHECK(n->nactive == 0, "resolved_residents_leave_the_active_pool", "%u still active", n->nactive);
+    CHECK(n->nactive == 0, "resolved_residents_leave_the_active_pool", "%u still active",
+          n->nactive);
     const int W = 15;
-    for (int week = 3; week < 3 + W; week++) needs_week(w, n, week);
+    for (int week = 3; week < 3 + W; week++)
+        needs_week(w, n, week);
     double at_risk[N_AGE_BANDS] = {0}, hit[N_AGE_BANDS] = {0};
     for (uint32_t i = 0; i < n->nres; i++) {
         at_risk[n->res[i].age_band] += 1;
@@ -350,13 +367,14 @@ static void test_zero_onset_gives_no_needs(void) {
     p.world_neighbourhoods[0] = 3;
     p.sim_weeks[0] = 104;
     for (int d = 0; d < N_DOMAINS; d++)
-        p.needs_onset_0_17[d] = p.needs_onset_18_64[d] = p.needs_onset_65_79[d] = p.needs_onset_80plus[d] = 0;
+        p.needs_onset_0_17[d] = p.needs_onset_18_64[d] = p.needs_onset_65_79[d] =
+            p.needs_onset_80plus[d] = 0;
     totals_t t;
     fixture_run(&p, 2, &t);
     CHECK(domain_sum(t.total, OFF_new_needs) == 0 && t.total[OFF_residents_with_need] == 0 &&
               t.total[OFF_help_requests] == 0,
-          "zero_onset_hazard_gives_no_needs", "new needs %g, with need %g", domain_sum(t.total, OFF_new_needs),
-          t.total[OFF_residents_with_need]);
+          "zero_onset_hazard_gives_no_needs", "new needs %g, with need %g",
+          domain_sum(t.total, OFF_new_needs), t.total[OFF_residents_with_need]);
     CHECK(t.total[OFF_residents] > 0, "zero_onset_world_has_residents", "none");
 }
 

@@ -44,8 +44,8 @@ static void test_assumptions_have_a_range(void) {
         double lo, hi;
         for (int k = 0; k < pi->n; k++) {
             params_range(i, k, &lo, &hi);
-            if (!(pi->range_lo < 1 && pi->range_hi > 1 && lo <= pi->defaults[k] && pi->defaults[k] <= hi &&
-                  lo >= pi->min && hi <= pi->max)) {
+            if (!(pi->range_lo < 1 && pi->range_hi > 1 && lo <= pi->defaults[k] &&
+                  pi->defaults[k] <= hi && lo >= pi->min && hi <= pi->max)) {
                 printf("  %s[%d]: range %g-%g around %g\n", pi->name, k, lo, hi, pi->defaults[k]);
                 bad++;
             }
@@ -63,7 +63,8 @@ static void test_params_lookup(void) {
     CHECK(params_find("access.team_threshold") >= 0, "params_find_known", "not found");
     CHECK(params_find("access.team_treshold") < 0, "params_find_unknown", "found a typo");
     CHECK(strcmp(params_closest("access.team_treshold"), "access.team_threshold") == 0,
-          "params_closest_suggests_the_typo_fix", "suggested %s", params_closest("access.team_treshold"));
+          "params_closest_suggests_the_typo_fix", "suggested %s",
+          params_closest("access.team_treshold"));
     CHECK(strcmp(params_closest("team.ftee"), "team.fte") == 0, "params_closest_short_name",
           "suggested %s", params_closest("team.ftee"));
 }
@@ -77,7 +78,8 @@ static void test_params_check_value(void) {
     id = params_find("access.team_threshold");
     CHECK(params_check_value(id, 2.5, msg, sizeof msg) != 0 && strstr(msg, "integer"),
           "check_value_integer_parameter_rejects_fraction", "msg '%s'", msg);
-    CHECK(params_check_value(id, 3, msg, sizeof msg) == 0, "check_value_accepts_valid", "msg '%s'", msg);
+    CHECK(params_check_value(id, 3, msg, sizeof msg) == 0, "check_value_accepts_valid", "msg '%s'",
+          msg);
 }
 
 static void test_series_are_well_formed(void) {
@@ -88,12 +90,14 @@ static void test_series_are_well_formed(void) {
         expect = s->offset + s->width;
         if (!*s->unit || strlen(s->description) < 10) bad++;
         if ((s->kind == K_RATIO) != (s->num >= 0 && s->den >= 0)) bad++;
-        if (s->kind == K_RATIO && (series_table[s->num].kind == K_RATIO || series_table[s->den].kind == K_RATIO))
+        if (s->kind == K_RATIO &&
+            (series_table[s->num].kind == K_RATIO || series_table[s->den].kind == K_RATIO))
             bad++;
-        for (int j = 0; j < i; j++) bad += strcmp(series_table[j].name, s->name) == 0;
+        for (int j = 0; j < i; j++)
+            bad += strcmp(series_table[j].name, s->name) == 0;
     }
-    CHECK(bad == 0 && expect == N_VALUES, "series_registry_consistent", "%d problems, %d of %d values",
-          bad, expect, N_VALUES);
+    CHECK(bad == 0 && expect == N_VALUES, "series_registry_consistent",
+          "%d problems, %d of %d values", bad, expect, N_VALUES);
 }
 
 static void test_resolved_config_round_trips(void) {
@@ -121,11 +125,13 @@ static void test_set_vector_and_errors(void) {
     char err[ERR_LEN];
     scenario_init(&s);
     int rc = scenario_set(&s, "needs.escalation_rate=0.1,0.2,0.3", err, sizeof err);
-    CHECK(rc == 0 && s.params.needs_escalation_rate[2] == 0.3, "set_vector_comma_separated", "%s", err);
+    CHECK(rc == 0 && s.params.needs_escalation_rate[2] == 0.3, "set_vector_comma_separated", "%s",
+          err);
     rc = scenario_set(&s, "needs.escalation_rate=0.1,0.2", err, sizeof err);
     CHECK(rc != 0 && strstr(err, "expected 3 values"), "set_vector_wrong_length", "'%s'", err);
     rc = scenario_set(&s, "team.fte=lots", err, sizeof err);
-    CHECK(rc != 0 && strstr(err, "team.fte") && strstr(err, "expected a number"), "set_wrong_type", "'%s'", err);
+    CHECK(rc != 0 && strstr(err, "team.fte") && strstr(err, "expected a number"), "set_wrong_type",
+          "'%s'", err);
     rc = scenario_set(&s, "team.fte", err, sizeof err);
     CHECK(rc != 0 && strstr(err, "name=value"), "set_without_equals", "'%s'", err);
     scenario_free(&s);

@@ -22,20 +22,23 @@ static void test_same_key_same_stream(void) {
 }
 
 static void test_keys_give_distinct_streams(void) {
-    const uint64_t keys[][3] = {{42, 3, 7}, {43, 3, 7}, {42, 4, 7}, {42, 3, 8}, {42, 3, RNG_STREAM_RUN},
-                                {0, 0, 0}, {0, 0, 1}, {0, 1, 0}, {1, 0, 0}};
+    const uint64_t keys[][3] = {
+        {42, 3, 7}, {43, 3, 7}, {42, 4, 7}, {42, 3, 8}, {42, 3, RNG_STREAM_RUN},
+        {0, 0, 0},  {0, 0, 1},  {0, 1, 0},  {1, 0, 0}};
     int nk = sizeof keys / sizeof keys[0], clashes = 0;
     for (int i = 0; i < nk; i++)
         for (int j = 0; j < i; j++) {
             gsl_rng *a = rng_stream_new(keys[i][0], keys[i][1], keys[i][2]);
             gsl_rng *b = rng_stream_new(keys[j][0], keys[j][1], keys[j][2]);
             int equal = 0;
-            for (int k = 0; k < 1000; k++) equal += gsl_rng_get(a) == gsl_rng_get(b);
+            for (int k = 0; k < 1000; k++)
+                equal += gsl_rng_get(a) == gsl_rng_get(b);
             clashes += equal > 5;
             gsl_rng_free(a);
             gsl_rng_free(b);
         }
-    CHECK(clashes == 0, "different_seed_replicate_or_stream_give_different_streams", "%d clashes", clashes);
+    CHECK(clashes == 0, "different_seed_replicate_or_stream_give_different_streams", "%d clashes",
+          clashes);
 }
 
 /* Neighbouring streams must not be correlated: Pearson r of paired uniforms ~ N(0, 1/n). */
@@ -59,10 +62,13 @@ static void test_neighbour_streams_uncorrelated(void) {
 static void test_distributions(void) {
     gsl_rng *r = rng_stream_new(7, 0, 0);
     double s = 0, hits = 0, rate = 0.3;
-    for (int i = 0; i < N; i++) s += rng_exp(r, rate);
+    for (int i = 0; i < N; i++)
+        s += rng_exp(r, rate);
     double mean = s / N, se = (1 / rate) / sqrt(N);
-    CHECK(fabs(mean - 1 / rate) < 4 * se, "exponential_mean_is_one_over_rate", "mean %g expected %g", mean, 1 / rate);
-    for (int i = 0; i < N; i++) hits += rng_bern(r, 0.137);
+    CHECK(fabs(mean - 1 / rate) < 4 * se, "exponential_mean_is_one_over_rate",
+          "mean %g expected %g", mean, 1 / rate);
+    for (int i = 0; i < N; i++)
+        hits += rng_bern(r, 0.137);
     check_binomial("bernoulli_frequency_matches_p", hits, N, 0.137, 4, 10000);
     gsl_rng_free(r);
 }
@@ -71,10 +77,16 @@ static void test_distributions(void) {
  * reference implementation's first ten outputs (as listed by its C++ and Rust ports' tests),
  * and splitmix64 from 0 its well-known first three. */
 static void test_reference_values(void) {
-    static const uint64_t want[10] = {11520u, 0u, 1509978240u, 1215971899390074240u,
-                                      1216172134540287360u, 607988272756665600u,
-                                      16172922978634559625u, 8476171486693032832u,
-                                      10595114339597558777u, 2904607092377533576u};
+    static const uint64_t want[10] = {11520u,
+                                      0u,
+                                      1509978240u,
+                                      1215971899390074240u,
+                                      1216172134540287360u,
+                                      607988272756665600u,
+                                      16172922978634559625u,
+                                      8476171486693032832u,
+                                      10595114339597558777u,
+                                      2904607092377533576u};
     uint64_t s[4] = {1, 2, 3, 4};
     int ok = 1, at = -1;
     for (int i = 0; i < 10 && ok; i++)
@@ -83,8 +95,8 @@ static void test_reference_values(void) {
     uint64_t x = 0;
     uint64_t a = rng_splitmix64(&x), b = rng_splitmix64(&x), c = rng_splitmix64(&x);
     CHECK(a == 0xE220A8397B1DCDAFull && b == 0x6E789E6AA1B965F4ull && c == 0x06C45D188009454Full,
-          "splitmix64 gives the reference values from 0", "%016llx %016llx %016llx", (unsigned long long)a,
-          (unsigned long long)b, (unsigned long long)c);
+          "splitmix64 gives the reference values from 0", "%016llx %016llx %016llx",
+          (unsigned long long)a, (unsigned long long)b, (unsigned long long)c);
     /* Through GSL: the stream type is ours, and a uniform is the upper 53 bits of a draw. */
     gsl_rng *r = gsl_rng_alloc(rng_xoshiro256ss);
     uint64_t *st = gsl_rng_state(r);
@@ -92,15 +104,18 @@ static void test_reference_values(void) {
     double u0 = gsl_rng_uniform(r), u1 = gsl_rng_uniform(r), u2 = gsl_rng_uniform(r);
     CHECK(u0 == (double)(11520u >> 11) * 0x1.0p-53 && u1 == 0.0 &&
               u2 == (double)(1509978240u >> 11) * 0x1.0p-53,
-          "gsl_rng_uniform is the upper 53 bits of the reference outputs", "%.17g %.17g %.17g", u0, u1, u2);
-    CHECK(strcmp(gsl_rng_name(r), "xoshiro256**") == 0, "the streams' GSL type is xoshiro256**", "%s", gsl_rng_name(r));
+          "gsl_rng_uniform is the upper 53 bits of the reference outputs", "%.17g %.17g %.17g", u0,
+          u1, u2);
+    CHECK(strcmp(gsl_rng_name(r), "xoshiro256**") == 0, "the streams' GSL type is xoshiro256**",
+          "%s", gsl_rng_name(r));
     gsl_rng_free(r);
     /* A stream is the state from four splitmix64 outputs of its key. */
     gsl_rng *k = rng_stream_new(42, 3, 7);
     uint64_t key = rng_key(42, 3, 7), mine[4];
-    for (int i = 0; i < 4; i++) mine[i] = rng_splitmix64(&key);
-    CHECK(memcmp(gsl_rng_state(k), mine, sizeof mine) == 0, "a stream's state is splitmix64 of its key",
-          "state differs");
+    for (int i = 0; i < 4; i++)
+        mine[i] = rng_splitmix64(&key);
+    CHECK(memcmp(gsl_rng_state(k), mine, sizeof mine) == 0,
+          "a stream's state is splitmix64 of its key", "state differs");
     gsl_rng_free(k);
 }
 

@@ -40,9 +40,10 @@ static void factorial(void) {
         ok &= fte == want_fte[i / 4];
         ok &= fabs(bar - (0.1 + 0.1 * (double)(i % 4))) < 1e-12;
     }
-    CHECK(ok, "factorial: list values as given, range levels evenly spaced from min to max", "wrong values");
-    CHECK(s.replicates == 2 && s.seed == 1, "factorial: replicates read, seed defaults to 1", "%d %llu",
-          s.replicates, (unsigned long long)s.seed);
+    CHECK(ok, "factorial: list values as given, range levels evenly spaced from min to max",
+          "wrong values");
+    CHECK(s.replicates == 2 && s.seed == 1, "factorial: replicates read, seed defaults to 1",
+          "%d %llu", s.replicates, (unsigned long long)s.seed);
     uint64_t h = s.hash;
     free(v);
     sweep_spec_free(&s);
@@ -67,8 +68,9 @@ static void one_at_a_time(void) {
     double *v = sweep_points(&s, &n, err, sizeof err);
     CHECK(v && n == 1 + 4 + 2, "one at a time: 1 + 4 + 2 points", "n = %zu", n);
     /* The base file sets team.fte = 8 and places[3] = 60 (the default): the base point. */
-    CHECK(v && v[0] == 8 && v[1] == 60, "one at a time: the base point holds the base scenario's values",
-          "got %g %g", v ? v[0] : -1, v ? v[1] : -1);
+    CHECK(v && v[0] == 8 && v[1] == 60,
+          "one at a time: the base point holds the base scenario's values", "got %g %g",
+          v ? v[0] : -1, v ? v[1] : -1);
     CHECK(strcmp(s.f[1].label, "specialist.places[3]") == 0, "one at a time: an element's label",
           "got %s", s.f[1].label);
     free(v);
@@ -92,8 +94,10 @@ static void latin_hypercube(void) {
         ok &= q >= 0 && q < 1;
         if (ok) hit[(int)(q * 40)]++;
     }
-    for (int b = 0; ok && b < 40; b++) ok &= hit[b] == 1;
-    CHECK(ok, "latin hypercube: a loguniform range is stratified on the log scale", "not stratified");
+    for (int b = 0; ok && b < 40; b++)
+        ok &= hit[b] == 1;
+    CHECK(ok, "latin hypercube: a loguniform range is stratified on the log scale",
+          "not stratified");
     free(v);
     sweep_spec_free(&s);
 }
@@ -103,38 +107,57 @@ static void refused(const char *name, const char *text, const char *n1, const ch
     sweep_spec_t s;
     char err[ERR_LEN] = "";
     int rc = load(text, &s, err);
-    CHECK(rc != 0 && strstr(err, n1) && (!n2 || strstr(err, n2)), name, "rc %d, message '%s'", rc, err);
+    CHECK(rc != 0 && strstr(err, n1) && (!n2 || strstr(err, n2)), name, "rc %d, message '%s'", rc,
+          err);
     sweep_spec_free(&s);
 }
 
 int main(void) {
     if (!mkdtemp(dir)) return printf("FAIL setup: mkdtemp\n"), 1;
-    write_file("base.cfg", "world = { population = 2000; neighbourhoods = 2; };\nteam = { fte = 8.0; };\n");
+    write_file("base.cfg",
+               "world = { population = 2000; neighbourhoods = 2; };\nteam = { fte = 8.0; };\n");
     factorial();
     one_at_a_time();
     latin_hypercube();
     const char *head = "base = \"base.cfg\"; design = \"lhs\"; samples = 4;\n";
     char t[1024];
-    snprintf(t, sizeof t, "%sparameters = ( { name = \"world.population\"; min = 1000.0; max = 2000.0; } );\n", head);
-    refused("refused: a non-schedulable parameter, with file, line and name", t, "s.cfg:2", "'world.population' cannot be varied");
-    snprintf(t, sizeof t, "%sparameters = ( { name = \"team.ftee\"; min = 1.0; max = 2.0; } );\n", head);
-    refused("refused: an unknown parameter, with a suggestion", t, "s.cfg:2", "did you mean 'team.fte'");
-    snprintf(t, sizeof t, "%sparameters = ( { name = \"access.barrier\"; min = 0.1; max = 1.5; } );\n", head);
+    snprintf(t, sizeof t,
+             "%sparameters = ( { name = \"world.population\"; min = 1000.0; max = 2000.0; } );\n",
+             head);
+    refused("refused: a non-schedulable parameter, with file, line and name", t, "s.cfg:2",
+            "'world.population' cannot be varied");
+    snprintf(t, sizeof t, "%sparameters = ( { name = \"team.ftee\"; min = 1.0; max = 2.0; } );\n",
+             head);
+    refused("refused: an unknown parameter, with a suggestion", t, "s.cfg:2",
+            "did you mean 'team.fte'");
+    snprintf(t, sizeof t,
+             "%sparameters = ( { name = \"access.barrier\"; min = 0.1; max = 1.5; } );\n", head);
     refused("refused: a range outside the registry's bounds", t, "s.cfg:2", "out of range");
-    snprintf(t, sizeof t, "%sparameters = ( { name = \"team.fte\"; values = [1.0]; min = 1.0; max = 2.0; } );\n", head);
+    snprintf(t, sizeof t,
+             "%sparameters = ( { name = \"team.fte\"; values = [1.0]; min = 1.0; max = 2.0; } );\n",
+             head);
     refused("refused: both values and a range", t, "s.cfg:2", "either 'values");
-    snprintf(t, sizeof t, "%sparameters = ( { name = \"specialist.places\"; element = 7; min = 1.0; max = 2.0; } );\n", head);
+    snprintf(t, sizeof t,
+             "%sparameters = ( { name = \"specialist.places\"; element = 7; min = 1.0; max = 2.0; "
+             "} );\n",
+             head);
     refused("refused: an element beyond the parameter's values", t, "s.cfg:2", "from 1 to 6");
     refused("refused: lhs without samples",
-            "base = \"base.cfg\"; design = \"lhs\";\nparameters = ( { name = \"team.fte\"; min = 1.0; max = 2.0; } );\n",
+            "base = \"base.cfg\"; design = \"lhs\";\nparameters = ( { name = \"team.fte\"; min = "
+            "1.0; max = 2.0; } );\n",
             "samples", NULL);
     refused("refused: factorial over a range without levels",
-            "base = \"base.cfg\"; design = \"factorial\";\nparameters = ( { name = \"team.fte\"; min = 1.0; max = 2.0; } );\n",
+            "base = \"base.cfg\"; design = \"factorial\";\nparameters = ( { name = \"team.fte\"; "
+            "min = 1.0; max = 2.0; } );\n",
             "needs 'levels'", NULL);
-    refused("refused: an unknown design", "base = \"base.cfg\"; design = \"grid\";\n", "s.cfg:1", "design");
-    refused("refused: a missing base scenario", "base = \"nope.cfg\"; design = \"lhs\";\n", "nope.cfg", NULL);
-    snprintf(t, sizeof t, "%sparameters = ( { name = \"team.fte\"; min = 1.0; max = 2.0; },\n"
-                          " { name = \"team.fte\"; values = [3.0]; } );\n", head);
+    refused("refused: an unknown design", "base = \"base.cfg\"; design = \"grid\";\n", "s.cfg:1",
+            "design");
+    refused("refused: a missing base scenario", "base = \"nope.cfg\"; design = \"lhs\";\n",
+            "nope.cfg", NULL);
+    snprintf(t, sizeof t,
+             "%sparameters = ( { name = \"team.fte\"; min = 1.0; max = 2.0; },\n"
+             " { name = \"team.fte\"; values = [3.0]; } );\n",
+             head);
     refused("refused: a parameter varied twice", t, "s.cfg:3", "twice");
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

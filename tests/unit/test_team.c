@@ -395,7 +395,8 @@ static double count_status(const nbh_t *n, uint32_t N, int d, int st) {
  * casework week; the rest is referred as before. In a domain without volunteers, or for a
  * severe need (beyond a volunteer), the same assessment keeps the need with the team. */
 static void test_demand_led_volunteers(void) {
-    for (int vol = 2; vol >= 0; vol--) { /* 2: volunteers, moderate; 1: volunteers, severe; 0: none */
+    for (int vol = 2; vol >= 0;
+         vol--) { /* 2: volunteers, moderate; 1: volunteers, severe; 0: none */
         params_t p;
         fixture_params(&p, 6000);
         ample_intake(&p);
@@ -415,8 +416,9 @@ static void test_demand_led_volunteers(void) {
         double to_vol = count_status(n, N, DOM_DAILY, SUP_VOL_WAIT);
         double team = count_status(n, N, DOM_DAILY, SUP_TEAM);
         double kept = n->m[OFF_assessments_kept];
-        const char *what = vol == 2 ? "moderate_volunteer_domain" : vol ? "severe_volunteer_domain"
-                                                                        : "no_volunteer_domain";
+        const char *what = vol == 2 ? "moderate_volunteer_domain"
+                           : vol    ? "severe_volunteer_domain"
+                                    : "no_volunteer_domain";
         char name[64];
         snprintf(name, sizeof name, "every_referral_is_assessed_%s", what);
         CHECK(n->m[OFF_assessments] == N, name, "%g assessed of %u", n->m[OFF_assessments], N);
@@ -425,12 +427,14 @@ static void test_demand_led_volunteers(void) {
         if (vol == 2)
             CHECK(to_vol == kept && team == 0 && n->vol_queue.len == kept &&
                       n->m[OFF_volunteer_referrals] == kept,
-                  "kept_need_goes_to_a_volunteer", "%g to volunteers (queue %u, metric %g), %g "
-                  "with the team, %g kept", to_vol, (unsigned)n->vol_queue.len,
-                  n->m[OFF_volunteer_referrals], team, kept);
+                  "kept_need_goes_to_a_volunteer",
+                  "%g to volunteers (queue %u, metric %g), %g "
+                  "with the team, %g kept",
+                  to_vol, (unsigned)n->vol_queue.len, n->m[OFF_volunteer_referrals], team, kept);
         else
             CHECK(to_vol == 0 && team == kept && n->m[OFF_volunteer_referrals] == 0,
-                  vol ? "beyond_a_volunteer_the_team_keeps_it" : "without_volunteers_the_team_keeps_it",
+                  vol ? "beyond_a_volunteer_the_team_keeps_it"
+                      : "without_volunteers_the_team_keeps_it",
                   "%g to volunteers, %g with the team, %g kept", to_vol, team, kept);
         uint32_t before = t->ncases;
         t->hours_left = 1e9;
@@ -439,8 +443,8 @@ static void test_demand_led_volunteers(void) {
             CHECK(t->ncases == before - (uint32_t)kept, "its_team_case_closes",
                   "%u cases before, %u after, %g kept", before, t->ncases, kept);
         else
-            CHECK(t->ncases == before, "the_team_case_stays_open",
-                  "%u cases before, %u after", before, t->ncases);
+            CHECK(t->ncases == before, "the_team_case_stays_open", "%u cases before, %u after",
+                  before, t->ncases);
         world_free(w);
     }
 }

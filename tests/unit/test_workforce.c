@@ -98,8 +98,10 @@ static void test_effectiveness_formula(void) {
     for (int x = 0; x < 4; x++) {
         double ramp = 1 - 0.35 * exp(-xp[x] / 17), grow = 1 - exp(-xp[x] / 80);
         int week = 1000;
-        prof_t g = {.profile = PROF_GENERALIST, .domain = 2, .started = week - (int)xp[x],
-                   .profiled = week - (int)xp[x]};
+        prof_t g = {.profile = PROF_GENERALIST,
+                    .domain = 2,
+                    .started = week - (int)xp[x],
+                    .profiled = week - (int)xp[x]};
         prof_t s = g, t = g;
         s.profile = PROF_SPECIALIST, t.profile = PROF_TSHAPED;
         bad += fabs(prof_effectiveness(&p, &g, 2, week) - 0.66 * ramp) > 1e-12;

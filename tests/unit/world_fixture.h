@@ -9,7 +9,9 @@
 #include "models/models.h"
 #include "sim/sim.h"
 
-static inline int quick(void) { return getenv("WIJKSIM_QUICK") != NULL; }
+static inline int quick(void) {
+    return getenv("WIJKSIM_QUICK") != NULL;
+}
 
 static inline void fixture_params(params_t *p, double population) {
     params_defaults(p);
@@ -66,7 +68,8 @@ static inline int totals_sink(void *ctx, int rep, const world_t *w, const replic
 
 static inline void fixture_run(const params_t *p, int replicates, totals_t *t) {
     char err[256];
-    run_opts_t o = {.seed = 11, .replicates = replicates, .threads = 1}; /* one world: no gain from threads */
+    run_opts_t o = {
+        .seed = 11, .replicates = replicates, .threads = 1}; /* one world: no gain from threads */
     memset(t, 0, sizeof *t);
     if (sim_run(p, &o, totals_sink, t, NULL, err, sizeof err) != 0) {
         printf("FAIL fixture_run: %s\n", err);
@@ -76,7 +79,8 @@ static inline void fixture_run(const params_t *p, int replicates, totals_t *t) {
 
 static inline double domain_sum(const double *v, int off) {
     double s = 0;
-    for (int d = 0; d < N_DOMAINS; d++) s += v[off + d];
+    for (int d = 0; d < N_DOMAINS; d++)
+        s += v[off + d];
     return s;
 }
 
