@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -130,6 +131,14 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
     for (int i = 0; i < n; i++)
         pt[i].file = pt[i].runs = pt[i].type = -1;
     for (int i = 0; i < n && rc == 0; i++) {
+        struct stat st;
+        if (stat(parts[i], &st) == 0 && !S_ISREG(st.st_mode)) { /* a FIFO would block the open */
+            snprintf(err, errlen,
+                     "%s: cannot open as HDF5 (not a regular file); expected a sweep file",
+                     parts[i]);
+            rc = -1, status = -2;
+            break;
+        }
         pt[i].file = H5Fopen(parts[i], H5F_ACC_RDONLY, H5P_DEFAULT);
         char *kind = pt[i].file < 0 ? NULL : h5_read_attr_text(pt[i].file, "kind");
         char *hash = kind ? h5_read_attr_text(pt[i].file, "spec_hash") : NULL;

@@ -16,6 +16,8 @@ carries its unit and description, and nothing here hard-codes either: they come 
 which took them from the registries. Strings are decoded to str; arrays are read whole (a
 municipality series of 100 replicates x 520 weeks is 0.4 MB).
 """
+import os
+import stat
 import warnings
 from dataclasses import dataclass, field
 
@@ -215,6 +217,12 @@ KINDS = {"run": RunFile, "comparison": ComparisonFile, "sweep": SweepFile}
 
 def open_file(path):
     """Opens a wijksim file as the class its `kind` attribute names."""
+    try:
+        regular = stat.S_ISREG(os.stat(str(path)).st_mode)
+    except OSError:
+        regular = True  # missing: h5py says so below
+    if not regular:  # a FIFO would block the open
+        raise FileError(f"{path}: cannot open as HDF5 (not a regular file)")
     try:
         f = h5py.File(str(path), "r")
     except OSError as e:

@@ -162,6 +162,32 @@ CASES = [
     ("merge input", "a text file", {"t.h5": "not hdf5\n"}, ["merge", "t.h5", "-o", "out.h5"], 2, ["t.h5", "not an HDF5 file"]),
     ("merge input", "an empty file", {"t.h5": ""}, ["merge", "t.h5", "-o", "out.h5"], 2, ["t.h5", "cannot open as HDF5"]),
     ("merge input", "a folder", {"sub/x": ""}, ["merge", "sub", "-o", "out.h5"], 2, ["sub", "cannot open as HDF5"]),
+    ("merge input", "a FIFO", {"fifo": None}, ["merge", "fifo", "-o", "out.h5"], 2, ["fifo", "not a regular file"]),
+    ("report input", "a FIFO", {"fifo": None}, ["report", "fifo", "-o", "r.html"], 2, ["fifo", "not a regular file"]),
+    ("merge input", "random bytes", {"t.h5": bytes(range(256)) * 8}, ["merge", "t.h5", "-o", "out.h5"], 2, ["t.h5", "cannot open as HDF5"]),
+    ("merge input", "an HDF5 signature and nothing else", {"t.h5": b"\x89HDF\r\n\x1a\n" + bytes(64)}, ["merge", "t.h5", "-o", "out.h5"], 2, ["t.h5"]),
+    ("merge input", "without -o", {}, ["merge", "a.h5"], 2, ["expected -o FILE.h5"]),
+    # -- report (the Python side)
+    ("report input", "missing file", {}, ["report", "nothing.h5", "-o", "r.html"], 2, ["nothing.h5", "cannot open as HDF5"]),
+    ("report input", "a text file", {"t.h5": "not hdf5\n"}, ["report", "t.h5", "-o", "r.html"], 2, ["t.h5", "cannot open as HDF5"]),
+    ("report input", "an empty file", {"t.h5": ""}, ["report", "t.h5", "-o", "r.html"], 2, ["t.h5"]),
+    ("report input", "random bytes", {"t.h5": bytes(range(256)) * 8}, ["report", "t.h5", "-o", "r.html"], 2, ["t.h5"]),
+    ("report target", "existing without --force", {"t.h5": "x\n", "r.html": "mine\n"}, ["report", "t.h5", "-o", "r.html"], 2, ["r.html", "use --force"]),
+    ("report target", "a folder", {"t.h5": "x\n", "sub/x": ""}, ["report", "t.h5", "-o", "sub", "--force"], 2, ["sub", "is a folder"]),
+    ("report target", "a FIFO with --force", {"t.h5": "x\n", "fifo": None}, ["report", "t.h5", "-o", "fifo", "--force"], 2, ["fifo", "not a regular file"]),
+    ("report target", "a missing folder", {"t.h5": "x\n"}, ["report", "t.h5", "-o", "no/r.html"], 2, ["no", "does not exist"]),
+    ("report target", "an empty name", {"t.h5": "x\n"}, ["report", "t.h5", "-o", ""], 2, ["output file name is empty"]),
+    # -- params and series
+    ("command line", "params with an unknown option", {}, ["params", "--bogus"], 2, ["unexpected argument '--bogus'"]),
+    ("command line", "series with an unknown option", {}, ["series", "--bogus"], 2, ["unexpected argument '--bogus'"]),
+    ("command line", "params of a scenario with an error", {"s.cfg": "team = { fte = -1.0; };\n"}, ["params", "s.cfg"], 2, ["s.cfg:1", "team.fte"]),
+    ("command line", "params --set unknown", {}, ["params", "--set", "x.y=1"], 2, ["unknown parameter 'x.y'"]),
+    # -- compare inputs
+    ("compare input", "a missing scenario among several", {}, ["compare", "s.cfg", "nothing.cfg", "-o", "out.h5"], 2, ["nothing.cfg", "No such file"]),
+    ("compare input", "a scenario shorter than the horizon", {"b.cfg": '@include "base.cfg"\nsim = { weeks = 52; };\n'}, ["compare", "s.cfg", "b.cfg", "--horizon", "2", "-o", "out.h5"], 2, ["b.cfg", "shorter than the horizon"]),
+    ("compare input", "an error in the second scenario", {"b.cfg": "team = { fte = -2.0; };\n"}, ["compare", "s.cfg", "b.cfg", "-o", "out.h5"], 2, ["b.cfg:1", "team.fte"]),
+    # -- sweeps: the journal of another spec
+    ("sweep journal", "a journal of another sweep", {"spec.cfg": SPEC_HEAD + FACTOR, "out.h5.journal": b"WJSIMJ01" + bytes(120)}, ["sweep", "spec.cfg", "-o", "out.h5"], 2, ["out.h5.journal"]),
 ]
 
 # Registry cases: every parameter with a value above its range and a text where a number goes.
