@@ -235,9 +235,7 @@ int cmd_compare(int argc, char **argv) {
     }
     free(sets);
     if (rc == 0 && table) {
-        struct stat a, b;
-        if (strcmp(table, outpath) == 0 || (stat(table, &a) == 0 && stat(outpath, &b) == 0 &&
-                                            a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+        if (file_same_target(table, outpath)) {
             snprintf(err, sizeof err,
                      "--table %s: the same file as the output (-o %s); expected another name",
                      table, outpath);
@@ -254,7 +252,6 @@ int cmd_compare(int argc, char **argv) {
     compare_ctx_t cc = {out, nh, ro.replicates, horizons, NULL};
     if (rc == 0) {
         status = EXIT_RUNTIME;
-        file_cleanup_on_signals();
         ro.progress = !quiet && isatty(STDERR_FILENO);
         cc.v = malloc(sizeof(double) * (size_t)nsc * ro.replicates * nh * N_OUTCOMES);
         if (!cc.v) snprintf(err, sizeof err, "out of memory"), rc = -1;
@@ -265,12 +262,13 @@ int cmd_compare(int argc, char **argv) {
             rc = output_outcomes(out, i, &cc.v[(size_t)i * ro.replicates * nh * N_OUTCOMES], nh,
                                  horizons);
         compare_table_t t = {nsc, names, ro.replicates, nh, horizons, cc.v, notes};
-        if (rc == 0 && table) rc = write_table_file(table, &t, fmt, force, err, sizeof err);
         char cerr[ERR_LEN];
         if (output_close(out, rc == 0, cerr, sizeof cerr) != 0 && rc == 0) {
             snprintf(err, sizeof err, "%s", cerr);
             rc = -1;
         }
+        /* The table after the HDF5 file: a table is never published beside a failed run. */
+        if (rc == 0 && table) rc = write_table_file(table, &t, fmt, force, err, sizeof err);
         if (rc == 0 && (!quiet || (format && !table))) {
             if (!table || !format) compare_table_write(stdout, &t, table ? TABLE_TEXT : fmt);
             if (!quiet)

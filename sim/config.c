@@ -421,14 +421,15 @@ static int take_includes(char *text, const char *file, char **incs, int *lines, 
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", file);
     char *d = dirname(dir);
-    int line = 1, in_comment = 0;
+    int line = 1, in_comment = 0, in_string = 0; /* both may run over several lines */
     for (char *p = text; *p;) {
         char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char *q = p;
         while (q < p + len && (*q == ' ' || *q == '\t'))
             q++;
-        if (!in_comment && (size_t)(p + len - q) >= 8 && strncmp(q, "@include", 8) == 0) {
+        if (!in_comment && !in_string && (size_t)(p + len - q) >= 8 &&
+            strncmp(q, "@include", 8) == 0) {
             char *a = memchr(q, '"', (size_t)(p + len - q));
             char *b = a ? memchr(a + 1, '"', (size_t)(p + len - a - 1)) : NULL;
             char *rest = b ? b + 1 : NULL;
@@ -458,18 +459,23 @@ static int take_includes(char *text, const char *file, char **incs, int *lines, 
             incs[(*ninc)++] = inc;
             memset(p, ' ', len);
         }
-        /* Track block comments so a commented-out @include stays out. A block-comment opener inside
-         * a line comment (# or //) or a string opens nothing. */
+        /* Track block comments and strings (libconfig lets both run over several lines) so
+         * that a commented-out @include stays out and one after them is seen. A block-comment
+         * opener inside a line comment (# or //) or a string opens nothing. */
         for (char *c = p; c < p + len; c++) {
             if (in_comment) {
                 if (c + 1 < p + len && c[0] == '*' && c[1] == '/') in_comment = 0, c++;
+            } else if (in_string) {
+                if (*c == '\\' && c + 1 < p + len)
+                    c++;
+                else if (*c == '"')
+                    in_string = 0;
             } else if (*c == '#' || (c + 1 < p + len && c[0] == '/' && c[1] == '/')) {
                 break;
             } else if (c + 1 < p + len && c[0] == '/' && c[1] == '*') {
                 in_comment = 1, c++;
             } else if (*c == '"') {
-                for (c++; c < p + len && *c != '"'; c++)
-                    if (*c == '\\' && c + 1 < p + len) c++;
+                in_string = 1;
             }
         }
         if (!eol) break;
@@ -767,6 +773,32 @@ static int check_params(const params_t *p, char *err, size_t errlen) {
 }
 
 int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
+    if (scenario_validate_values(s, err, errlen) != 0) return -1;
+    /* The title and the resolved scenario are stored as HDF5 attributes, which hold at most
+     * 64 KB: refuse what would not fit now, not when the file is written (for a sweep: after
+     * every run). */
+    if (s->title && strlen(s->title) > MAX_TITLE) {
+        snprintf(err, errlen, "%s: parameter 'title': %zu characters; expected at most %d",
+                 s->nfiles ? s->files[s->nfiles - 1] : "scenario", strlen(s->title), MAX_TITLE);
+        return -1;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f) scenario_write_cfg(f, s), fclose(f);
+    free(text);
+    if (len > MAX_SCENARIO_TEXT) {
+        snprintf(err, errlen,
+                 "%s: the resolved scenario is %zu bytes as text (%d policy entries); "
+                 "expected at most %d, which the output file can store: fewer policy steps",
+                 s->nfiles ? s->files[s->nfiles - 1] : "scenario", len, s->npolicy,
+                 MAX_SCENARIO_TEXT);
+        return -1;
+    }
+    return 0;
+}
+
+int scenario_validate_values(const scenario_t *s, char *err, size_t errlen) {
     char why[ERR_LEN];
     if (check_params(&s->params, why, sizeof why) != 0) {
         int ids[2];
@@ -800,27 +832,6 @@ int scenario_validate(const scenario_t *s, char *err, size_t errlen) {
                      (int)(errlen > 200 ? errlen - 200 : 0), why);
             return -1;
         }
-    }
-    /* The title and the resolved scenario are stored as HDF5 attributes, which hold at most
-     * 64 KB: refuse what would not fit now, not when the file is written (for a sweep: after
-     * every run). */
-    if (s->title && strlen(s->title) > MAX_TITLE) {
-        snprintf(err, errlen, "%s: parameter 'title': %zu characters; expected at most %d",
-                 s->nfiles ? s->files[s->nfiles - 1] : "scenario", strlen(s->title), MAX_TITLE);
-        return -1;
-    }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (f) scenario_write_cfg(f, s), fclose(f);
-    free(text);
-    if (len > MAX_SCENARIO_TEXT) {
-        snprintf(err, errlen,
-                 "%s: the resolved scenario is %zu bytes as text (%d policy entries); "
-                 "expected at most %d, which the output file can store: fewer policy steps",
-                 s->nfiles ? s->files[s->nfiles - 1] : "scenario", len, s->npolicy,
-                 MAX_SCENARIO_TEXT);
-        return -1;
     }
     return 0;
 }

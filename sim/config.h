@@ -62,6 +62,9 @@ int scenario_set(scenario_t *s, const char *assignment, char *err, size_t errlen
 /* Checks that hold between parameters (e.g. min <= max), at the start and after every policy
  * step, and that every step falls within the run. */
 int scenario_validate(const scenario_t *s, char *err, size_t errlen);
+/* The same without the check that the title and the resolved scenario fit the output file
+ * (the sweep's points: their texts are not stored, the base's is). */
+int scenario_validate_values(const scenario_t *s, char *err, size_t errlen);
 /* The parameters in force in output week `week` (negative: the burn-in): the start values
  * with every policy step up to that week applied, in order of week and then of the file. */
 void scenario_params_at(const scenario_t *s, int week, params_t *out);

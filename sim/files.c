@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,21 @@ static void host_name(char *buf, size_t len) {
         if (*c == '/') *c = '_';
 }
 
-/* Removes "BASE.tmp.HOST.PID" (and the older "BASE.tmp.PID") beside path whose process, on
- * this host, no longer runs: left by a kill -9 or a power cut. */
+/* The largest process id of this system (Linux: /proc/sys/kernel/pid_max). */
+static long pid_max(void) {
+    long v = 4194304; /* Linux's upper limit */
+    FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &v) != 1) v = 4194304;
+        fclose(f);
+    }
+    return v;
+}
+
+/* Removes "BASE.tmp.HOST.PID" beside path (only that form, only this host's, only a PID this
+ * system can have: never a user's "BASE.tmp.20240101") whose process no longer runs: left by
+ * a kill -9 or a power cut. One with this process's own id is stale too: the checks run
+ * before this process writes anything for the target. */
 static void remove_stale(const char *path) {
     char dir[4096], host[256], prefix[4400];
     folder_of(path, dir, sizeof dir);
@@ -48,13 +62,13 @@ static void remove_stale(const char *path) {
     for (struct dirent *e; (e = readdir(d));) {
         if (strncmp(e->d_name, prefix, (size_t)n) != 0) continue;
         const char *rest = e->d_name + n, *dot = strrchr(rest, '.');
-        const char *pid_text = dot ? dot + 1 : rest;
-        if (dot && ((size_t)(dot - rest) != strlen(host) || strncmp(rest, host, strlen(host)) != 0))
-            continue; /* another host's: its process cannot be asked from here */
+        if (!dot || (size_t)(dot - rest) != strlen(host) || strncmp(rest, host, strlen(host)) != 0)
+            continue; /* not ours, or another host's: its process cannot be asked from here */
+        const char *pid_text = dot + 1;
         char *end;
         long pid = strtol(pid_text, &end, 10);
-        if (*pid_text == '\0' || *end != '\0' || pid <= 0 || pid == (long)getpid()) continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        if (*pid_text == '\0' || *end != '\0' || pid <= 0 || pid > pid_max()) continue;
+        if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue;
         char full[8192];
         if (snprintf(full, sizeof full, "%s/%s", dir, e->d_name) < (int)sizeof full) {
             struct stat st;
@@ -104,6 +118,17 @@ int file_check_output(const char *path, int force, char *err, size_t errlen) {
     return 0;
 }
 
+int file_same_target(const char *a, const char *b) {
+    char da[4096], db[4096], ra[PATH_MAX], rb[PATH_MAX];
+    folder_of(a, da, sizeof da);
+    folder_of(b, db, sizeof db);
+    const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+    ba = ba ? ba + 1 : a, bb = bb ? bb + 1 : b;
+    if (strcmp(ba, bb) != 0) return 0;
+    if (!realpath(da, ra) || !realpath(db, rb)) return strcmp(da, db) == 0;
+    return strcmp(ra, rb) == 0;
+}
+
 char *file_tmp_name(const char *path) {
     char host[256];
     host_name(host, sizeof host);
@@ -113,7 +138,8 @@ char *file_tmp_name(const char *path) {
     snprintf(tmp, n, "%s.tmp.%s.%ld", path, host, (long)getpid());
     for (int i = 0; i < MAX_TRACKED; i++)
         if (!tracked[i][0] && n <= TRACKED_LEN) {
-            memcpy(tracked[i], tmp, n);
+            memcpy(tracked[i] + 1, tmp + 1, n - 1); /* the first byte last: a signal in between */
+            tracked[i][0] = tmp[0];                 /* sees an empty slot, never half a name */
             break;
         }
     return tmp;
@@ -162,9 +188,15 @@ static int rename_noreplace(const char *tmp, const char *path) {
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0) return 0;
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) return -1;
 #endif
-    if (link(tmp, path) != 0) return -1;
-    unlink(tmp);
-    return 0;
+    if (link(tmp, path) == 0) return unlink(tmp), 0;
+    if (errno != EPERM && errno != ENOSYS && errno != ENOTSUP && errno != EOPNOTSUPP &&
+        errno != EMLINK)
+        return -1;
+    /* Neither (some network and FUSE file systems): check, then rename; not atomic against a
+     * writer in between, but the finished file is not lost. */
+    struct stat st;
+    if (lstat(path, &st) == 0) return errno = EEXIST, -1;
+    return rename(tmp, path);
 }
 
 int file_publish(const char *tmp, const char *path, int force, char *err, size_t errlen) {

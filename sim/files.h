@@ -18,6 +18,10 @@
  * is expected. */
 int file_check_output(const char *path, int force, char *err, size_t errlen);
 
+/* True when a and b name the same file (the same name in the same folder, links resolved),
+ * whether it exists or not. */
+int file_same_target(const char *a, const char *b);
+
 /* The temporary name for target path (malloc'd; NULL when out of memory), tracked so that a
  * signal removes it (file_untrack, or file_publish, ends that). */
 char *file_tmp_name(const char *path);

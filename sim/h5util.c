@@ -125,22 +125,42 @@ int h5_read_attr_int(hid_t loc, const char *name, long long *v) {
     return rc;
 }
 
-static herr_t copy_member(hid_t g, const char *name, const H5L_info_t *info, void *to) {
-    (void)info;
-    return h5_copy_object(g, name, *(hid_t *)to) ? -1 : 0;
+/* What a copy has seen: the objects already copied (a hard link back up the tree would
+ * otherwise recurse for ever) and how deep it is. */
+typedef struct {
+    hid_t to;
+    haddr_t seen[256];
+    int nseen, depth;
+    int odd; /* set when what stopped the copy is the file's structure, not a write */
+} copy_ctx_t;
+
+static int copy_rec(hid_t from, const char *name, copy_ctx_t *c);
+
+static herr_t copy_member(hid_t g, const char *name, const H5L_info_t *info, void *data) {
+    copy_ctx_t *c = data;
+    if (info->type != H5L_TYPE_HARD) { /* soft and external links: not wijksim's */
+        c->odd = 1;
+        return -1;
+    }
+    return copy_rec(g, name, c) ? -1 : 0;
 }
 
-/* The objects copied are small (the base scenario, the sweep's points and column
- * descriptions): each dataset is read whole. */
-int h5_copy_object(hid_t from, const char *name, hid_t to) {
+static int copy_rec(hid_t from, const char *name, copy_ctx_t *c) {
     H5O_info_t oi;
     if (H5Oget_info_by_name2(from, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return -1;
+    for (int k = 0; k < c->nseen; k++)
+        if (c->seen[k] == oi.addr)
+            return c->odd = 1, -1; /* copied already: a cycle, or a shared object */
+    if (c->nseen == (int)(sizeof c->seen / sizeof c->seen[0]) || c->depth >= 16)
+        return c->odd = 1, -1;
+    c->seen[c->nseen++] = oi.addr;
     int rc = 0;
     if (oi.type == H5O_TYPE_GROUP) {
-        hid_t a = H5Gopen2(from, name, H5P_DEFAULT),
-              b = H5Gcreate2(to, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        hid_t a = H5Gopen2(from, name, H5P_DEFAULT), b = h5_group(c->to, name), up = c->to;
+        c->to = b, c->depth++;
         rc = a < 0 || b < 0 || h5_copy_attrs(a, b) != 0 ||
-             H5Literate(a, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_member, &b) < 0;
+             H5Literate(a, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_member, c) < 0;
+        c->to = up, c->depth--;
         if (a >= 0) H5Gclose(a);
         if (b >= 0) H5Gclose(b);
     } else if (oi.type == H5O_TYPE_DATASET) {
@@ -150,20 +170,37 @@ int h5_copy_object(hid_t from, const char *name, hid_t to) {
         size_t size = t < 0 ? 0 : H5Tget_size(t);
         int vlen = t >= 0 && H5Tdetect_class(t, H5T_VLEN) > 0;
         void *buf = n >= 0 && size && !vlen && (size_t)n <= ((size_t)1 << 28) / size
-                        ? malloc(size * (size_t)(n ? n : 1))
+                        ? calloc((size_t)(n ? n : 1), size)
                         : NULL;
-        hid_t b = buf ? H5Dcreate2(to, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_obj_track_times(dcpl, 0); /* equal inputs give equal files */
+        hid_t b = buf ? H5Dcreate2(c->to, name, t, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT) : -1;
+        H5Pclose(dcpl);
+        int read = n > 0 && b >= 0 && H5Dread(a, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
         rc = b < 0 ||
-             (n > 0 && (H5Dread(a, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
-                        H5Dwrite(b, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) ||
+             (n > 0 && (!read || H5Dwrite(b, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)) ||
              h5_copy_attrs(a, b) != 0;
+        if (read && H5Tdetect_class(t, H5T_STRING) > 0)
+            H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf); /* h5py's text */
         free(buf);
         if (b >= 0) H5Dclose(b);
         if (sp >= 0) H5Sclose(sp);
         if (t >= 0) H5Tclose(t);
         if (a >= 0) H5Dclose(a);
+    } else {
+        rc = 1, c->odd = 1; /* a named datatype or anything else: not in a wijksim file */
     }
     return rc ? -1 : 0;
+}
+
+/* The objects copied are small (the base scenario, the sweep's points and column
+ * descriptions): each dataset is read whole. */
+int h5_copy_object(hid_t from, const char *name, hid_t to) {
+    static copy_ctx_t c; /* merge runs on one thread */
+    memset(&c, 0, sizeof c);
+    c.to = to;
+    int rc = copy_rec(from, name, &c);
+    return rc == 0 ? 0 : c.odd ? -2 : -1;
 }
 
 /* True when root attribute `name` has the same text in both files. */

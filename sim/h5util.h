@@ -21,7 +21,9 @@ int h5_write_slab(hid_t d, int rank, const hsize_t *start, const hsize_t *count,
 int h5_copy_attrs(hid_t from, hid_t to);
 /* Copies object name (a group with everything in it, or a dataset, with their attributes) from
  * loc from to loc to, object by object (H5Ocopy crashes in Debian 12's HDF5 when a write
- * fails). 0 or -1. */
+ * fails). Hard links only, each object once, at most 16 deep. 0; -2 when the source holds what
+ * wijksim never writes (soft or external links, a link back up the tree, more than 256
+ * objects, named types); -1 when a write failed. */
 int h5_copy_object(hid_t from, const char *name, hid_t to);
 /* A text attribute holding one value (fixed or variable length, ASCII or UTF-8), malloc'd; NULL
  * when missing, not text or not one value. */

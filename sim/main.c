@@ -225,7 +225,6 @@ static int cmd_run(int argc, char **argv) {
         free(defout);
         return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    file_cleanup_on_signals();
     ro.progress = !quiet && isatty(STDERR_FILENO);
     run_stats_t st;
     rc = output_begin(out, &sc, &ro, err, sizeof err);
@@ -309,7 +308,6 @@ static int cmd_merge(int argc, char **argv) {
     if (!out) return usage_error("merge", "%s", "expected -o FILE.h5, the merged file");
     if (optind >= argc) return usage_error("merge", "%s", "expected one or more PART.h5 files");
     char err[ERR_LEN];
-    file_cleanup_on_signals();
     int rc = output_merge_sweeps((const char *const *)&argv[optind], argc - optind, out, force, err,
                                  sizeof err);
     if (rc != 0) {
@@ -442,6 +440,9 @@ int main(int argc, char **argv) {
     /* No HDF5 clean-up at exit: every file is closed (or abandoned and removed) before, and
      * HDF5's own clean-up of a file whose close failed (a full disk) crashes. */
     H5dont_atexit();
+    /* Temporary files are removed on INT, TERM, HUP and PIPE from the start: a signal between
+     * creating one and publishing it leaves nothing behind. */
+    file_cleanup_on_signals();
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -32,15 +32,34 @@ typedef struct {
 static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t total,
                         const int *src_part, const size_t *src_row, char *bad, size_t badlen) {
     hid_t g0 = H5Gopen2(pt[0].file, name, H5P_DEFAULT);
-    if (g0 < 0) return 0; /* no such group: nothing to merge */
+    if (g0 < 0 && strcmp(name, "municipality") == 0) {
+        snprintf(bad, badlen, "no /municipality series");
+        return -2;
+    }
+    if (g0 < 0) return 0; /* no neighbourhood detail (the same in every part: checked before) */
     hid_t go = h5_group(out, name);
     H5G_info_t info;
     int rc = go < 0 || H5Gget_info(g0, &info) < 0;
     hid_t *src = calloc((size_t)np, sizeof *src);
     if (!src) rc = -1;
+    for (int p = 1; p < np && rc == 0; p++) { /* the same series in every part */
+        hid_t gp = H5Gopen2(pt[p].file, name, H5P_DEFAULT);
+        H5G_info_t ip;
+        if (gp < 0 || H5Gget_info(gp, &ip) < 0 || ip.nlinks != info.nlinks) {
+            snprintf(bad, badlen, "%s holds other series than the first part's in /%s", "a part",
+                     name);
+            rc = -2;
+        }
+        if (gp >= 0) H5Gclose(gp);
+    }
     for (hsize_t i = 0; i < info.nlinks && rc == 0; i++) {
-        char ds[256];
-        H5Lget_name_by_idx(g0, ".", H5_INDEX_NAME, H5_ITER_INC, i, ds, sizeof ds, H5P_DEFAULT);
+        char ds[256] = "";
+        if (H5Lget_name_by_idx(g0, ".", H5_INDEX_NAME, H5_ITER_INC, i, ds, sizeof ds, H5P_DEFAULT) <
+            0) {
+            snprintf(bad, badlen, "series %s: a member whose name cannot be read", name);
+            rc = -2;
+            break;
+        }
         for (int p = 0; p < np; p++) {
             hid_t gp = H5Gopen2(pt[p].file, name, H5P_DEFAULT);
             src[p] = gp < 0 ? -1 : H5Dopen2(gp, ds, H5P_DEFAULT);
@@ -69,30 +88,59 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             for (int r = 1; ok && r < rank; r++)
                 ok = pd[r] == dims[r];
             if (ok) ok = pd[0] >= pt[p].n;
+            /* Stored in the file itself: external raw-data files or a virtual layout would read
+             * (and, copied, write) other files. */
+            hid_t pl = ok ? H5Dget_create_plist(src[p]) : -1;
+            if (pl >= 0) {
+                H5D_layout_t lay = H5Pget_layout(pl);
+                ok = H5Pget_external_count(pl) == 0 &&
+                     (lay == H5D_CHUNKED || lay == H5D_CONTIGUOUS || lay == H5D_COMPACT);
+                H5Pclose(pl);
+            }
             if (ps >= 0) H5Sclose(ps);
             if (pt_ >= 0) H5Tclose(pt_);
             if (!ok) rc = -2;
         }
         if (rank < 1 || rank > 8) rc = -2;
+        /* A row of at most 2^24 values (wijksim's largest: weeks x neighbourhoods x domains x
+         * severities, far below): no product can overflow. */
+        size_t row = 1;
+        for (int r = 1; r < rank && rc == 0; r++) {
+            if (dims[r] == 0 || dims[r] > ((hsize_t)1 << 24) / row)
+                rc = -2;
+            else
+                row *= dims[r];
+        }
         if (rc) {
             H5Pclose(dcpl);
             for (int p = 0; p < np; p++)
                 if (src[p] >= 0) H5Dclose(src[p]);
             snprintf(bad, badlen,
-                     "series %s/%s is not a series wijksim writes (rank %d, or a shape "
-                     "that differs between the files or from their run tables)",
+                     "series %s/%s is not a series wijksim writes (rank %d, a shape "
+                     "that differs between the files or from their run tables, a row too large, "
+                     "or storage outside the file)",
                      name, ds, rank);
             break;
         }
-        size_t row = 1;
-        for (int r = 1; r < rank; r++)
-            row *= dims[r];
-        dims[0] = total;
+        /* A fresh dataset as wijksim writes one (h5util.c), with the first part's chunks where
+         * they fit; never the part's own creation list (it could name external files). */
+        hsize_t chunk[8];
+        int crank = H5Pget_layout(dcpl) == H5D_CHUNKED ? H5Pget_chunk(dcpl, 8, chunk) : -1;
+        H5Pclose(dcpl);
+        for (int r = 0; r < rank; r++)
+            if (crank != rank || chunk[r] < 1 || (r > 0 && chunk[r] > dims[r]) ||
+                (r == 0 && chunk[r] != 1))
+                crank = -1;
+        if (crank != rank) {
+            chunk[0] = 1;
+            for (int r = 1; r < rank; r++)
+                chunk[r] = dims[r];
+        }
+        dims[0] = total ? total : 1;
         memcpy(count, dims, sizeof dims);
         count[0] = 1;
-        hid_t space = H5Screate_simple(rank, dims, NULL);
-        hid_t d = H5Dcreate2(go, ds, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-        H5Pclose(dcpl);
+        dims[0] = total;
+        hid_t d = h5_dataset(go, ds, rank, dims, chunk);
         double *buf = malloc(sizeof(double) * row);
         hid_t ms = H5Screate_simple(rank, count, NULL);
         rc = d < 0 || !buf || h5_copy_attrs(src[0], d) != 0;
@@ -105,7 +153,7 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             start[0] = j;
             if (rc == 0) rc = h5_write_slab(d, rank, start, count, buf);
         }
-        H5Sclose(ms), H5Sclose(space);
+        H5Sclose(ms);
         free(buf);
         if (d >= 0) H5Dclose(d);
         for (int p = 0; p < np; p++)
@@ -123,9 +171,10 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
     /* The target first: a refusal costs nothing, and nothing is read before it. */
     if (file_check_output(path, force, err, errlen) != 0) return -2;
     part_t *pt = calloc((size_t)n, sizeof *pt);
+    if (!pt) return snprintf(err, errlen, "out of memory"), -1;
     int *src_part = NULL;
     size_t *src_row = NULL, total = 0;
-    int rc = pt ? 0 : -1, status = -1;
+    int rc = 0, status = -1;
     char *hash0 = NULL;
     long long runs0 = 0, reps0 = 0;
     for (int i = 0; i < n; i++)
@@ -206,11 +255,24 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         if (ft >= 0) H5Tclose(ft);
         hid_t sp = pt[i].runs < 0 ? -1 : H5Dget_space(pt[i].runs);
         hsize_t nr = 0;
-        if (sp >= 0) H5Sget_simple_extent_dims(sp, &nr, NULL), H5Sclose(sp);
+        int rank1 = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1; /* dims of rank 1 only */
+        if (rank1) H5Sget_simple_extent_dims(sp, &nr, NULL);
+        if (sp >= 0) H5Sclose(sp);
+        /* runs = points x replicates, the points being the rows of /points */
+        hid_t pd = H5Lexists(pt[i].file, "points", H5P_DEFAULT) > 0
+                       ? H5Dopen2(pt[i].file, "points", H5P_DEFAULT)
+                       : -1;
+        hid_t ps = pd >= 0 ? H5Dget_space(pd) : -1;
+        hsize_t pdims[2] = {0, 0};
+        int prank = ps >= 0 ? H5Sget_simple_extent_ndims(ps) : -1;
+        if (prank >= 1 && prank <= 2) H5Sget_simple_extent_dims(ps, pdims, NULL);
+        if (ps >= 0) H5Sclose(ps);
+        if (pd >= 0) H5Dclose(pd);
+        if (prank < 1 || prank > 2 || (long long)pdims[0] * reps0 != runs0) rank1 = 0;
         pt[i].n = nr;
         /* The run table: one row per run, a compound type whose first column is the 64-bit
          * run number (merging reads it as such). */
-        int table = pt[i].type >= 0 && H5Tget_class(pt[i].type) == H5T_COMPOUND &&
+        int table = rank1 && pt[i].type >= 0 && H5Tget_class(pt[i].type) == H5T_COMPOUND &&
                     H5Tget_nmembers(pt[i].type) >= 1 && H5Tget_member_offset(pt[i].type, 0) == 0 &&
                     H5Tget_member_class(pt[i].type, 0) == H5T_INTEGER &&
                     H5Tget_size(pt[i].type) >= 8 && nr <= (hsize_t)runs0;
@@ -222,7 +284,8 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         if (!table) {
             snprintf(err, errlen,
                      "%s: not a wijksim sweep file: its run table /runs is missing, or not "
-                     "one row per run starting with the run number",
+                     "one row per run starting with the run number, or /points does not hold "
+                     "runs / replicates points",
                      parts[i]);
             rc = -1, status = -2;
             break;
@@ -280,19 +343,27 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         rc |= H5LTset_attribute_long_long(o->file, "/", "runs_in_file", &rows, 1) < 0;
         /* Copied object by object rather than with H5Ocopy, which crashes when a write fails
          * (a full disk) in the HDF5 of Debian 12. */
+        char bad[512] = "";
         for (int c = 0; c < 3 && rc == 0; c++) {
             const char *obj = c == 0 ? "base" : c == 1 ? "points" : "columns";
-            rc |= h5_copy_object(pt[0].file, obj, o->file);
+            int cr = h5_copy_object(pt[0].file, obj, o->file);
+            if (cr == -2) {
+                snprintf(bad, sizeof bad,
+                         "/%s holds what wijksim never writes (soft or external links, a "
+                         "link back up the tree, named types, too many objects)",
+                         obj);
+                status = -2;
+            }
+            rc |= cr != 0;
         }
-        char bad[512] = "";
         int ms = rc ? 0
                     : merge_series(pt, n, "municipality", o->file, total, src_part, src_row, bad,
                                    sizeof bad);
         if (ms == 0 && rc == 0)
             ms = merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row, bad,
                               sizeof bad);
-        if (ms == -2) {
-            snprintf(err, errlen, "not a wijksim sweep file: %s", bad);
+        if (ms == -2 || status == -2) {
+            snprintf(err, errlen, "%s: not a wijksim sweep file: %s", parts[0], bad);
             status = -2;
         }
         rc |= ms != 0;
@@ -302,7 +373,7 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         for (size_t j = 0; rc == 0 && j < total; j++)
             memcpy(&rows_out[j * rb], &pt[src_part[j]].rows[src_row[j] * rb], rb);
         hid_t ft = H5Dget_type(pt[0].runs);
-        if (rc == 0) rc = output_write_run_table(o->file, ft, rows_out, total);
+        if (rc == 0) rc = output_write_run_table(o->file, ft, pt[0].type, rows_out, total);
         H5Tclose(ft);
         free(rows_out);
         if (rc && status != -2) output_write_failed(o, err, errlen, "the merged file");

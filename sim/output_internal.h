@@ -52,7 +52,7 @@ int output_begin_group(run_group_t *g, hid_t loc, const params_t *p, int rows, c
 /* Row row of g's series from the municipality sums and the neighbourhood values. 0 or -1. */
 int output_write_values(run_group_t *g, int row, const double *mu_raw, const double *nb_raw,
                         int weeks);
-/* The run table /runs of a sweep file (n rows of type). 0 or -1. */
-int output_write_run_table(hid_t file, hid_t type, const void *rows, size_t n);
+/* The run table /runs of a sweep file: n rows laid out as mem_type, stored as type. 0 or -1. */
+int output_write_run_table(hid_t file, hid_t type, hid_t mem_type, const void *rows, size_t n);
 
 #endif

@@ -209,14 +209,14 @@ int output_sweep_run(output_t *o, size_t row, int point, int replicate, const do
 }
 
 /* The run table, rows of rowbytes in the file's layout. */
-int output_write_run_table(hid_t file, hid_t type, const void *rows, size_t n) {
+int output_write_run_table(hid_t file, hid_t type, hid_t mem_type, const void *rows, size_t n) {
     hsize_t dims[1] = {n}, chunk[1] = {n < 1024 ? (n ? n : 1) : 1024};
     hid_t space = H5Screate_simple(1, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_obj_track_times(dcpl, 0);
     H5Pset_chunk(dcpl, 1, chunk);
     H5Pset_deflate(dcpl, 4);
     hid_t d = H5Dcreate2(file, "runs", type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    int rc = d < 0 || (n && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0);
+    int rc = d < 0 || (n && H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0);
     if (d >= 0) H5Dclose(d);
     H5Sclose(space), H5Pclose(dcpl);
     if (rc == 0)
@@ -230,7 +230,7 @@ int output_write_run_table(hid_t file, hid_t type, const void *rows, size_t n) {
 
 int output_end_sweep(output_t *o) {
     hid_t t = sweep_row_type(o->spec);
-    int rc = output_write_run_table(o->file, t, o->rows, o->nrows);
+    int rc = output_write_run_table(o->file, t, t, o->rows, o->nrows);
     H5Tclose(t);
     free(o->rows);
     o->rows = NULL;

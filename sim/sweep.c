@@ -248,10 +248,15 @@ static int load_settings(sweep_spec_t *s, config_t *cfg, const char *path, char 
         return bad(err, errlen, path, config_setting_get_member(root, "replicates"),
                    "parameter 'replicates': expected an integer from 1 to 100000");
     rc = number(root, "seed", &v);
-    if (rc < 0 || (rc == 0 && (v != floor(v) || v < 0 || v > 9007199254740992.0)))
+    const config_setting_t *seed_st = config_setting_get_member(root, "seed");
+    int seed_int = seed_st && (config_setting_type(seed_st) == CONFIG_TYPE_INT ||
+                               config_setting_type(seed_st) == CONFIG_TYPE_INT64);
+    long long seed_exact = seed_int ? config_setting_get_int64(seed_st) : 0;
+    if (rc < 0 || (rc == 0 && (seed_int ? seed_exact < 0 || seed_exact > (1LL << 53)
+                                        : v != floor(v) || v < 0 || v > 9007199254740992.0)))
         return bad(err, errlen, path, config_setting_get_member(root, "seed"),
                    "parameter 'seed': expected a whole number from 0 to 2^53 (9007199254740992)");
-    s->seed = rc == 1 ? 1 : (uint64_t)v;
+    s->seed = rc == 1 ? 1 : seed_int ? (uint64_t)seed_exact : (uint64_t)v;
     rc = number(root, "samples", &v);
     int need = s->design == DESIGN_LHS || s->design == DESIGN_SOBOL;
     if ((need && rc != 0) || (rc == 0 && (v != floor(v) || v < 1 || v > 1e7)))
@@ -360,6 +365,26 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s:%d: a NUL byte (character 0) in the text; expected a text file",
                  path, line);
         return -1;
+    }
+    if (len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte-order mark */
+        memmove(s->text, s->text + 3, len - 2), len -= 3;
+    /* libconfig would read an @include itself, from the working folder, past these checks and
+     * outside the spec's hash: a spec is one file (its base scenario may include others). */
+    int at_line = 1;
+    for (const char *c = s->text; *c; c++) {
+        const char *q = c;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (strncmp(q, "@include", 8) == 0) {
+            snprintf(err, errlen,
+                     "%s:%d: @include in a sweep specification; expected the whole spec "
+                     "in one file (its base scenario, base = \"...\", may include others)",
+                     path, at_line);
+            return -1;
+        }
+        c = strchr(c, '\n');
+        if (!c) break;
+        at_line++;
     }
     config_t cfg;
     config_init(&cfg);
@@ -521,7 +546,7 @@ int sweep_check_points(const sweep_spec_t *s, const double *points, size_t n, ch
         char why[ERR_LEN];
         if (sweep_point_scenario(s, &points[i * s->k], &pt) != 0)
             return snprintf(err, errlen, "out of memory"), -1;
-        int rc = scenario_validate(&pt, why, sizeof why);
+        int rc = scenario_validate_values(&pt, why, sizeof why);
         sweep_point_free(&pt);
         if (rc == 0) continue;
         char vals[512] = "";

@@ -186,6 +186,10 @@ CASES = [
     ("compare input", "a missing scenario among several", {}, ["compare", "s.cfg", "nothing.cfg", "-o", "out.h5"], 2, ["nothing.cfg", "No such file"]),
     ("compare input", "a scenario shorter than the horizon", {"b.cfg": '@include "base.cfg"\nsim = { weeks = 52; };\n'}, ["compare", "s.cfg", "b.cfg", "--horizon", "2", "-o", "out.h5"], 2, ["b.cfg", "shorter than the horizon"]),
     ("compare input", "an error in the second scenario", {"b.cfg": "team = { fte = -2.0; };\n"}, ["compare", "s.cfg", "b.cfg", "-o", "out.h5"], 2, ["b.cfg:1", "team.fte"]),
+    ("sweep spec", "an @include", {"spec.cfg": SPEC_HEAD + '@include "common.cfg"\n' + FACTOR, "common.cfg": "seed = 1;\n"}, ["sweep", "spec.cfg", "-o", "out.h5"], 2, ["spec.cfg:2", "@include in a sweep specification"]),
+    ("sweep spec", "seed 2^53 + 1 as a 64-bit integer", {"spec.cfg": SPEC_HEAD + "seed = 9007199254740993L;\n" + FACTOR}, ["sweep", "spec.cfg", "-o", "out.h5"], 2, ["spec.cfg:2", "2^53"]),
+    ("output target", "compare table the same file as -o by another path", {}, ["compare", "s.cfg", "-o", "out.h5", "--table", "./out.h5"], 2, ["the same file as the output"]),
+    ("include", "after a string over two lines holding /*", {"s.cfg": 'title = "first\n/* second";\n@include "a.cfg"\n', "a.cfg": "team = { fte = -1.0; };\n"}, RUN, 2, ["a.cfg:1", "team.fte"]),
     # -- sweeps: the journal of another spec
     ("sweep journal", "a journal of another sweep", {"spec.cfg": SPEC_HEAD + FACTOR, "out.h5.journal": b"WJSIMJ01" + bytes(120)}, ["sweep", "spec.cfg", "-o", "out.h5"], 2, ["out.h5.journal"]),
 ]

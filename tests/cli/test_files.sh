@@ -151,16 +151,26 @@ rm -f "$S/o.h5" # SIGPIPE comes after the file was published; only the summary i
 expect_empty_dir "SIGPIPE: no temporary file left" "$S"
 
 host=$(hostname | tr '/' '_')
-: > "$S/o.h5.tmp.$host.4194305"   # a process id above Linux's largest: gone
-: > "$S/o.h5.tmp.4194306"         # the older name without host
+dead=$(( $(cat /proc/sys/kernel/pid_max) - 1 ))
+while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
+: > "$S/o.h5.tmp.$host.$dead"     # a process that is gone
+: > "$S/o.h5.tmp.20240101"        # not wijksim's form: a user's dated copy
+: > "$S/o.h5.tmp.$host.99999999"  # a number no process can have: not wijksim's
 : > "$S/o.h5.tmp.$host.$$"        # this shell's: alive
-: > "$S/o.h5.tmp.otherhost.4194305" # another host's: cannot be asked
+: > "$S/o.h5.tmp.otherhost.$dead" # another host's: cannot be asked
 wj run "$D/small.cfg" -o "$S/o.h5" -q
 expect_rc "stale temporary files: the run works" 0
-check "stale temporary files of gone processes are removed" \
-    [ ! -e "$S/o.h5.tmp.$host.4194305" -a ! -e "$S/o.h5.tmp.4194306" ]
+check "stale temporary files of gone processes are removed" [ ! -e "$S/o.h5.tmp.$host.$dead" ]
 check "temporary files of live processes and other hosts are kept" \
-    [ -e "$S/o.h5.tmp.$host.$$" -a -e "$S/o.h5.tmp.otherhost.4194305" ]
+    [ -e "$S/o.h5.tmp.$host.$$" -a -e "$S/o.h5.tmp.otherhost.$dead" ]
+check "files that only look like temporary files are kept" \
+    [ -e "$S/o.h5.tmp.20240101" -a -e "$S/o.h5.tmp.$host.99999999" ]
+rm -f "$S"/o.h5*
+# A stale file with this very process's id (a container that always runs as pid 1 after a kill):
+# removed, not a reason to fail.
+(cd "$S" && sh -c ': > o.h5.tmp.$(hostname | tr / _).$$; exec "$0" run "$1" -o o.h5 -q' "$WIJKSIM" "$D/small.cfg")
+check "a stale temporary file with the run's own process id does not stop it" [ $? -eq 0 -a -f "$S/o.h5" ]
+expect_no_tmp "a stale temporary file with the run's own process id is removed" "$S"
 
 # ---- damaged and foreign sweep files (merge, report) ---------------------------------------
 H=$(scratch damaged)
@@ -202,11 +212,48 @@ variant("runs_array", runs_array)
 variant("rank12", rank12)
 variant("no_runs", lambda f: f.__delitem__("runs"))
 variant("utf8", utf8)
+def runs_rank2(f):
+    old = f["runs"][:]
+    del f["runs"]
+    f.create_dataset("runs", data=np.repeat(old[:, None], 3, axis=1))
+def runs_big_endian(f):
+    old = f["runs"][:]
+    del f["runs"]
+    f.create_dataset("runs", data=old.astype(old.dtype.newbyteorder(">")))
+def runs_padded(f):
+    old = f["runs"][:]
+    del f["runs"]
+    dt = np.dtype({"names": ["run", "x"], "formats": ["<i8", "<f8"], "offsets": [0, 32], "itemsize": 64})
+    a = np.zeros(len(old), dtype=dt)
+    a["run"] = old["run"]
+    a["x"] = 1.5
+    f.create_dataset("runs", data=a)
+def external(f):
+    old = f["municipality/cost_total"][:]
+    del f["municipality/cost_total"]
+    f.create_dataset("municipality/cost_total", data=old, external=[(out + "/victim.txt", 0, h5py.h5f.UNLIMITED)])
+def row_overflow(f):
+    del f["municipality/adults"]
+    f.create_dataset("municipality/adults", shape=(4, 2**31, 2**30), dtype="<f8", chunks=(1, 1, 1024))
+def hard_cycle(f):
+    f["base/loop"] = f["base"]
+def soft_cycle(f):
+    f["base/up"] = h5py.SoftLink("/base")
+open(out + "/victim.txt", "w").write("precious user data\n" * 200)
+variant("runs_rank2", runs_rank2)
+variant("runs_big_endian", runs_big_endian)
+variant("runs_padded", runs_padded)
+variant("external", external)
+variant("row_overflow", row_overflow)
+variant("hard_cycle", hard_cycle)
+variant("soft_cycle", soft_cycle)
+variant("no_municipality", lambda f: f.__delitem__("municipality"))
 variant("bad_utf8", bad_utf8)
 variant("kind_list", fixed_array)
 PYEOF
 RUN_DIR=$H
-for v in fixed_array vlen_array zero_reps runs_array rank12 no_runs; do
+for v in fixed_array vlen_array zero_reps runs_array rank12 no_runs runs_rank2 row_overflow hard_cycle \
+    soft_cycle no_municipality; do
     wj merge "$v.h5" "$D/s1.h5" -o "m_$v.h5"
     expect_rc "merge of a damaged sweep file ($v): exit status 2 (no crash)" 2
     expect_err "merge of a damaged sweep file ($v): says what is wrong" "not a wijksim sweep file"
@@ -215,6 +262,19 @@ for v in fixed_array vlen_array zero_reps runs_array rank12 no_runs; do
 done
 wj merge utf8.h5 "$D/s1.h5" -o m_utf8.h5
 expect_rc "merge accepts UTF-8 variable-length text attributes (as h5py writes them)" 0
+# A series stored in an external file: merge must neither read it nor write into that file.
+sum_before=$(md5sum "$H/victim.txt")
+wj merge external.h5 -o m_external.h5
+expect_rc "merge of a series stored outside the file: exit status 2" 2
+expect_err "merge of a series stored outside the file: says so" "storage outside the file"
+check "merge of a series stored outside the file: the outside file is untouched" [ "$(md5sum "$H/victim.txt")" = "$sum_before" ]
+# Run tables of another layout or byte order: the runs keep their numbers.
+for v in runs_big_endian runs_padded; do
+    wj merge "$v.h5" -o "m_$v.h5"
+    expect_rc "merge of a run table in another layout ($v): runs" 0
+    check "merge of a run table in another layout ($v): the run numbers survive" \
+        "$PY" -c "import h5py, numpy, sys; r = h5py.File(sys.argv[1])['runs']['run']; sys.exit(0 if list(r) == list(range(len(r))) else 1)" "$H/m_$v.h5"
+done
 for v in bad_utf8 kind_list; do
     timeout 60 "$PY" "$REPO_DIR/analysis/report.py" "$H/$v.h5" -o "$H/r_$v.html" >/dev/null 2>"$D/rep.err"
     RC=$?
