@@ -1,10 +1,11 @@
-/* Fuzzes the HDF5 readers of `wijksim merge` (sim/output.c, output_merge_sweeps) with damaged
+/* Fuzzes the HDF5 readers of `wijksim merge` (sim/merge.c, output_merge_sweeps) with damaged
  * and foreign sweep files. Random bytes as an HDF5 file would mostly test HDF5's own parser;
  * this harness instead starts from a real sweep file (WIJKSIM_FUZZ_SWEEP, written by `wijksim
  * sweep`) and lets the input choose up to six edits made with the HDF5 API: root attributes
  * replaced by other types, shapes and values (fixed or variable-length text in ASCII or UTF-8,
  * integers, reals, arrays), series replaced by datasets of other ranks, shapes and types, the
- * run table replaced or removed, groups removed. The edited file and the original are then
+ * run table replaced (other columns, rank 2) or removed, groups removed, links back up the
+ * tree (hard or soft), series of huge chunked shapes. The edited file and the original are then
  * merged; whatever was edited, merge must return an error or a file, never crash. */
 #include <hdf5.h>
 #include <stdio.h>
@@ -111,7 +112,7 @@ static const char *const root_attrs[] = {"kind",         "spec_hash",  "runs",
 
 static void edit(hid_t f, in_t *in) {
     char name[300];
-    unsigned op = take(in) % 8;
+    unsigned op = take(in) % 11;
     if (op == 0) {
         put_attr(f, root_attrs[take(in) % 8], in);
     } else if (op == 1) {
@@ -174,9 +175,42 @@ static void edit(hid_t f, in_t *in) {
             if (d >= 0) put_attr(d, "unit", in), H5Dclose(d);
         }
         if (g >= 0) H5Gclose(g);
-    } else { /* an attribute of odd type inside /base */
+    } else if (op == 7) { /* an attribute of odd type inside /base */
         hid_t g = H5Gopen2(f, "base", H5P_DEFAULT);
         if (g >= 0) put_attr(g, take(in) & 1 ? "config" : "label", in), H5Gclose(g);
+    } else if (op == 8) { /* a run table of rank 2 (rows of several runs) */
+        hid_t d = H5Dopen2(f, "runs", H5P_DEFAULT);
+        hid_t t = d >= 0 ? H5Dget_type(d) : -1;
+        if (d >= 0) H5Dclose(d);
+        if (t >= 0) {
+            H5Ldelete(f, "runs", H5P_DEFAULT);
+            hsize_t dims[2] = {take(in) % 8, 1 + take(in) % 4};
+            hid_t sp = H5Screate_simple(2, dims, NULL);
+            hid_t nd = H5Dcreate2(f, "runs", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            if (nd >= 0) H5Dclose(nd);
+            H5Sclose(sp), H5Tclose(t);
+        }
+    } else if (op == 9) { /* a link back up the tree, hard or soft */
+        if (take(in) & 1)
+            H5Lcreate_hard(f, "base", f, "base/loop", H5P_DEFAULT, H5P_DEFAULT);
+        else
+            H5Lcreate_soft("/base", f, "base/up", H5P_DEFAULT, H5P_DEFAULT);
+    } else { /* a series with a huge, chunked shape (nothing written) */
+        hid_t g = H5Gopen2(f, "municipality", H5P_DEFAULT);
+        H5G_info_t info;
+        if (g >= 0 && H5Gget_info(g, &info) >= 0 && info.nlinks) {
+            H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, take(in) % info.nlinks, name,
+                               sizeof name, H5P_DEFAULT);
+            H5Ldelete(g, name, H5P_DEFAULT);
+            hsize_t dims[3] = {4, (hsize_t)1 << (take(in) % 40), (hsize_t)1 << (take(in) % 40)};
+            hsize_t chunk[3] = {1, 1, 16};
+            hid_t sp = H5Screate_simple(3, dims, NULL), pl = H5Pcreate(H5P_DATASET_CREATE);
+            H5Pset_chunk(pl, 3, chunk);
+            hid_t d = H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, pl, H5P_DEFAULT);
+            if (d >= 0) H5Dclose(d);
+            H5Pclose(pl), H5Sclose(sp);
+        }
+        if (g >= 0) H5Gclose(g);
     }
 }
 
