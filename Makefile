@@ -127,9 +127,11 @@ test: deps
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite (separate build tree).
 asan: deps
+	@$(MAKE) --no-print-directory clang
 	@$(MAKE) --no-print-directory MPI=0 BUILD=build-asan BIN=bin-asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit-tests
-	@ASAN_OPTIONS=detect_leaks=1 BIN=bin-asan WIJKSIM_QUICK=1 WIJKSIM_NO_MPI=1 tests/run_tests.sh
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit-tests fuzz-replay
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp:print_suppressions=0 \
+	  BIN=bin-asan WIJKSIM_QUICK=1 WIJKSIM_NO_MPI=1 tests/run_tests.sh
 
 # Speed and memory of one run (bin/bench), then runs per minute of a sweep of the baseline on
 # 1 and 2 threads and 2 MPI ranks (BENCH_SWEEP_RUNS runs, a multiple of 20; about 35 minutes

@@ -3,7 +3,7 @@
 # gcc build: no result may depend on the compiler.
 source "$(dirname "$0")/lib.sh"
 require_binary clang
-CLANG=$REPO_DIR/${BIN:-bin}-clang/wijksim
+CLANG=$REPO_DIR/bin-clang/wijksim # make clang (make test and make asan build it)
 if [ ! -x "$CLANG" ]; then
     fail "clang build" "$CLANG is missing (make clang)"
     finish

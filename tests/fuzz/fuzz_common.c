@@ -27,6 +27,6 @@ const char *fuzz_write(const char *name, const uint8_t *data, size_t size) {
     static char path[512];
     snprintf(path, sizeof path, "%s/%s", fuzz_dir(), name);
     FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) abort();
+    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0) abort();
     return path;
 }
