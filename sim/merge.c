@@ -29,8 +29,28 @@ typedef struct {
 
 /* Copies the datasets of group `name` (series of every run) from the parts into out, row
  * `run` from the part and row src[run]. */
+/* The shape a series of this name has in a sweep file of `weeks` weeks and `nnbh`
+ * neighbourhoods (docs/output.md): its rank, and dims[1..] (dims[0] is the runs). 0, or -1 for a
+ * name the registry does not have. */
+static int expected_shape(const char *group, const char *ds, hsize_t weeks, hsize_t nnbh, int *rank,
+                          hsize_t *dims) {
+    for (int i = 0; i < N_SERIES; i++) {
+        if (strcmp(series_table[i].name, ds) != 0) continue;
+        int extra = series_table[i].shape == S1 ? 0 : series_table[i].shape == SD ? 1 : 2;
+        int nb = strcmp(group, "neighbourhood") == 0;
+        *rank = 2 + nb + extra;
+        dims[1] = weeks;
+        if (nb) dims[2] = nnbh;
+        if (extra >= 1) dims[2 + nb] = N_DOMAINS;
+        if (extra == 2) dims[3 + nb] = N_SEVERITIES;
+        return 0;
+    }
+    return -1;
+}
+
 static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t total,
-                        const int *src_part, const size_t *src_row, char *bad, size_t badlen) {
+                        const int *src_part, const size_t *src_row, hsize_t weeks, hsize_t nnbh,
+                        char *bad, size_t badlen) {
     hid_t g0 = H5Gopen2(pt[0].file, name, H5P_DEFAULT);
     if (g0 < 0 && strcmp(name, "municipality") == 0) {
         snprintf(bad, badlen, "no /municipality series");
@@ -102,6 +122,14 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             if (!ok) rc = -2;
         }
         if (rank < 1 || rank > 8) rc = -2;
+        /* The shape the registry gives this series (a damaged file could claim any other, and
+         * reading a huge one of empty chunks takes for ever). */
+        hsize_t want[8];
+        int wrank;
+        if (rc == 0 && (expected_shape(name, ds, weeks, nnbh, &wrank, want) != 0 || wrank != rank))
+            rc = -2;
+        for (int r = 1; r < rank && rc == 0; r++)
+            if (dims[r] != want[r]) rc = -2;
         /* A row of at most 2^24 values (wijksim's largest: weeks x neighbourhoods x domains x
          * severities, far below): no product can overflow. */
         size_t row = 1;
@@ -176,7 +204,7 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
     size_t *src_row = NULL, total = 0;
     int rc = 0, status = -1;
     char *hash0 = NULL;
-    long long runs0 = 0, reps0 = 0;
+    long long runs0 = 0, reps0 = 0, weeks0 = 0, nnbh0 = 0;
     for (int i = 0; i < n; i++)
         pt[i].file = pt[i].runs = pt[i].type = -1;
     for (int i = 0; i < n && rc == 0; i++) {
@@ -211,6 +239,15 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
                 err, errlen,
                 "%s: not a wijksim sweep file: its root attributes runs and replicates "
                 "are not one whole number each, with replicates from 1 and runs a multiple of them",
+                parts[i]);
+            rc = -1, status = -2;
+        } else if (i == 0 && (h5_read_attr_int(pt[i].file, "weeks", &weeks0) != 0 ||
+                              h5_read_attr_int(pt[i].file, "neighbourhoods", &nnbh0) != 0 ||
+                              weeks0 < 1 || weeks0 > 100000 || nnbh0 < 1 || nnbh0 > 1000000)) {
+            snprintf(
+                err, errlen,
+                "%s: not a wijksim sweep file: its root attributes weeks and neighbourhoods are "
+                "not one whole number each in range",
                 parts[i]);
             rc = -1, status = -2;
         } else if (i == 0) {
@@ -357,11 +394,11 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
             rc |= cr != 0;
         }
         int ms = rc ? 0
-                    : merge_series(pt, n, "municipality", o->file, total, src_part, src_row, bad,
-                                   sizeof bad);
+                    : merge_series(pt, n, "municipality", o->file, total, src_part, src_row,
+                                   (hsize_t)weeks0, (hsize_t)nnbh0, bad, sizeof bad);
         if (ms == 0 && rc == 0)
-            ms = merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row, bad,
-                              sizeof bad);
+            ms = merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row,
+                              (hsize_t)weeks0, (hsize_t)nnbh0, bad, sizeof bad);
         if (ms == -2 || status == -2) {
             snprintf(err, errlen, "%s: not a wijksim sweep file: %s", parts[0], bad);
             status = -2;
