@@ -71,3 +71,23 @@ char *default_output(const char *scenario) {
     if (out) sprintf(out, "%.*s.h5", (int)n, base);
     return out;
 }
+
+int out_option(int c, const char *arg, out_opts_t *oo) {
+    switch (c) {
+    case 'o':
+        oo->out = arg;
+        return 0;
+    case 'S':
+        if (!oo->sets) return 1;
+        oo->sets[oo->nsets++] = (char *)arg;
+        return 0;
+    case 'f':
+        oo->force = 1;
+        return 0;
+    case 'q':
+        oo->quiet = 1;
+        return 0;
+    default:
+        return 1;
+    }
+}

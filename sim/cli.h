@@ -13,6 +13,15 @@ int parse_long(const char *s, long lo, long hi, long *out);
  * at the cores). 1 when c is not one of them, 0 when stored, EXIT_USAGE (message printed)
  * when invalid. */
 int run_option(const char *cmd, int c, const char *arg, run_opts_t *ro);
+/* The output options run, compare and merge share: -o, --set (into sets, room for argc),
+ * --force, --quiet. */
+typedef struct {
+    const char *out;
+    char **sets;
+    int nsets, force, quiet;
+} out_opts_t;
+/* 1 when c is not one of them, 0 when stored. */
+int out_option(int c, const char *arg, out_opts_t *oo);
 /* The default output of a scenario: its file name with .h5 for .cfg (malloc'd; NULL when out
  * of memory). */
 char *default_output(const char *scenario);

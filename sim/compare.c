@@ -113,18 +113,16 @@ int cmd_compare(int argc, char **argv) {
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     run_opts_t ro = {.seed = 1, .replicates = 10};
-    const char *outpath = "comparison.h5", *hlist = NULL, *table = NULL, *format = NULL;
-    int force = 0, quiet = 0, detail = 0, c;
-    char **sets = calloc((size_t)argc, sizeof *sets);
-    int nsets = 0;
+    out_opts_t oo = {.out = "comparison.h5", .sets = calloc((size_t)argc, sizeof(char *))};
+    const char *hlist = NULL, *table = NULL, *format = NULL;
+    int detail = 0, c;
+    char **sets = oo.sets;
     if (!sets) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
+        if (out_option(c, optarg, &oo) == 0) continue; /* -o, --set, --force, --quiet */
         switch (c) {
-        case 'o':
-            outpath = optarg;
-            break;
         case 's':
         case 'r':
         case 't': {
@@ -132,9 +130,6 @@ int cmd_compare(int argc, char **argv) {
             if (st) return free(sets), st;
             break;
         }
-        case 'S':
-            sets[nsets++] = optarg;
-            break;
         case 'H':
             hlist = optarg;
             break;
@@ -147,12 +142,6 @@ int cmd_compare(int argc, char **argv) {
         case 'd':
             detail = 1;
             break;
-        case 'f':
-            force = 1;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
         case 'h':
             fputs(usage_compare, stdout);
             return free(sets), 0;
@@ -161,6 +150,8 @@ int cmd_compare(int argc, char **argv) {
                    usage_error("compare", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    const char *outpath = oo.out;
+    int force = oo.force, quiet = oo.quiet, nsets = oo.nsets;
     table_format_t fmt = TABLE_TEXT;
     const char *fname = format ? format : table ? strrchr(table, '.') : NULL;
     if (fname && (strcmp(fname, "csv") == 0 || strcmp(fname, ".csv") == 0))

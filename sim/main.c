@@ -158,42 +158,24 @@ static int cmd_run(int argc, char **argv) {
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     run_opts_t ro = {.seed = 1, .replicates = 1};
-    const char *outpath = NULL;
-    int force = 0, quiet = 0, c;
-    char **sets = calloc((size_t)argc, sizeof *sets);
-    int nsets = 0;
-    if (!sets) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
+    out_opts_t oo = {.sets = calloc((size_t)argc, sizeof(char *))};
+    int c;
+    if (!oo.sets) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            outpath = optarg;
-            break;
-        case 's':
-        case 'r':
-        case 't': {
-            int st = run_option("run", c, optarg, &ro);
-            if (st) return free(sets), st;
-            break;
-        }
-        case 'S':
-            sets[nsets++] = optarg;
-            break;
-        case 'f':
-            force = 1;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            fputs(usage_run, stdout);
-            return free(sets), 0;
-        default:
-            return free(sets),
-                   usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
+        int st = c == 's' || c == 'r' || c == 't' ? run_option("run", c, optarg, &ro)
+                                                  : out_option(c, optarg, &oo);
+        if (st == 0) continue;
+        if (c == 'h') return fputs(usage_run, stdout), free(oo.sets), 0;
+        free(oo.sets);
+        return c == 's' || c == 'r' || c == 't'
+                   ? st
+                   : usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
     }
+    const char *outpath = oo.out;
+    char **sets = oo.sets;
+    int force = oo.force, quiet = oo.quiet, nsets = oo.nsets;
     if (optind != argc - 1)
         return free(sets), usage_error("run", "%s",
                                        optind >= argc ? "expected one SCENARIO.cfg"
