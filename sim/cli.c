@@ -87,7 +87,22 @@ int out_option(int c, const char *arg, out_opts_t *oo) {
     case 'q':
         oo->quiet = 1;
         return 0;
+    case 'v':
+        oo->verbose = 1;
+        return 0;
     default:
         return 1;
     }
+}
+
+int format_option(const char *cmd, const char *format, const char *file, table_format_t *fmt) {
+    const char *ext = file ? strrchr(file, '.') : NULL;
+    *fmt = TABLE_TEXT;
+    if (format ? strcmp(format, "csv") == 0 : ext && strcmp(ext, ".csv") == 0)
+        *fmt = TABLE_CSV;
+    else if (format ? strcmp(format, "markdown") == 0 : ext && strcmp(ext, ".md") == 0)
+        *fmt = TABLE_MARKDOWN;
+    else if (format && strcmp(format, "text") != 0)
+        return usage_error(cmd, "--format: expected text, csv or markdown, got '%s'", format);
+    return 0;
 }

@@ -15,13 +15,14 @@
 #include "files.h"
 #include "outcomes.h"
 #include "output.h"
+#include "progress.h"
 #include "sim.h"
 
 const char usage_compare[] =
     "usage: wijksim compare A.cfg B.cfg ... [-o FILE.h5] [--replicates R] [--seed N] [--threads "
     "T]\n"
     "                       [--horizon Y[,Y...]] [--format text|csv|markdown] [--table FILE]\n"
-    "                       [--set name=value]... [--detail] [--force] [--quiet]\n"
+    "                       [--set name=value]... [--detail] [--force] [--quiet] [--verbose]\n"
     "\n"
     "Runs every scenario for every replicate with the same seeds (common random numbers). The\n"
     "first scenario is the reference: every scenario that agrees with it on the parameters that\n"
@@ -43,7 +44,13 @@ const char usage_compare[] =
     "      --detail          also write per-neighbourhood series\n"
     "  -f, --force           overwrite existing output and table files\n"
     "  -q, --quiet           print nothing but errors (and the table when --format is given\n"
-    "                        without --table)\n";
+    "                        without --table)\n"
+    "  -v, --verbose         also say what each scenario sets (parameters that differ from the\n"
+    "                        defaults, where they were set, policy steps) and what it shares\n"
+    "\n"
+    "Standard output holds the table only; progress (per cent done and time left; on a\n"
+    "terminal one line, elsewhere a line per tenth or per minute), the time taken and the files\n"
+    "written go to standard error.\n";
 
 typedef struct {
     output_t *out;
@@ -110,6 +117,7 @@ int cmd_compare(int argc, char **argv) {
                                          {"detail", no_argument, 0, 'd'},
                                          {"force", no_argument, 0, 'f'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"verbose", no_argument, 0, 'v'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     run_opts_t ro = {.seed = 1, .replicates = 10};
@@ -120,8 +128,8 @@ int cmd_compare(int argc, char **argv) {
     if (!sets) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
-        if (out_option(c, optarg, &oo) == 0) continue; /* -o, --set, --force, --quiet */
+    while ((c = getopt_long(argc, argv, "o:s:r:t:fqvh", opts, NULL)) != -1) {
+        if (out_option(c, optarg, &oo) == 0) continue; /* -o, --set, --force, -q, -v */
         switch (c) {
         case 's':
         case 'r':
@@ -152,15 +160,9 @@ int cmd_compare(int argc, char **argv) {
     }
     const char *outpath = oo.out;
     int force = oo.force, quiet = oo.quiet, nsets = oo.nsets;
-    table_format_t fmt = TABLE_TEXT;
-    const char *fname = format ? format : table ? strrchr(table, '.') : NULL;
-    if (fname && (strcmp(fname, "csv") == 0 || strcmp(fname, ".csv") == 0))
-        fmt = TABLE_CSV;
-    else if (fname && (strcmp(fname, "markdown") == 0 || strcmp(fname, ".md") == 0))
-        fmt = TABLE_MARKDOWN;
-    else if (format && strcmp(format, "text") != 0)
-        return free(sets),
-               usage_error("compare", "--format: expected text, csv or markdown, got '%s'", format);
+    table_format_t fmt;
+    int bad = format_option("compare", format, table, &fmt);
+    if (bad) return free(sets), bad;
     int nsc = argc - optind;
     if (nsc < 1)
         return free(sets), usage_error("compare", "%s", "expected one or more SCENARIO.cfg files");
@@ -243,7 +245,13 @@ int cmd_compare(int argc, char **argv) {
     compare_ctx_t cc = {out, nh, ro.replicates, horizons, NULL};
     if (rc == 0) {
         status = EXIT_RUNTIME;
-        ro.progress = !quiet && isatty(STDERR_FILENO);
+        ro.progress = progress_mode(quiet);
+        ro.label = "wijksim compare";
+        for (int i = 0; oo.verbose && !quiet && i < nsc; i++) {
+            fprintf(stderr, "Scenario %d, %s (%s):\n", i + 1, names[i], argv[optind + i]);
+            scenario_write_settings(stderr, &scs[i]);
+            if (i > 0) fprintf(stderr, "  %s\n", notes[i]);
+        }
         cc.v = malloc(sizeof(double) * (size_t)nsc * ro.replicates * nh * N_OUTCOMES);
         if (!cc.v) snprintf(err, sizeof err, "out of memory"), rc = -1;
         if (rc == 0) rc = output_begin_comparison(out, sc, nsc, plan, &ro, detail, err, sizeof err);
@@ -260,13 +268,13 @@ int cmd_compare(int argc, char **argv) {
         }
         /* The table after the HDF5 file: a table is never published beside a failed run. */
         if (rc == 0 && table) rc = write_table_file(table, &t, fmt, force, err, sizeof err);
-        if (rc == 0 && (!quiet || (format && !table))) {
-            if (!table || !format) compare_table_write(stdout, &t, table ? TABLE_TEXT : fmt);
-            if (!quiet)
-                printf("Simulated %.3g resident-weeks in %.2f s.\nOutput: %s%s%s\n",
-                       st.resident_weeks, st.seconds, outpath, table ? "\nTable: " : "",
-                       table ? table : "");
-        }
+        /* Standard output: the table only; what the command did goes to standard error. */
+        if (rc == 0 && (!quiet || (format && !table)) && (!table || !format))
+            compare_table_write(stdout, &t, table ? TABLE_TEXT : fmt);
+        if (rc == 0 && !quiet)
+            fprintf(stderr, "Simulated %.3g resident-weeks in %.2f s.\nOutput: %s%s%s\n",
+                    st.resident_weeks, st.seconds, outpath, table ? "\nTable: " : "",
+                    table ? table : "");
     }
     if (rc != 0) fprintf(stderr, "wijksim: %s\n", err);
     for (int i = 0; scs && i < nsc; i++)

@@ -745,6 +745,32 @@ static void set_where(const scenario_t *s, int id, char *buf, size_t len) {
         snprintf(buf, len, "%s:%d", f <= s->nfiles ? s->files[f - 1] : "?", s->set_line[id]);
 }
 
+void scenario_write_settings(FILE *f, const scenario_t *s) {
+    params_t d;
+    params_defaults(&d);
+    int n = 0;
+    for (int id = 0; id < N_PARAMS; id++) {
+        const double *v = params_cvalues(&s->params, id), *dv = params_cvalues(&d, id);
+        if (memcmp(v, dv, sizeof(double) * (size_t)param_table[id].n) == 0) continue;
+        char where[200];
+        set_where(s, id, where, sizeof where);
+        fprintf(f, "%s  %s = ", n++ ? "" : "Parameters that differ from the defaults:\n",
+                param_table[id].name);
+        params_write_values(f, id, v);
+        fprintf(f, " (default ");
+        params_write_values(f, id, dv);
+        fprintf(f, "; %s)\n", where);
+    }
+    if (n == 0) fputs("Every parameter has its default value.\n", f);
+    for (int k = 0; k < s->npolicy; k++) {
+        const policy_set_t *ps = &s->policy[k];
+        fprintf(f, "%s  week %d (year %d): %s = ", k ? "" : "Policy:\n", ps->week,
+                ps->week / 52 + 1, param_table[ps->id].name);
+        params_write_values(f, ps->id, ps->v);
+        fprintf(f, " (%s)\n", ps->where);
+    }
+}
+
 static int check_params(const params_t *p, char *err, size_t errlen) {
     if (ordered("world.deprivation_min", p->world_deprivation_min[0], "world.deprivation_max",
                 p->world_deprivation_max[0], "min <= max", err, errlen) ||

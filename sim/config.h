@@ -74,6 +74,9 @@ int scenario_changes_at(const scenario_t *s, int week);
  * start parameters, title and policy, loadable again. */
 void scenario_write_policy(FILE *f, const scenario_t *s);
 void scenario_write_cfg(FILE *f, const scenario_t *s);
+/* What a scenario sets: every start parameter that differs from its default (with the default
+ * and where it was set) and every policy step with its week (for --verbose). */
+void scenario_write_settings(FILE *f, const scenario_t *s);
 /* Checks the integer literals of libconfig text before it is parsed: libconfig keeps only
  * the low 32 bits of an integer without the L suffix (5000000000 becomes 705032704) and wraps
  * one beyond 64 bits, silently. 0, or -1 with "file:line: ..." in err. */

@@ -2,6 +2,7 @@
 
 #include <gsl/gsl_qrng.h>
 #include <gsl/gsl_randist.h>
+#include <math.h>
 #include <stdlib.h>
 
 static double level_coordinate(int l, int levels) {
@@ -66,16 +67,34 @@ size_t design_saltelli_count(int k, int N) {
     return (size_t)N * (size_t)(k + 2);
 }
 
-int design_saltelli(int k, int N, double *u) {
+/* GSL's Sobol points are whole multiples of 2^-30 (SOBOL_BIT_COUNT in its sobol.c). */
+#define SOBOL_BITS 30
+
+int design_saltelli(int k, int N, gsl_rng *r, double *u) {
     if (design_saltelli_count(k, N) == 0) return -1;
     gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k));
     if (!q) return -1;
-    double x[2 * DESIGN_SALTELLI_MAX_FACTORS];
+    /* A random digital shift: every coordinate of dimension d is XORed with the same random
+     * 30-bit number s_d. The shifted points are still a Sobol net (each 2^m consecutive points
+     * from the start fill every dyadic interval of width 2^-m once per dimension), but
+     * dimensions that the plain sequence makes equal (its first point is the centre in every
+     * dimension, and early points repeat 1/4, 3/4 across dimensions) no longer are, so no row
+     * of A coincides with B in a factor; Owen (2020), "On dropping the first Sobol' point",
+     * argues for this over skipping points. */
+    unsigned long shift[2 * DESIGN_SALTELLI_MAX_FACTORS];
+    for (int d = 0; d < 2 * k; d++)
+        shift[d] = gsl_rng_uniform_int(r, 1ul << SOBOL_BITS);
+    double x[2 * DESIGN_SALTELLI_MAX_FACTORS] = {0}; /* point 0: the origin, which GSL skips */
     size_t nk = (size_t)N * k;
     for (int i = 0; i < N; i++) {
-        gsl_qrng_get(q, x);
+        if (i > 0) gsl_qrng_get(q, x);
+        double y[2 * DESIGN_SALTELLI_MAX_FACTORS];
+        for (int d = 0; d < 2 * k; d++) { /* the midpoint of the shifted point's finest cell */
+            unsigned long v = (unsigned long)ldexp(x[d], SOBOL_BITS) ^ shift[d];
+            y[d] = ldexp((double)v + 0.5, -SOBOL_BITS);
+        }
         for (int j = 0; j < k; j++) {
-            double a = x[j], b = x[k + j];
+            double a = y[j], b = y[k + j];
             u[(size_t)i * k + j] = a;      /* A */
             u[nk + (size_t)i * k + j] = b; /* B */
             for (int m = 0; m < k; m++)    /* AB_m: column m from B */

@@ -40,7 +40,9 @@ void design_oat(int k, const int *levels, const int *base_level, double *u);
 void design_lhs(int k, int n, gsl_rng *r, double *u);
 
 size_t design_saltelli_count(int k, int N);
-/* 0, or -1 when GSL cannot allocate the sequence. */
-int design_saltelli(int k, int N, double *u);
+/* Saltelli's sample of N (k + 2) points from a digitally shifted Sobol sequence (shifts
+ * drawn from r): A [N][k], B [N][k], then AB_1 .. AB_k (A with column j from B), each [N][k].
+ * 0, or -1 when GSL cannot allocate the sequence. */
+int design_saltelli(int k, int N, gsl_rng *r, double *u);
 
 #endif

@@ -20,7 +20,9 @@
 #include "files.h"
 #include "util.h"
 #include "output.h"
+#include "manpage.h"
 #include "outcomes.h"
+#include "progress.h"
 #include "core/params.h"
 #include "core/series.h"
 #include "sim.h"
@@ -49,17 +51,19 @@ static const char *const usage_main =
     "  report FILE.h5       write a self-contained HTML report of a run, comparison or sweep\n"
     "  params               list every parameter with its default, range and unit\n"
     "  series               list every output series with its unit\n"
+    "  manpage              write the manual page wijksim(1) (roff)\n"
     "  help [COMMAND]       this text, or the options of a command\n"
     "\n"
     "options:\n"
-    "  --version            print the version and commit\n"
-    "  --help               this text\n"
+    "  -V, --version        print the version and commit\n"
+    "  -h, --help           this text\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n";
 
 static const char *const usage_run =
     "usage: wijksim run SCENARIO.cfg [-o FILE.h5] [--seed N] [--replicates R] [--threads T]\n"
-    "                   [--set name=value]... [--force] [--quiet]\n"
+    "                   [--set name=value]... [--format text|csv|markdown] [--force]\n"
+    "                   [--quiet] [--verbose]\n"
     "\n"
     "  -o, --output FILE     HDF5 file to write (default: SCENARIO name + .h5 in the current "
     "folder)\n"
@@ -67,8 +71,17 @@ static const char *const usage_run =
     "  -r, --replicates R    independent replicates (default 1)\n"
     "  -t, --threads T       OpenMP threads (default: all cores)\n"
     "      --set name=value  override a parameter, e.g. --set team.fte=6.5 (repeatable)\n"
+    "      --format FMT      the summary as text (default), csv or markdown; standard output\n"
+    "                        then holds the table alone\n"
     "  -f, --force           overwrite an existing output file\n"
-    "  -q, --quiet           print nothing but errors\n";
+    "  -q, --quiet           print nothing but errors (and the table when --format is given)\n"
+    "  -v, --verbose         also say what the scenario sets (parameters that differ from the\n"
+    "                        defaults, where they were set, policy steps) and the memory per\n"
+    "                        resident\n"
+    "\n"
+    "Standard output holds the results: the summary of the last year. Progress (per cent done\n"
+    "and time left; on a terminal one line, elsewhere a line per tenth or per minute), the time\n"
+    "taken and the file written go to standard error.\n";
 
 static const char *const usage_merge =
     "usage: wijksim merge PART.h5 ... -o FILE.h5 [--force] [--quiet]\n"
@@ -78,7 +91,8 @@ static const char *const usage_merge =
     "another spec, and runs missing from every part, are refused.\n"
     "  -o, --output FILE     the merged file (required)\n"
     "  -f, --force           overwrite an existing output file\n"
-    "  -q, --quiet           print nothing but errors\n";
+    "  -q, --quiet           print nothing but errors\n"
+    "Nothing goes to standard output; the line naming the merged file goes to standard error.\n";
 
 static const char *const usage_report =
     "usage: wijksim report FILE.h5 [-o REPORT.html] [--title TEXT] [--force] [--quiet]\n"
@@ -96,12 +110,20 @@ static const char *const usage_report =
     "  -q, --quiet           print nothing but errors\n";
 
 static const char *const usage_params =
-    "usage: wijksim params [SCENARIO.cfg] [--set name=value]... [--markdown | --cfg]\n"
+    "usage: wijksim params [SCENARIO.cfg] [--set name=value]... [--markdown | --cfg | --names]\n"
     "\n"
     "Lists every parameter: name, value, range, unit and description. With a scenario (and\n"
     "--set) the values are those it resolves to.\n"
     "  --markdown   the reference table of docs/parameters.md\n"
-    "  --cfg        the resolved values as a complete scenario file\n";
+    "  --cfg        the resolved values as a complete scenario file\n"
+    "  --names      the names alone, one per line (for shell completion)\n";
+
+static const char *const usage_manpage =
+    "usage: wijksim manpage\n"
+    "\n"
+    "Writes the manual page wijksim(1) in roff to standard output, from the usage texts of the\n"
+    "commands and the parameter and series registries (make docs writes it to docs/wijksim.1;\n"
+    "make install-man installs it).\n";
 
 static const char *const usage_series =
     "usage: wijksim series [--markdown]\n"
@@ -110,8 +132,9 @@ static const char *const usage_series =
     "  --markdown   the reference table of docs/output.md\n";
 
 /* The headline figures after a run: label, value offset (summed over the domains for
- * per-domain series), factor (52 turns a weekly flow into a yearly one) and unit. */
-static void print_summary(const double *v) {
+ * per-domain series), factor (52 turns a weekly flow into a yearly one) and unit; as a
+ * terminal table, CSV (quantity, value, unit) or Markdown. */
+static void print_summary(FILE *f, const double *v, table_format_t fmt) {
     static const struct {
         const char *label;
         int off, width;
@@ -135,15 +158,27 @@ static void print_summary(const double *v) {
         {"quality of life", OFF_qol_index, 1, 1, "index 0-1"},
         {"cost", OFF_cost_total, 1, 52, "euro per year"},
     };
+    if (fmt == TABLE_CSV) fputs("quantity,value,unit\n", f);
+    if (fmt == TABLE_MARKDOWN) fputs("| quantity | value | unit |\n|---|---:|---|\n", f);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         double x = 0;
         for (int k = 0; k < rows[i].width; k++)
             x += v[rows[i].off + k];
         x *= rows[i].factor;
-        const char *fmt = fabs(x) >= 100  ? "  %-30s %12.0f  %s\n"
-                          : fabs(x) >= 10 ? "  %-30s %12.1f  %s\n"
-                                          : "  %-30s %12.3f  %s\n";
-        printf(fmt, rows[i].label, x, rows[i].unit);
+        if (fmt == TABLE_CSV) {
+            table_csv_field(f, rows[i].label, 1);
+            fprintf(f, ",%.10g", x);
+            table_csv_field(f, rows[i].unit, 0);
+            fputc('\n', f);
+            continue;
+        }
+        const char *fmtx = fabs(x) >= 100 ? "%.0f" : fabs(x) >= 10 ? "%.1f" : "%.3f";
+        char num[64];
+        snprintf(num, sizeof num, fmtx, x);
+        if (fmt == TABLE_MARKDOWN)
+            fprintf(f, "| %s | %s | %s |\n", rows[i].label, num, rows[i].unit);
+        else
+            fprintf(f, "  %-30s %12s  %s\n", rows[i].label, num, rows[i].unit);
     }
 }
 
@@ -155,15 +190,22 @@ static int cmd_run(int argc, char **argv) {
                                          {"set", required_argument, 0, 'S'},
                                          {"force", no_argument, 0, 'f'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"verbose", no_argument, 0, 'v'},
+                                         {"format", required_argument, 0, 'F'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    run_opts_t ro = {.seed = 1, .replicates = 1};
+    run_opts_t ro = {.seed = 1, .replicates = 1, .label = "wijksim run"};
+    const char *format = NULL;
     out_opts_t oo = {.sets = calloc((size_t)argc, sizeof(char *))};
     int c;
     if (!oo.sets) return fputs("wijksim: out of memory\n", stderr), EXIT_RUNTIME;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:s:r:t:fqh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:s:r:t:fqvh", opts, NULL)) != -1) {
+        if (c == 'F') {
+            format = optarg;
+            continue;
+        }
         int st = c == 's' || c == 'r' || c == 't' ? run_option("run", c, optarg, &ro)
                                                   : out_option(c, optarg, &oo);
         if (st == 0) continue;
@@ -176,6 +218,9 @@ static int cmd_run(int argc, char **argv) {
     const char *outpath = oo.out;
     char **sets = oo.sets;
     int force = oo.force, quiet = oo.quiet, nsets = oo.nsets;
+    table_format_t fmt;
+    int bad = format_option("run", format, NULL, &fmt);
+    if (bad) return free(sets), bad;
     if (optind != argc - 1)
         return free(sets), usage_error("run", "%s",
                                        optind >= argc ? "expected one SCENARIO.cfg"
@@ -207,7 +252,11 @@ static int cmd_run(int argc, char **argv) {
         free(defout);
         return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    ro.progress = !quiet && isatty(STDERR_FILENO);
+    ro.progress = progress_mode(quiet);
+    if (oo.verbose && !quiet) {
+        fprintf(stderr, "Scenario %s (%s):\n", scenario_label(&sc), path);
+        scenario_write_settings(stderr, &sc);
+    }
     run_stats_t st;
     rc = output_begin(out, &sc, &ro, err, sizeof err);
     const scenario_t *one = &sc;
@@ -224,34 +273,48 @@ static int cmd_run(int argc, char **argv) {
     }
     if (rc != 0) {
         fprintf(stderr, "wijksim: %s\n", err);
-    } else if (!quiet) {
-        printf("wijksim %s: %s, seed %llu, %d replicate%s, %.0f residents in %d neighbourhoods, "
-               "%d weeks after %d weeks burn-in\n",
-               WIJKSIM_VERSION, path, (unsigned long long)ro.seed, ro.replicates,
-               ro.replicates > 1 ? "s" : "", mean[OFF_residents],
-               (int)sc.params.world_neighbourhoods[0], (int)sc.params.sim_weeks[0],
-               (int)sc.params.sim_burn_in_weeks[0]);
-        printf("Municipality, mean over the last 52 weeks%s:\n",
-               ro.replicates > 1 ? " and all replicates" : "");
-        print_summary(mean);
-        if ((int)sc.params.sim_weeks[0] >= 104) {
+    } else {
+        /* Standard output: the results (with --format, the table alone); standard error: what
+         * the run was, its checks, its time and its file. */
+        FILE *notes = format ? stderr : stdout;
+        if (!quiet)
+            fprintf(notes,
+                    "wijksim %s: %s, seed %llu, %d replicate%s, %.0f residents in %d "
+                    "neighbourhoods, %d weeks after %d weeks burn-in\n",
+                    WIJKSIM_VERSION, path, (unsigned long long)ro.seed, ro.replicates,
+                    ro.replicates > 1 ? "s" : "", mean[OFF_residents],
+                    (int)sc.params.world_neighbourhoods[0], (int)sc.params.sim_weeks[0],
+                    (int)sc.params.sim_burn_in_weeks[0]);
+        if (!quiet && !format)
+            printf("Municipality, mean over the last 52 weeks%s:\n",
+                   ro.replicates > 1 ? " and all replicates" : "");
+        if (!quiet || format) print_summary(stdout, mean, fmt);
+        if (!quiet && (int)sc.params.sim_weeks[0] >= 104) {
             /* Above the limit by more than chance (two standard errors over replicates; with one
              * replicate chance cannot be told apart, so say so). */
             int above = drift - (isnan(drift_se) ? 0 : 2 * drift_se) > DRIFT_LIMIT;
             char se[64] = "one replicate: chance included";
             if (!isnan(drift_se))
                 snprintf(se, sizeof se, "+- %.2f over %d replicates", drift_se, ro.replicates);
-            printf("Steady state: the main stocks drift at most %.2f %%/year over the first output "
-                   "years (%s, %s; limit %.0f %%/year; attribute steady_state_drift)%s\n",
-                   drift, drift_stock, se, DRIFT_LIMIT,
-                   !above            ? "."
-                   : isnan(drift_se) ? ": chance, or a burn-in too short (sim.burn_in_weeks); more "
-                                       "replicates tell them apart."
-                                     : ": the burn-in may be too short (sim.burn_in_weeks).");
+            fprintf(notes,
+                    "Steady state: the main stocks drift at most %.2f %%/year over the first "
+                    "output years (%s, %s; limit %.0f %%/year; attribute steady_state_drift)%s\n",
+                    drift, drift_stock, se, DRIFT_LIMIT,
+                    !above ? "."
+                    : isnan(drift_se)
+                        ? ": chance, or a burn-in too short (sim.burn_in_weeks); more "
+                          "replicates tell them apart."
+                        : ": the burn-in may be too short (sim.burn_in_weeks).");
         }
-        printf("Simulated %.3g resident-weeks in %.2f s (%.3g per second).\n", st.resident_weeks,
-               st.seconds, st.resident_weeks / st.seconds);
-        printf("Output: %s\n", outpath);
+        if (!quiet) {
+            fflush(stdout);
+            fprintf(stderr, "Simulated %.3g resident-weeks in %.2f s (%.3g per second).\n",
+                    st.resident_weeks, st.seconds, st.resident_weeks / st.seconds);
+            if (oo.verbose)
+                fprintf(stderr, "World: %.0f bytes per resident.\n",
+                        st.world_bytes / fmax(1, mean[OFF_residents]));
+            fprintf(stderr, "Output: %s\n", outpath);
+        }
     }
     scenario_free(&sc);
     free(defout);
@@ -296,7 +359,8 @@ static int cmd_merge(int argc, char **argv) {
         fprintf(stderr, "wijksim: %s\n", err);
         return rc == -2 ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    if (!quiet) printf("Merged %d file%s: %s\n", argc - optind, argc - optind > 1 ? "s" : "", out);
+    if (!quiet)
+        fprintf(stderr, "Merged %d file%s: %s\n", argc - optind, argc - optind > 1 ? "s" : "", out);
     return 0;
 }
 
@@ -339,7 +403,7 @@ static int cmd_report(int argc, char **argv) {
 }
 
 static int cmd_params(int argc, char **argv) {
-    int markdown = 0, cfg = 0;
+    int markdown = 0, cfg = 0, names = 0;
     const char *path = NULL;
     char err[ERR_LEN];
     scenario_t sc;
@@ -350,6 +414,8 @@ static int cmd_params(int argc, char **argv) {
             markdown = 1;
         else if (strcmp(argv[i], "--cfg") == 0)
             cfg = 1;
+        else if (strcmp(argv[i], "--names") == 0)
+            names = 1;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return fputs(usage_params, stdout), scenario_free(&sc), 0;
         else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc)
@@ -366,12 +432,15 @@ static int cmd_params(int argc, char **argv) {
             return EXIT_USAGE;
         }
     }
-    if (!markdown && scenario_validate(&sc, err, sizeof err) != 0) {
+    if (!markdown && !names && scenario_validate(&sc, err, sizeof err) != 0) {
         fprintf(stderr, "wijksim: %s\n", err);
         scenario_free(&sc);
         return EXIT_USAGE;
     }
-    if (markdown)
+    if (names)
+        for (int i = 0; i < N_PARAMS; i++)
+            puts(param_table[i].name);
+    else if (markdown)
         params_write_markdown(stdout);
     else if (cfg)
         scenario_write_cfg(stdout, &sc);
@@ -405,15 +474,29 @@ typedef struct {
     const char *usage;
 } command_t;
 
+static int cmd_manpage(int argc, char **argv);
+
 static const command_t commands[] = {
     {"run", cmd_run, usage_run},          {"compare", cmd_compare, usage_compare},
     {"sweep", cmd_sweep, usage_sweep},    {"merge", cmd_merge, usage_merge},
     {"report", cmd_report, usage_report}, {"params", cmd_params, usage_params},
-    {"series", cmd_series, usage_series},
+    {"series", cmd_series, usage_series}, {"manpage", cmd_manpage, usage_manpage},
 };
+#define N_COMMANDS (int)(sizeof commands / sizeof commands[0])
+
+static int cmd_manpage(int argc, char **argv) {
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return fputs(usage_manpage, stdout), 0;
+    if (argc > 1) return usage_error("manpage", "unexpected argument '%s'", argv[1]);
+    manpage_command_t mc[N_COMMANDS];
+    for (int i = 0; i < N_COMMANDS; i++)
+        mc[i] = (manpage_command_t){commands[i].name, commands[i].usage};
+    manpage_write(stdout, mc, N_COMMANDS);
+    return fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
+}
 
 static const command_t *find_command(const char *name) {
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (int i = 0; i < N_COMMANDS; i++)
         if (strcmp(commands[i].name, name) == 0) return &commands[i];
     return NULL;
 }
@@ -430,7 +513,7 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
 #ifdef WIJKSIM_MPI
         printf("wijksim %s (commit %s, with MPI)\n", WIJKSIM_VERSION, WIJKSIM_COMMIT);
 #else
@@ -443,7 +526,12 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (strcmp(cmd, "help") == 0) {
+        int about_help = argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0);
+        if (argc > 3)
+            return usage_error(NULL, "help: expected at most one COMMAND, got '%s'", argv[3]);
         const command_t *c = argc > 2 ? find_command(argv[2]) : NULL;
+        if (argc > 2 && !c && !about_help)
+            return usage_error(NULL, "help: unknown command '%s'", argv[2]);
         fputs(c ? c->usage : usage_main, stdout);
         return 0;
     }

@@ -243,7 +243,7 @@ static void write_text(FILE *f, const compare_table_t *t, double *buf) {
 
 /* A field after a comma (none before the first), quoted when it holds a comma, quote or
  * line break, with quotes doubled. */
-static void csv_field(FILE *f, const char *s, int first) {
+void table_csv_field(FILE *f, const char *s, int first) {
     if (!first) fputc(',', f);
     if (!strpbrk(s, ",\"\n\r")) {
         fputs(s, f);
@@ -272,8 +272,9 @@ static void write_csv(FILE *f, const compare_table_t *t, double *buf) {
                 const outcome_info_t *oi = &outcome_table[o];
                 cell_t c = cell(t, s, h, o, buf);
                 fprintf(f, "%d", t->horizons[h]);
-                csv_field(f, oi->name, 0), csv_field(f, oi->label, 0), csv_field(f, oi->unit, 0);
-                csv_field(f, t->names[s], 0);
+                table_csv_field(f, oi->name, 0), table_csv_field(f, oi->label, 0),
+                    table_csv_field(f, oi->unit, 0);
+                table_csv_field(f, t->names[s], 0);
                 fprintf(f, ",%d", c.n);
                 csv_num(f, c.mean), csv_num(f, c.lo), csv_num(f, c.hi);
                 if (s > 0)

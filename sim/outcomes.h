@@ -73,4 +73,8 @@ typedef struct {
  * allocation failure or an empty table (no scenario, replicate or horizon). */
 int compare_table_write(FILE *f, const compare_table_t *t, table_format_t fmt);
 
+/* A CSV field, after a comma unless it is the first of its row, quoted when it holds a comma,
+ * quote or line break, with quotes doubled. */
+void table_csv_field(FILE *f, const char *s, int first);
+
 #endif

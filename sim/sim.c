@@ -9,6 +9,7 @@
 
 #include "core/series.h"
 #include "models/models.h"
+#include "progress.h"
 
 /* Runs phases [from, to) (all per neighbourhood) for every neighbourhood in parallel. */
 static int run_nbh_phases(world_t *w, int from, int to, int week, int first) {
@@ -98,15 +99,17 @@ void sim_plan(const scenario_t *const *sc, int n, sim_plan_t *plan) {
     }
 }
 
+/* Where a replicate is, for error messages, and the progress line (NULL: none). */
 typedef struct {
     const run_opts_t *o;
     int scenario, nscen, replicate;
-} progress_t;
+    progress_t *bar;
+} position_t;
 
 /* Runs weeks [from, to) of scenario s on w: policy steps take effect at the start of their
  * week; output weeks are recorded into values [week][neighbourhood][value]. */
 static int run_weeks(world_t *w, const scenario_t *s, int from, int to, double *values,
-                     const progress_t *pg, char *err, size_t errlen) {
+                     const position_t *pg, char *err, size_t errlen) {
     int burn = (int)s->params.sim_burn_in_weeks[0], nnbh = w->nnbh;
     for (int week = from; week < to; week++) {
         if (week >= burn && scenario_changes_at(s, week - burn)) {
@@ -125,10 +128,7 @@ static int run_weeks(world_t *w, const scenario_t *s, int from, int to, double *
             for (int i = 0; i < nnbh; i++)
                 memcpy(&values[((size_t)(week - burn) * nnbh + i) * N_VALUES], w->nbh[i].m,
                        sizeof w->nbh[i].m);
-        if (pg->o->progress && (week % 13 == 0 || week == w->weeks_total - 1))
-            fprintf(stderr, "\rwijksim: scenario %d/%d, replicate %d/%d, week %d/%d%s",
-                    pg->scenario + 1, pg->nscen, pg->replicate + 1, pg->o->replicates, week + 1,
-                    w->weeks_total, week < burn ? " (burn-in)" : "          ");
+        if (pg->bar) progress_add(pg->bar, 1);
     }
     return 0;
 }
@@ -155,7 +155,7 @@ static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int
  * its own parameters, its earlier weeks being the root's. */
 static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *plan, int r,
                       const run_opts_t *o, int rep, scenario_sink_fn sink, void *ctx, double *vroot,
-                      double *vbranch, run_stats_t *st, char *err, size_t errlen) {
+                      double *vbranch, run_stats_t *st, progress_t *bar, char *err, size_t errlen) {
     const params_t *p = &sc[r]->params;
     int burn = (int)p->sim_burn_in_weeks[0], weeks = (int)p->sim_weeks[0], total = burn + weeks;
     int nnbh = (int)p->world_neighbourhoods[0];
@@ -163,7 +163,7 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
     world_t **snap = calloc((size_t)nsc, sizeof *snap); /* the copy each branch starts from */
     if (!snap) return snprintf(err, errlen, "out of memory"), -1;
     double t0 = omp_get_wtime();
-    progress_t pg = {o, r, nsc, rep};
+    position_t pg = {o, r, nsc, rep, bar};
     world_t *w = world_new(p, o->seed, rep, err, errlen);
     int rc = w ? 0 : -1, at = 0, copied = -1;
     while (rc == 0) { /* the root, stopping at each branch week to copy the world */
@@ -246,16 +246,29 @@ int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
         return -1;
     }
     sim_plan(sc, nsc, plan);
+    /* The weeks to simulate, for the progress line: each root from week 0, each branch from
+     * its branch week (a scenario that never differs runs no weeks of its own). */
+    double weeks_total = 0;
+    for (int s = 0; s < nsc; s++) {
+        const params_t *p = &sc[s]->params;
+        int weeks = (int)p->sim_weeks[0];
+        weeks_total += plan[s].root == s
+                           ? weeks + (int)p->sim_burn_in_weeks[0]
+                           : weeks - (plan[s].branch < weeks ? plan[s].branch : weeks);
+    }
+    progress_t bar;
+    progress_start(&bar, (progress_mode_t)o->progress, o->label ? o->label : "wijksim", "weeks",
+                   weeks_total * o->replicates, 0);
     run_stats_t st = {0};
     err[0] = '\0'; /* a sink may leave its own message here */
     int rc = 0;
     for (int rep = 0; rep < o->replicates && rc == 0; rep++)
         for (int r = 0; r < nsc && rc == 0; r++)
             if (plan[r].root == r)
-                rc = run_family(sc, nsc, plan, r, o, rep, sink, ctx, vroot, vbranch, &st, err,
+                rc = run_family(sc, nsc, plan, r, o, rep, sink, ctx, vroot, vbranch, &st, &bar, err,
                                 errlen);
     if (rc != 0 && !err[0]) snprintf(err, errlen, "could not write the results");
-    if (o->progress) fputs("\n", stderr);
+    progress_end(&bar);
     free(plan), free(vroot), free(vbranch);
     if (stats) *stats = st;
     return rc;
@@ -287,7 +300,7 @@ int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void
 
 world_t *sim_burn_in(const scenario_t *s, uint64_t seed, int replicate, char *err, size_t errlen) {
     run_opts_t o = {.seed = seed, .replicates = replicate + 1};
-    progress_t pg = {&o, 0, 1, replicate};
+    position_t pg = {&o, 0, 1, replicate, NULL};
     world_t *w = world_new(&s->params, seed, replicate, err, errlen);
     if (w && run_weeks(w, s, 0, (int)s->params.sim_burn_in_weeks[0], NULL, &pg, err, errlen) != 0) {
         world_free(w);
@@ -298,7 +311,7 @@ world_t *sim_burn_in(const scenario_t *s, uint64_t seed, int replicate, char *er
 
 int sim_output_weeks(world_t *w, const scenario_t *s, double *values, char *err, size_t errlen) {
     run_opts_t o = {.seed = 0, .replicates = 1};
-    progress_t pg = {&o, 0, 1, 0};
+    position_t pg = {&o, 0, 1, 0, NULL};
     int burn = (int)s->params.sim_burn_in_weeks[0];
     return run_weeks(w, s, burn, burn + (int)s->params.sim_weeks[0], values, &pg, err, errlen);
 }

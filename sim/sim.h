@@ -18,8 +18,9 @@
 typedef struct {
     uint64_t seed;
     int replicates;
-    int threads;  /* 0 = OpenMP default */
-    int progress; /* print a progress line on stderr */
+    int threads;       /* 0 = OpenMP default */
+    int progress;      /* progress on stderr: a progress_mode_t (sim/progress.h), 0 none */
+    const char *label; /* the command, for the progress line ("wijksim run") */
 } run_opts_t;
 
 /* The result of one replicate of one scenario, computed once for every sink: the values of

@@ -479,14 +479,18 @@ double *sweep_points(const sweep_spec_t *s, size_t *n, char *err, size_t errlen)
         for (int j = 0; j < k; j++)
             base[j] = base_level(s, &s->f[j]);
         design_oat(k, levels, base, u);
-    } else if (s->design == DESIGN_LHS) {
+    } else {
         /* The design follows the seed, not the file's wording. */
         gsl_rng *r = rng_stream_new(s->seed, 0, RNG_STREAM_DESIGN);
         if (!r) goto oom;
-        design_lhs(k, s->samples, r, u);
+        int rc = 0;
+        if (s->design == DESIGN_LHS)
+            design_lhs(k, s->samples, r, u);
+        else
+            rc = design_saltelli(k, s->samples, r, u);
         gsl_rng_free(r);
-    } else if (design_saltelli(k, s->samples, u) != 0)
-        goto oom;
+        if (rc != 0) goto oom;
+    }
     int levelled = s->design == DESIGN_FACTORIAL || s->design == DESIGN_OAT;
     for (size_t i = 0; i < *n; i++)
         for (int j = 0; j < k; j++)

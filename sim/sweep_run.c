@@ -23,6 +23,7 @@ enum { TAG_READY = 1, TAG_RESULT, TAG_FAIL, TAG_WORK, TAG_STOP };
 #endif
 
 #include "exit.h"
+#include "progress.h"
 
 /* What the workers of one process share. */
 typedef struct {
@@ -34,7 +35,7 @@ typedef struct {
     const size_t *todo; /* run indices in the order they are handed out */
     size_t ntodo, next;
     size_t finished, total; /* runs of the sweep or shard in the journal, and all of them */
-    int progress;           /* 0 none, 1 a line rewritten on a terminal, 2 a line per tenth */
+    progress_t bar;         /* the progress line (off with --quiet and on MPI ranks > 0) */
     int failed;
     char err[ERR_LEN];
 } shared_t;
@@ -110,14 +111,6 @@ static int take(shared_t *sh, size_t *run) {
     return ok;
 }
 
-static void show_progress(shared_t *sh) {
-    size_t f = sh->finished, t = sh->total;
-    if (sh->progress == 1)
-        fprintf(stderr, "\rwijksim sweep: %zu of %zu runs done", f, t);
-    else if (sh->progress == 2 && t > 0 && (f * 10 / t != (f - 1) * 10 / t || f == t))
-        fprintf(stderr, "wijksim sweep: %zu of %zu runs done\n", f, t);
-}
-
 /* Journals a finished run, or records a failure (err != NULL). Callers hold sweep_journal. */
 static void finish_run(shared_t *sh, size_t run, const double *payload, const char *err) {
     const sweep_spec_t *s = sh->spec;
@@ -132,7 +125,7 @@ static void finish_run(shared_t *sh, size_t run, const double *payload, const ch
         return;
     }
     sh->finished++;
-    show_progress(sh);
+    progress_add(&sh->bar, 1);
 }
 
 /* Takes runs until none is left: the threads of one machine, and the computing thread of MPI
@@ -349,25 +342,44 @@ int sweep_command(const sweep_cli_t *c) {
     }
 #endif
     int threads = c->threads > 0 ? c->threads : omp_get_num_procs();
+    /* Everything a sweep says goes to standard error: its output is the file. */
     if (!c->quiet) {
-        printf("wijksim sweep: %s: %s design, %zu point%s x %d replicate%s = %zu run%s",
-               c->spec_path, design_names[s.design], npoints, npoints == 1 ? "" : "s", s.replicates,
-               s.replicates == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
+        fprintf(stderr, "wijksim sweep: %s: %s design, %zu point%s x %d replicate%s = %zu run%s",
+                c->spec_path, design_names[s.design], npoints, npoints == 1 ? "" : "s",
+                s.replicates, s.replicates == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
         if (c->nshards > 1)
-            printf("; shard %d of 0..%d: %zu runs", c->shard, c->nshards - 1, nscope);
+            fprintf(stderr, "; shard %d of 0..%d: %zu runs", c->shard, c->nshards - 1, nscope);
         if (c->mpi_size > 1)
-            printf("; %zu to run on %d MPI ranks", ntodo, c->mpi_size);
+            fprintf(stderr, "; %zu to run on %d MPI ranks", ntodo, c->mpi_size);
         else
-            printf("; %zu to run on %d thread%s", ntodo, threads, threads > 1 ? "s" : "");
-        if (nscope > ntodo) printf(" (%zu already in %s)", nscope - ntodo, j.path);
+            fprintf(stderr, "; %zu to run on %d thread%s", ntodo, threads, threads > 1 ? "s" : "");
+        if (nscope > ntodo) fprintf(stderr, " (%zu already in %s)", nscope - ntodo, j.path);
         if (j.dropped)
-            printf(
+            fprintf(
+                stderr,
                 " (%zu run%s from a half-written or damaged end of the journal dropped: run again)",
                 j.dropped, j.dropped > 1 ? "s" : "");
-        printf("\n");
-        fflush(stdout);
-        sh.progress = isatty(STDERR_FILENO) ? 1 : 2;
+        fprintf(stderr, "\n");
     }
+    if (c->verbose && !c->quiet && root) {
+        fprintf(stderr, "Base scenario %s:\n", s.base.nfiles ? s.base.files[0] : "(defaults)");
+        scenario_write_settings(stderr, &s.base);
+        fprintf(stderr, "Factors:\n");
+        for (int f = 0; f < s.k; f++) {
+            const factor_t *fa = &s.f[f];
+            fprintf(stderr, "  %s: ", fa->label);
+            if (fa->nvalues > 0)
+                for (int v = 0; v < fa->nvalues; v++)
+                    fprintf(stderr, "%s%g", v ? ", " : "", fa->values[v]);
+            else
+                fprintf(stderr, "%g to %g%s", fa->min, fa->max,
+                        fa->dist == DIST_LOGUNIFORM ? " (log-uniform)" : "");
+            fputc('\n', stderr);
+        }
+    }
+    progress_start(&sh.bar, progress_mode(c->quiet),
+                   c->nshards > 1 ? "wijksim sweep (shard)" : "wijksim sweep", "runs",
+                   (double)nscope, (double)(nscope - ntodo));
     double t0 = omp_get_wtime();
     omp_set_max_active_levels(1); /* a run's own parallel loops run on the thread that runs it */
     if (c->mpi_size > 1) {
@@ -385,7 +397,7 @@ int sweep_command(const sweep_cli_t *c) {
         local_worker(&sh);
     }
     double secs = omp_get_wtime() - t0;
-    if (sh.progress == 1) fputs("\n", stderr);
+    progress_end(&sh.bar);
     if (sh.failed) {
         fprintf(stderr,
                 "wijksim: %s\n(the %zu runs finished are kept in %s: the same command resumes)\n",
@@ -403,9 +415,9 @@ int sweep_command(const sweep_cli_t *c) {
     have_journal = 0;
     if (!c->quiet) {
         if (ntodo > 0)
-            printf("Ran %zu runs in %.2f s: %.1f runs per minute.\n", ntodo, secs,
-                   ntodo / secs * 60);
-        printf("Output: %s\n", c->out_path);
+            fprintf(stderr, "Ran %zu runs in %.2f s: %.1f runs per minute.\n", ntodo, secs,
+                    ntodo / secs * 60);
+        fprintf(stderr, "Output: %s\n", c->out_path);
     }
 done:
     if (have_journal) journal_close(&j, 0);
@@ -418,7 +430,7 @@ done:
 
 const char usage_sweep[] =
     "usage: wijksim sweep SPEC.cfg [-o FILE.h5] [--threads T] [--shard I/N] [--detail] [--force]\n"
-    "                     [--quiet]\n"
+    "                     [--quiet] [--verbose]\n"
     "       mpirun -np N wijksim sweep SPEC.cfg -o FILE.h5\n"
     "\n"
     "Runs every point of the sweep file SPEC.cfg (base scenario, factors, design, replicates:\n"
@@ -437,22 +449,31 @@ const char usage_sweep[] =
     "      --detail          also write per-neighbourhood series\n"
     "  -f, --force           overwrite an existing output file\n"
     "  -q, --quiet           print nothing but errors\n"
+    "  -v, --verbose         also say what the base scenario sets and each factor's values\n"
+    "\n"
+    "Nothing goes to standard output (the results are the file): what the sweep runs, its\n"
+    "progress (per cent of runs done and time left; on a terminal one line, elsewhere a line per\n"
+    "tenth or per minute), its time and its file go to standard error.\n"
     "\n"
     "Under mpirun (a build with MPI: make MPI=1, the default when mpicc is installed) rank 0\n"
     "hands out runs and writes the file, every rank runs one run at a time (rank 0 too).\n";
 
 int cmd_sweep(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"output", required_argument, 0, 'o'}, {"threads", required_argument, 0, 't'},
-        {"shard", required_argument, 0, 'P'},  {"detail", no_argument, 0, 'd'},
-        {"force", no_argument, 0, 'f'},        {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"shard", required_argument, 0, 'P'},
+                                         {"detail", no_argument, 0, 'd'},
+                                         {"force", no_argument, 0, 'f'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"verbose", no_argument, 0, 'v'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     sweep_cli_t c = {.nshards = 1, .mpi_size = 1};
     run_opts_t ro = {0};
     int ch;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:t:fqh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:t:fqvh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o':
             c.out_path = optarg;
@@ -482,6 +503,9 @@ int cmd_sweep(int argc, char **argv) {
             break;
         case 'q':
             c.quiet = 1;
+            break;
+        case 'v':
+            c.verbose = 1;
             break;
         case 'h':
             fputs(usage_sweep, stdout);

@@ -28,7 +28,7 @@ typedef struct {
     const char *spec_path, *out_path;
     int threads;        /* runs at a time on this machine (0: all cores) */
     int shard, nshards; /* 0 and 1 without --shard */
-    int detail, force, quiet;
+    int detail, force, quiet, verbose;
     int mpi_rank, mpi_size; /* 0 and 1 without MPI */
 } sweep_cli_t;
 

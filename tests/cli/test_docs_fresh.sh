@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The generated reference docs are up to date: docs/parameters.md is `wijksim params
-# --markdown` and docs/output.md is `wijksim series --markdown`.
+# --markdown`, docs/output.md is `wijksim series --markdown`, docs/wijksim.1 is `wijksim
+# manpage`, docs/bad_inputs.md the table of tests/cli/bad_inputs.py.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_binary docs
@@ -24,6 +25,7 @@ fresh() {
 
 fresh "docs: docs/parameters.md is up to date" docs/parameters.md params --markdown
 fresh "docs: docs/output.md is up to date" docs/output.md series --markdown
+fresh "docs: docs/wijksim.1 (the manual page) is up to date" docs/wijksim.1 manpage
 
 # docs/bad_inputs.md: its table is `bad_inputs.py --markdown` (after a fixed heading).
 "$PY" "$CLI_DIR/bad_inputs.py" "$WIJKSIM" --markdown > "$D/bad.md" 2>"$D/err"

@@ -18,7 +18,7 @@ X=$D/x.h5
 SOURCE_DATE_EPOCH=86400 wj "${RUN[@]}" -o "$X"
 expect_rc "output run: exit status 0" 0
 check "output run: file written" [ -s "$X" ]
-expect_out "output run: summary names the output file" "Output: $X"
+expect_err "output run: names the output file on standard error" "Output: $X"
 sum1=$(sha256sum < "$X")
 
 wj "${RUN[@]}" -o "$X"

@@ -29,7 +29,7 @@ EOF
 
 wj sweep "$D/spec.cfg" -o "$D/t1.h5" --threads 1
 expect_rc "sweep: a factorial sweep on one thread runs" 0
-expect_out "sweep: says what it runs" "6 points x 2 replicates = 12 runs" "Output: $D/t1.h5"
+expect_err "sweep: says what it runs" "6 points x 2 replicates = 12 runs" "Output: $D/t1.h5"
 check "sweep: no journal is left once the file is complete" [ ! -e "$D/t1.h5.journal" ]
 $CHECK table "$D/t1.h5" 6 2
 $CHECK replicates "$D/t1.h5" 6
@@ -156,7 +156,7 @@ size=$(stat -c %s "$D/killed.h5.journal")
 truncate -s $((size - 5000)) "$D/killed.h5.journal"
 wj sweep "$D/long.cfg" -o "$D/killed.h5" --threads 2
 expect_rc "resume: the same command finishes the sweep" 0
-expect_out "resume: skips the runs in the journal and redoes the half-written one" "already in" \
+expect_err "resume: skips the runs in the journal and redoes the half-written one" "already in" \
     "1 run from a half-written or damaged end of the journal dropped"
 $CHECK same "$D/whole.h5" "$D/killed.h5" "killed and resumed against uninterrupted"
 check "resume: the journal is gone once the file is complete" [ ! -e "$D/killed.h5.journal" ]

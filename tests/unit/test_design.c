@@ -86,11 +86,13 @@ static void latin_hypercube(void) {
 }
 
 static void saltelli(void) {
-    enum { K = 3, N = 63 }; /* 2^6 - 1 points: with the origin GSL leaves out, a full net */
+    enum { K = 3, N = 64 }; /* 2^6 points from the origin: a full net */
     size_t n = design_saltelli_count(K, N);
     CHECK(n == (size_t)N * (K + 2), "saltelli: N (k + 2) points", "got %zu", n);
-    static double u[N * (K + 2) * K];
-    CHECK(design_saltelli(K, N, u) == 0, "saltelli: the sample is built", "failed");
+    static double u[N * (K + 2) * K], u2[N * (K + 2) * K], u3[N * (K + 2) * K];
+    gsl_rng *r = rng_stream_new(7, 0, RNG_STREAM_DESIGN);
+    CHECK(design_saltelli(K, N, r, u) == 0, "saltelli: the sample is built", "failed");
+    gsl_rng_free(r);
     const double *A = u, *B = u + N * K;
     int ab = 1;
     for (int m = 0; m < K; m++) {
@@ -100,26 +102,52 @@ static void saltelli(void) {
                 ab &= AB[i * K + j] == (j == m ? B : A)[i * K + j];
     }
     CHECK(ab, "saltelli: AB_j is A with column j from B", "a mismatch");
-    /* Sobol points 1 .. 2^m - 1 fill every interval of width 2^-m but [0, 2^-m) once. */
+    /* The first 2^m points of a digitally shifted Sobol sequence fill every interval of width
+     * 2^-m once, in every dimension. */
     int net = 1;
     for (int j = 0; j < K; j++)
         for (int w = 0; w < 2; w++) {
-            int hit[N + 1] = {0};
-            for (int i = 0; i < N; i++)
-                hit[(int)((w ? B : A)[i * K + j] * (N + 1))]++;
-            net &= hit[0] == 0;
-            for (int s = 1; s <= N; s++)
+            int hit[N] = {0};
+            for (int i = 0; i < N; i++) {
+                double x = (w ? B : A)[i * K + j];
+                net &= x > 0 && x < 1;
+                if (x > 0 && x < 1) hit[(int)(x * N)]++;
+            }
+            for (int s = 0; s < N; s++)
                 net &= hit[s] == 1;
         }
     CHECK(net, "saltelli: every column of A and B is a stratified Sobol net",
-          "a stratum empty or doubled");
-    /* The first Sobol point is the centre in every dimension, so A and B share row 0; every
-     * later row of A is a different point from the same row of B. */
-    int differ = 0;
-    for (int i = 1; i < N; i++)
-        differ += memcmp(&A[i * K], &B[i * K], sizeof(double) * K) != 0;
-    CHECK(differ == N - 1, "saltelli: rows 1.. of A and B are different points", "%d of %d differ",
-          differ, N - 1);
+          "a stratum empty or doubled, or a value outside (0, 1)");
+    /* The plain sequence starts at the centre in every dimension and repeats values across
+     * dimensions; after the shift no row of A shares a factor's value with B, so every AB_j
+     * row differs from A. */
+    int shared = 0;
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < K; j++)
+            shared += A[i * K + j] == B[i * K + j];
+    CHECK(shared == 0, "saltelli: no row of A shares a factor's value with B", "%d of %d shared",
+          shared, N * K);
+    /* Larger designs too (the case where the plain sequence repeats most: k = 20). */
+    enum { K2 = 20, N2 = 256 };
+    static double big[N2 * (K2 + 2) * K2];
+    r = rng_stream_new(1, 0, RNG_STREAM_DESIGN);
+    design_saltelli(K2, N2, r, big);
+    gsl_rng_free(r);
+    shared = 0;
+    for (int i = 0; i < N2; i++)
+        for (int j = 0; j < K2; j++)
+            shared += big[i * K2 + j] == big[N2 * K2 + i * K2 + j];
+    CHECK(shared == 0, "saltelli: 20 factors, 256 rows: no row of A shares a value with B",
+          "%d of %d shared (the plain sequence shares 148 in its first 256 rows)", shared, N2 * K2);
+    /* The shift follows the seed: the same seed gives the same design, another seed another. */
+    r = rng_stream_new(7, 0, RNG_STREAM_DESIGN);
+    design_saltelli(K, N, r, u2);
+    gsl_rng_free(r);
+    r = rng_stream_new(8, 0, RNG_STREAM_DESIGN);
+    design_saltelli(K, N, r, u3);
+    gsl_rng_free(r);
+    CHECK(memcmp(u, u2, sizeof u) == 0 && memcmp(u, u3, sizeof u) != 0,
+          "saltelli: the same seed gives the same design, another seed another", "not so");
     CHECK(design_saltelli_count(DESIGN_SALTELLI_MAX_FACTORS + 1, 8) == 0,
           "saltelli: more factors than the sequence has dimensions are refused", "not 0");
 }
