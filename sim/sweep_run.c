@@ -348,7 +348,8 @@ int sweep_command(const sweep_cli_t *c) {
                 c->spec_path, design_names[s.design], npoints, npoints == 1 ? "" : "s",
                 s.replicates, s.replicates == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
         if (c->nshards > 1)
-            fprintf(stderr, "; shard %d of 0..%d: %zu runs", c->shard, c->nshards - 1, nscope);
+            fprintf(stderr, "; shard %d (of shards 0-%d): %zu run%s", c->shard, c->nshards - 1,
+                    nscope, nscope == 1 ? "" : "s");
         if (c->mpi_size > 1)
             fprintf(stderr, "; %zu to run on %d MPI ranks", ntodo, c->mpi_size);
         else
@@ -415,8 +416,8 @@ int sweep_command(const sweep_cli_t *c) {
     have_journal = 0;
     if (!c->quiet) {
         if (ntodo > 0)
-            fprintf(stderr, "Ran %zu runs in %.2f s: %.1f runs per minute.\n", ntodo, secs,
-                    ntodo / secs * 60);
+            fprintf(stderr, "Ran %zu run%s in %.2f s: %.1f runs per minute.\n", ntodo,
+                    ntodo == 1 ? "" : "s", secs, ntodo / secs * 60);
         fprintf(stderr, "Output: %s\n", c->out_path);
     }
 done:
