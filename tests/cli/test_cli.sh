@@ -39,7 +39,7 @@ check "run --format csv: the header names the columns" [ "$(printf '%s\n' "$OUT"
 expect_err "run --format csv: what the run was and its file on standard error" "wijksim 0." "Simulated" "Output: $D/run.h5"
 wj run "$D/base.cfg" -o "$D/run_md.h5" --format markdown -q
 check "run --format markdown -q: the table alone, 16 rows under a header" \
-    [ "$(printf '%s\n' "$OUT" | grep -c '^| ')" -eq 17 ] && [ "$(printf '%s\n' "$OUT" | wc -l)" -eq 18 ] && [ -z "$ERR" ]
+    [ "$(printf '%s\n' "$OUT" | grep -c '^| ')" -eq 17 -a "$(printf '%s\n' "$OUT" | wc -l)" -eq 18 -a -z "$ERR" ]
 wj run "$D/base.cfg" -o "$D/run2.h5"
 expect_out "run: the summary on standard output" "Municipality, mean over the last 52 weeks" "unmet need"
 check "run: no log lines on standard output" lacks "$OUT" "Simulated"
@@ -62,28 +62,28 @@ expect_rc "sweep: exit status 0" 0
 check "sweep: nothing on standard output (the results are the file)" [ -z "$OUT" ]
 expect_err "sweep: what it runs, its time and file on standard error" "2 points x 1 replicate" "Output: $D/sweep.h5"
 wj merge "$D/sweep.h5" -o "$D/merged.h5"
-check "merge: nothing on standard output" [ -z "$OUT" ] && [ "$RC" -eq 0 ]
+check "merge: nothing on standard output" [ -z "$OUT" -a "$RC" -eq 0 ]
 expect_err "merge: the merged file on standard error" "Merged 1 file: $D/merged.h5"
 
 # ---- progress -----------------------------------------------------------------------------
-# A run of about two seconds on one thread, standard error a file: a line per tenth after the
+# A run of two to three seconds on one thread, standard error a file: a line per tenth after the
 # first second, with the share done, the weeks and the time left, ending at 100 %.
-printf '@include "%s"\nsim = { weeks = 208; burn_in_weeks = 52; };\nworld = { population = 100000; neighbourhoods = 4; };\n' \
+printf '@include "%s"\nsim = { weeks = 260; burn_in_weeks = 52; };\nworld = { population = 150000; neighbourhoods = 4; };\n' \
     "$REPO_DIR/scenarios/baseline.cfg" > "$D/slow.cfg"
 wj run "$D/slow.cfg" -o "$D/slow.h5" -t 1
-lines=$(printf '%s\n' "$ERR" | grep -c '^wijksim run: *[0-9]* % ([0-9]* of 260 weeks), [0-9]* s so far')
+lines=$(printf '%s\n' "$ERR" | grep -c '^wijksim run: *[0-9]* % ([0-9]* of 312 weeks), [0-9]* s so far')
 secs=$(printf '%s\n' "$ERR" | sed -n 's/^Simulated .* in \([0-9.]*\) s.*/\1/p')
 if awk -v s="${secs:-0}" 'BEGIN { exit !(s >= 1.5) }'; then
     check "progress: a line per tenth after the first second ($lines lines in $secs s)" \
-        [ "$lines" -ge 2 ] && [ "$lines" -le 10 ]
-    check "progress: the last line is 100 %" contains "$ERR" "wijksim run: 100 % (260 of 260 weeks)"
+        [ "$lines" -ge 2 -a "$lines" -le 10 ]
+    check "progress: the last line is 100 %" contains "$ERR" "wijksim run: 100 % (312 of 312 weeks)"
     check "progress: says the time left" contains "$ERR" " left"
     check "progress: no carriage returns outside a terminal" lacks "$ERR" $'\r'
 else
     echo "SKIP progress lines: the run took ${secs:-?} s, too quick to show progress on this machine"
 fi
 wj run "$D/slow.cfg" -o "$D/slow_q.h5" -t 1 -q
-check "progress: --quiet writes nothing on standard error" [ -z "$ERR" ] && [ -z "$OUT" ] && [ "$RC" -eq 0 ]
+check "progress: --quiet writes nothing on standard error" [ -z "$ERR" -a -z "$OUT" -a "$RC" -eq 0 ]
 
 # ---- help, version, verbose ----------------------------------------------------------------
 wj help frobnicate
@@ -96,7 +96,7 @@ wj -V
 expect_rc "-V: exit status 0" 0
 expect_out "-V: prints the version like --version" "wijksim 0." "commit"
 wj run "$D/policy.cfg" -o "$D/v.h5" --set team.fte=9 -v -q
-check "run --verbose -q: quiet wins (nothing said)" [ -z "$ERR" ] && [ "$RC" -eq 0 ]
+check "run --verbose -q: quiet wins (nothing said)" [ -z "$ERR" -a "$RC" -eq 0 ]
 wj run "$D/policy.cfg" -o "$D/v2.h5" --set world.neighbourhoods=4 --verbose
 expect_err "run --verbose: the parameters set, their defaults and where they were set" \
     "Parameters that differ from the defaults:" "sim.weeks = 104 (default " "$D/base.cfg:2)" \
@@ -121,7 +121,7 @@ check "manpage: every option of every command is in it${missing:+ (missing: ${mi
 nparams=$(wc -l < "$D/names")
 nabsent=0
 while read -r p; do contains "$text" "$p" || nabsent=$((nabsent + 1)); done < "$D/names"
-check "manpage: all $nparams parameters are in it ($nabsent missing)" [ "$nparams" -gt 100 ] && [ "$nabsent" -eq 0 ]
+check "manpage: all $nparams parameters are in it ($nabsent missing)" [ "$nparams" -gt 100 -a "$nabsent" -eq 0 ]
 check "params --names: one name per line, as many as the markdown table has rows" \
     [ "$nparams" -eq "$("$WIJKSIM" params --markdown | grep -c '^| `')" ]
 
