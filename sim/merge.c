@@ -27,8 +27,27 @@ typedef struct {
     unsigned char *rows;
 } part_t;
 
-/* Copies the datasets of group `name` (series of every run) from the parts into out, row
- * `run` from the part and row src[run]. */
+/* The coordinates of a series group (output_series_coords, output_first_coord): not copied
+ * from a part but made again, as a sweep makes them. */
+static int series_coord(const char *ds) {
+    static const char *const names[] = {"run", "week", "domain", "severity", "neighbourhood"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (strcmp(ds, names[k]) == 0) return 1;
+    return 0;
+}
+
+/* The length of the rank-1 dataset name of loc, or -1. */
+static long long coord_length(hid_t loc, const char *name) {
+    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) return -1;
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT), sp = d < 0 ? -1 : H5Dget_space(d);
+    hsize_t n = 0;
+    int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1;
+    if (ok) H5Sget_simple_extent_dims(sp, &n, NULL);
+    if (sp >= 0) H5Sclose(sp);
+    if (d >= 0) H5Dclose(d);
+    return ok ? (long long)n : -1;
+}
+
 /* The shape a series of this name has in a sweep file of `weeks` weeks and `nnbh`
  * neighbourhoods (docs/output.md): its rank, and dims[1..] (dims[0] is the runs). 0, or -1 for a
  * name the registry does not have. */
@@ -80,6 +99,7 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             rc = -2;
             break;
         }
+        if (series_coord(ds)) continue;
         for (int p = 0; p < np; p++) {
             hid_t gp = H5Gopen2(pt[p].file, name, H5P_DEFAULT);
             src[p] = gp < 0 ? -1 : H5Dopen2(gp, ds, H5P_DEFAULT);
@@ -241,6 +261,14 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
                 "are not one whole number each, with replicates from 1 and runs a multiple of them",
                 parts[i]);
             rc = -1, status = -2;
+        } else if (!h5_attr_is_scalar(pt[i].file, "runs") ||
+                   !h5_attr_is_scalar(pt[i].file, "replicates") ||
+                   coord_length(pt[i].file, "run") < 0) {
+            snprintf(err, errlen,
+                     "%s: a sweep file of an older layout (root attributes as arrays of one value, "
+                     "no coordinate /run): merge parts written by this wijksim (run them again)",
+                     parts[i]);
+            rc = -1, status = -2;
         } else if (i == 0 && (h5_read_attr_int(pt[i].file, "weeks", &weeks0) != 0 ||
                               h5_read_attr_int(pt[i].file, "neighbourhoods", &nnbh0) != 0 ||
                               weeks0 < 1 || weeks0 > 100000 || nnbh0 < 1 || nnbh0 > 1000000)) {
@@ -305,7 +333,7 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         if (prank >= 1 && prank <= 2) H5Sget_simple_extent_dims(ps, pdims, NULL);
         if (ps >= 0) H5Sclose(ps);
         if (pd >= 0) H5Dclose(pd);
-        if (prank < 1 || prank > 2 || (long long)pdims[0] * reps0 != runs0) rank1 = 0;
+        if (prank != 2 || (long long)pdims[0] * reps0 != runs0) rank1 = 0;
         pt[i].n = nr;
         /* The run table: one row per run, a compound type whose first column is the 64-bit
          * run number (merging reads it as such). */
@@ -318,11 +346,19 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
             table = H5Tget_size(m0) == 8;
             H5Tclose(m0);
         }
+        /* The coordinates merge copies (point, factor, column) fit what they label (/points,
+         * /columns), and the run coordinate the rows. */
+        if (table)
+            table = coord_length(pt[i].file, "point") == (long long)pdims[0] &&
+                    coord_length(pt[i].file, "factor") == (long long)pdims[1] &&
+                    coord_length(pt[i].file, "column") == coord_length(pt[i].file, "columns") &&
+                    coord_length(pt[i].file, "run") == (long long)nr;
         if (!table) {
             snprintf(err, errlen,
                      "%s: not a wijksim sweep file: its run table /runs is missing, or not "
                      "one row per run starting with the run number, or /points does not hold "
-                     "runs / replicates points",
+                     "runs / replicates points, or its coordinates (/run, /point, /factor, "
+                     "/column) do not fit them",
                      parts[i]);
             rc = -1, status = -2;
             break;
@@ -377,12 +413,14 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         created_utc(created, sizeof created);
         rc |= h5_attr_str(o->file, "/", "created", created);
         rc |= h5_attr_str(o->file, "/", "shard", "");
-        rc |= H5LTset_attribute_long_long(o->file, "/", "runs_in_file", &rows, 1) < 0;
+        rc |= h5_attr_int(o->file, "/", "runs_in_file", H5T_NATIVE_LLONG, rows);
         /* Copied object by object rather than with H5Ocopy, which crashes when a write fails
          * (a full disk) in the HDF5 of Debian 12. */
         char bad[512] = "";
-        for (int c = 0; c < 3 && rc == 0; c++) {
-            const char *obj = c == 0 ? "base" : c == 1 ? "points" : "columns";
+        static const char *const copied[] = {"base",  "points", "columns",
+                                             "point", "factor", "column"};
+        for (int c = 0; c < (int)(sizeof copied / sizeof copied[0]) && rc == 0; c++) {
+            const char *obj = copied[c];
             int cr = h5_copy_object(pt[0].file, obj, o->file);
             if (cr == -2) {
                 snprintf(bad, sizeof bad,
@@ -399,6 +437,9 @@ int output_merge_sweeps(const char *const *parts, int n, const char *path, int f
         if (ms == 0 && rc == 0)
             ms = merge_series(pt, n, "neighbourhood", o->file, total, src_part, src_row,
                               (hsize_t)weeks0, (hsize_t)nnbh0, bad, sizeof bad);
+        /* The series' coordinates, as a sweep makes them (the runs' come with the table). */
+        if (ms == 0 && rc == 0 && output_series_coords(o->file, (int)weeks0, (int)nnbh0) != 0)
+            rc = -1;
         if (ms == -2 || status == -2) {
             snprintf(err, errlen, "%s: not a wijksim sweep file: %s", parts[0], bad);
             status = -2;

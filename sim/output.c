@@ -104,6 +104,7 @@ static int write_policy(hid_t loc, const scenario_t *s) {
         }
     hid_t str = H5Tcopy(H5T_C_S1);
     H5Tset_size(str, 64);
+    H5Tset_cset(str, H5T_CSET_UTF8);
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(row_t));
     H5Tinsert(t, "week", HOFFSET(row_t, week), H5T_NATIVE_INT);
     H5Tinsert(t, "parameter", HOFFSET(row_t, parameter), str);
@@ -119,9 +120,17 @@ static int write_policy(hid_t loc, const scenario_t *s) {
     H5Pclose(dcpl), H5Sclose(space), H5Tclose(t), H5Tclose(str);
     free(rows);
     if (rc < 0) return -1;
-    return h5_attr_str(loc, "policy", "description",
-                       "Policy steps: from output week `week` on, element `element` of parameter "
-                       "`parameter` has value `value`.");
+    /* The values' units are their parameters' (/parameters/NAME): none for the table. */
+    rc = h5_describe(loc, "policy", "",
+                     "Policy steps: from output week `week` on, element `element` of parameter "
+                     "`parameter` has value `value` (in the parameter's unit).",
+                     "policy_row");
+    return rc | h5_coord(loc, "policy_row", n, NULL, NULL, "1", "Row of /policy.");
+}
+
+/* The coordinate of parameters with n values: "elements_N". */
+static void elements_dim(char *buf, size_t len, int n) {
+    snprintf(buf, len, "elements_%d", n);
 }
 
 /* A scenario's description: configuration, files, overrides, policy, parameters. */
@@ -148,14 +157,23 @@ int output_write_scenario(hid_t loc, const scenario_t *s) {
     hid_t gp = h5_group(loc, "parameters");
     for (int i = 0; i < N_PARAMS && gp >= 0; i++) {
         const param_info_t *pi = &param_table[i];
+        char dim[32];
+        elements_dim(dim, sizeof dim, pi->n);
         rc |= h5_small_dataset(gp, pi->name, pi->n, params_cvalues(p, i));
-        rc |= h5_attr_str(gp, pi->name, "unit", pi->unit);
-        rc |= h5_attr_str(gp, pi->name, "description", pi->description);
+        rc |= h5_describe(gp, pi->name, pi->unit, pi->description, dim);
         rc |= h5_attr_str(gp, pi->name, "source", pi->source);
         double range[2] = {pi->range_lo, pi->range_hi};
         rc |= H5LTset_attribute_double(gp, pi->name, "plausible_range_factor", range, 2) < 0;
         rc |= h5_attr_str(gp, pi->name, "type", param_type_names[pi->type]);
-        rc |= H5LTset_attribute_int(gp, pi->name, "schedulable", &(int){pi->schedulable}, 1) < 0;
+        rc |= h5_attr_int(gp, pi->name, "schedulable", H5T_NATIVE_INT, pi->schedulable);
+        /* One coordinate per length, made with the first parameter of that length. */
+        int first = 1;
+        for (int j = 0; j < i && first; j++)
+            first = param_table[j].n != pi->n;
+        if (first)
+            rc |= h5_coord(gp, dim, pi->n, NULL, NULL, "1",
+                           "Element of a parameter with this many values: their order is in the "
+                           "parameter's description (per-domain parameters in domain order).");
     }
     if (gp >= 0)
         H5Gclose(gp);
@@ -196,15 +214,56 @@ int output_begin_group(run_group_t *g, hid_t loc, const params_t *p, int rows, c
             hid_t l = k ? gn : gm;
             char dims[96];
             dims_text(dims, sizeof dims, first, si->shape, k);
-            rc |= h5_attr_str(l, si->name, "unit", si->unit);
-            rc |= h5_attr_str(l, si->name, "description", si->description);
+            rc |= h5_describe(l, si->name, si->unit, si->description, dims);
             rc |= h5_attr_str(l, si->name, "kind", series_kind_names[si->kind]);
-            rc |= h5_attr_str(l, si->name, "dims", dims);
         }
     }
     if (gm >= 0) H5Gclose(gm);
     if (detail && gn >= 0) H5Gclose(gn);
+    if (rc == 0) rc = output_series_coords(loc, g->weeks, g->nnbh);
+    /* A sweep's runs are known row by row: their coordinate comes with the run table. */
+    if (rc == 0 && strcmp(first, "replicate") == 0) rc = output_first_coord(loc, first, rows, NULL);
     return rc;
+}
+
+/* The coordinates of the series groups under loc that every run's series share. */
+int output_series_coords(hid_t loc, int weeks, int nnbh) {
+    char sev[160];
+    int n = snprintf(sev, sizeof sev, "Severity of a need:");
+    for (int k = 0; k < N_SEVERITIES && n > 0 && (size_t)n < sizeof sev; k++)
+        n += snprintf(sev + n, sizeof sev - (size_t)n, " %d %s%s", k, severity_names[k],
+                      k < N_SEVERITIES - 1 ? "," : ".");
+    int rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        const char *name = k ? "neighbourhood" : "municipality";
+        if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) continue;
+        hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
+        rc = g < 0 ||
+             h5_coord(g, "week", weeks, NULL, NULL, "weeks",
+                      "Output week: weeks from the end of the burn-in, the first week 0.") ||
+             h5_coord(g, "domain", N_DOMAINS, NULL, domain_names, "", "Life domain.") ||
+             h5_coord(g, "severity", N_SEVERITIES, NULL, NULL, "1", sev) ||
+             (k && h5_coord(g, "neighbourhood", nnbh, NULL, NULL, "1",
+                            "Neighbourhood index (as in /neighbourhoods)."));
+        if (g >= 0) H5Gclose(g);
+    }
+    return rc ? -1 : 0;
+}
+
+/* The coordinate of the series' first dimension: replicates (v NULL: 0 .. n-1) or runs. */
+int output_first_coord(hid_t loc, const char *first, int n, const long long *v) {
+    int run = strcmp(first, "run") == 0, rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        const char *name = k ? "neighbourhood" : "municipality";
+        if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) continue;
+        hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
+        rc = g < 0 || h5_coord(g, first, n, v, NULL, "1",
+                               run ? "Run index: point x replicates + replicate (its row of /runs)."
+                                   : "Replicate: the random streams (seed, replicate), the same in "
+                                     "every scenario (common random numbers).");
+        if (g >= 0) H5Gclose(g);
+    }
+    return rc ? -1 : 0;
 }
 
 /* Root attributes common to runs and comparisons. */
@@ -220,11 +279,10 @@ int output_write_root(output_t *o, const char *kind, const params_t *p, const ru
     rc |= h5_attr_str(f, "/", "domain_names", names);
     output_joined(names, sizeof names, severity_names, N_SEVERITIES);
     rc |= h5_attr_str(f, "/", "severity_names", names);
-    rc |= H5LTset_attribute_ulong(f, "/", "seed", &(unsigned long){(unsigned long)ro->seed}, 1) < 0;
-    rc |= H5LTset_attribute_int(f, "/", "replicates", &ro->replicates, 1) < 0;
-    int weeks = (int)p->sim_weeks[0], burn = (int)p->sim_burn_in_weeks[0];
-    rc |= H5LTset_attribute_int(f, "/", "weeks", &weeks, 1) < 0;
-    rc |= H5LTset_attribute_int(f, "/", "burn_in_weeks", &burn, 1) < 0;
+    rc |= h5_attr_u64(f, "/", "seed", H5T_NATIVE_ULONG, ro->seed);
+    rc |= h5_attr_int(f, "/", "replicates", H5T_NATIVE_INT, ro->replicates);
+    rc |= h5_attr_int(f, "/", "weeks", H5T_NATIVE_INT, (int)p->sim_weeks[0]);
+    rc |= h5_attr_int(f, "/", "burn_in_weeks", H5T_NATIVE_INT, (int)p->sim_burn_in_weeks[0]);
     return rc;
 }
 
@@ -242,7 +300,7 @@ int output_begin(output_t *o, const scenario_t *s, const run_opts_t *ro, char *e
     if (output_alloc_groups(o, 1, ro, err, errlen) != 0) return -1;
     int nnbh = (int)s->params.world_neighbourhoods[0];
     int rc = output_write_root(o, "run", &s->params, ro);
-    rc |= H5LTset_attribute_int(o->file, "/", "neighbourhoods", &nnbh, 1) < 0;
+    rc |= h5_attr_int(o->file, "/", "neighbourhoods", H5T_NATIVE_INT, nnbh);
     rc |= output_write_scenario(o->file, s);
     rc |= output_begin_group(&o->g[0], o->file, &s->params, ro->replicates, "replicate", 1);
     if (rc) output_write_failed(o, err, errlen, "the HDF5 header");
@@ -263,7 +321,7 @@ int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n, con
                             const run_opts_t *ro, int detail, char *err, size_t errlen) {
     if (output_alloc_groups(o, n, ro, err, errlen) != 0) return -1;
     int rc = output_write_root(o, "comparison", &sc[0]->params, ro);
-    rc |= H5LTset_attribute_int(o->file, "/", "scenarios", &n, 1) < 0;
+    rc |= h5_attr_int(o->file, "/", "scenarios", H5T_NATIVE_INT, n);
     hid_t top = h5_group(o->file, "scenarios");
     if (top < 0) rc = -1;
     char names[4096] = "";
@@ -280,12 +338,12 @@ int output_begin_comparison(output_t *o, const scenario_t *const *sc, int n, con
         int nnbh = (int)sc[i]->params.world_neighbourhoods[0];
         int weeks = (int)sc[i]->params.sim_weeks[0], burn = (int)sc[i]->params.sim_burn_in_weeks[0];
         rc |= output_write_scenario(g, sc[i]);
-        rc |= H5LTset_attribute_int(g, ".", "index", &i, 1) < 0;
-        rc |= H5LTset_attribute_int(g, ".", "neighbourhoods", &nnbh, 1) < 0;
-        rc |= H5LTset_attribute_int(g, ".", "weeks", &weeks, 1) < 0;
-        rc |= H5LTset_attribute_int(g, ".", "burn_in_weeks", &burn, 1) < 0;
-        rc |= H5LTset_attribute_int(g, ".", "shares_history_with", &plan[i].root, 1) < 0;
-        rc |= H5LTset_attribute_int(g, ".", "branch_week", &plan[i].branch, 1) < 0;
+        rc |= h5_attr_int(g, ".", "index", H5T_NATIVE_INT, i);
+        rc |= h5_attr_int(g, ".", "neighbourhoods", H5T_NATIVE_INT, nnbh);
+        rc |= h5_attr_int(g, ".", "weeks", H5T_NATIVE_INT, weeks);
+        rc |= h5_attr_int(g, ".", "burn_in_weeks", H5T_NATIVE_INT, burn);
+        rc |= h5_attr_int(g, ".", "shares_history_with", H5T_NATIVE_INT, plan[i].root);
+        rc |= h5_attr_int(g, ".", "branch_week", H5T_NATIVE_INT, plan[i].branch);
         rc |= h5_attr_str(g, ".", "own_burn_in_because", plan[i].differs ? plan[i].differs : "");
         rc |= output_begin_group(&o->g[i], g, &sc[i]->params, ro->replicates, "replicate", detail);
     }
@@ -308,18 +366,20 @@ static int write_neighbourhoods(hid_t loc, const world_t *w) {
     rc |= g < 0 || h5_small_dataset(g, "index", nn, idx) ||
           h5_small_dataset(g, "deprivation", nn, dep) || h5_small_dataset(g, "cohesion", nn, coh) ||
           h5_small_dataset(g, "team", nn, team);
-    if (g >= 0) {
-        rc |= h5_attr_str(g, "deprivation", "unit", "index 0-1");
-        rc |=
-            h5_attr_str(g, "deprivation", "description", "Deprivation index of the neighbourhood.");
-        rc |= h5_attr_str(g, "cohesion", "unit", "index 0-1");
-        rc |= h5_attr_str(g, "cohesion", "description", "Social cohesion of the neighbourhood.");
-        rc |= h5_attr_str(g, "team", "unit", "team index");
-        rc |= h5_attr_str(g, "team", "description",
-                          "The team serving the neighbourhood (0 .. teams-1).");
-        H5Gclose(g);
+    if (g >= 0 && rc == 0) {
+        rc |= h5_describe(g, "index", "1", "Index of the neighbourhood (0 .. neighbourhoods-1).",
+                          "neighbourhood");
+        rc |= h5_describe(g, "deprivation", "index 0-1", "Deprivation index of the neighbourhood.",
+                          "neighbourhood");
+        rc |= h5_describe(g, "cohesion", "index 0-1", "Social cohesion of the neighbourhood.",
+                          "neighbourhood");
+        rc |= h5_describe(g, "team", "team index",
+                          "The team serving the neighbourhood (0 .. teams-1).", "neighbourhood");
+        rc |= h5_coord(g, "neighbourhood", nn, NULL, NULL, "1",
+                       "Neighbourhood index (as in /neighbourhood).");
     }
-    rc |= H5LTset_attribute_int(loc, ".", "teams", &w->nteams, 1) < 0;
+    if (g >= 0) H5Gclose(g);
+    rc |= h5_attr_int(loc, ".", "teams", H5T_NATIVE_INT, w->nteams);
     free(idx);
     return rc;
 }
@@ -428,8 +488,23 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
     if (fn) fclose(fn);
     if (fu) fclose(fu);
     if (fl) fclose(fl);
-    if (rc == 0 && names && units && labels) {
+    const char *onames[N_OUTCOMES];
+    for (int k = 0; k < N_OUTCOMES; k++)
+        onames[k] = outcome_table[k].name;
+    long long hy[64];
+    for (int h = 0; h < nh && h < 64; h++)
+        hy[h] = horizons[h];
+    if (rc == 0 && names && units && labels && nh <= 64) {
         rc |= h5_attr_str(g->loc, "outcomes", "dims", "replicate,horizon,outcome");
+        rc |= h5_coord(g->loc, "replicate", o->replicates, NULL, NULL, "1",
+                       "Replicate: the random streams (seed, replicate), the same in every "
+                       "scenario (common random numbers).");
+        rc |= h5_coord(g->loc, "horizon", nh, hy, NULL, "years",
+                       "Horizon year: the outcomes over output years 1 to it (cumulative) or over "
+                       "that year (yearly).");
+        rc |= h5_coord(g->loc, "outcome", N_OUTCOMES, NULL, onames, "",
+                       "Outcome (docs/output.md, Outcomes); its unit is in the attribute units of "
+                       "outcomes.");
         rc |= h5_attr_str(g->loc, "outcomes", "outcome_names", names);
         rc |= h5_attr_str(g->loc, "outcomes", "units", units);
         rc |= h5_attr_str(g->loc, "outcomes", "labels", labels);
@@ -481,8 +556,13 @@ int output_close(output_t *o, int commit, char *err, size_t errlen) {
     }
     free(o->g);
     free(o->rows); /* a sweep closed before its run table was written */
+    /* The dimension scales, once every dataset is in place (h5util.h). */
+    if (commit && h5_attach_dims(o->file) != 0) {
+        rc = -1;
+        output_write_failed(o, err, errlen, "the dimension scales");
+    }
     errno = 0;
-    if (H5Fclose(o->file) < 0) {
+    if (H5Fclose(o->file) < 0 && rc == 0) {
         rc = -1;
         if (commit) output_write_failed(o, err, errlen, "the file to its end");
     }

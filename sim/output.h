@@ -79,4 +79,8 @@ void output_summary(const output_t *o, double v[N_VALUES]);
  * replicate). */
 double output_drift(const output_t *o, const char **stock, double *se);
 
+/* A sweep factor's column name in the run table: its label ("team.fte",
+ * "specialist.places[3]") as an identifier ("team_fte", "specialist_places_3"). */
+void output_column_name(char *name, size_t len, const char *label);
+
 #endif

@@ -52,7 +52,15 @@ int output_begin_group(run_group_t *g, hid_t loc, const params_t *p, int rows, c
 /* Row row of g's series from the municipality sums and the neighbourhood values. 0 or -1. */
 int output_write_values(run_group_t *g, int row, const double *mu_raw, const double *nb_raw,
                         int weeks);
-/* The run table /runs of a sweep file: n rows laid out as mem_type, stored as type. 0 or -1. */
+/* The coordinates week, domain, severity (and neighbourhood) of the series groups
+ * /municipality and /neighbourhood under loc, those that exist. 0 or -1. */
+int output_series_coords(hid_t loc, int weeks, int nnbh);
+/* The coordinate of the series' first dimension, `first` (replicate, or run with v the run of
+ * each row; v NULL: 0 .. n-1), in the series groups under loc. 0 or -1. */
+int output_first_coord(hid_t loc, const char *first, int n, const long long *v);
+/* The run table /runs of a sweep file: n rows laid out as mem_type (the run number, an int64,
+ * first), stored as type, and the coordinate `run` of the file's root and series groups. 0 or
+ * -1. */
 int output_write_run_table(hid_t file, hid_t type, hid_t mem_type, const void *rows, size_t n);
 
 #endif

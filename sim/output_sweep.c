@@ -36,12 +36,28 @@ static size_t sweep_columns(const sweep_spec_t *s) {
     return SWEEP_ID_COLUMNS + (size_t)s->k + (size_t)s->nh * N_OUTCOMES;
 }
 
+/* A factor's column name: its label ("team.fte", "specialist.places[3]") as an identifier
+ * ("team_fte", "specialist_places_3"), so that pandas (df.team_fte, df.query) and R take it as
+ * it is. Every other character becomes one '_', none at the end. */
+void output_column_name(char *name, size_t len, const char *label) {
+    size_t n = 0;
+    for (const char *p = label; *p && n + 1 < len; p++) {
+        if (isalnum((unsigned char)*p) || *p == '_')
+            name[n++] = *p;
+        else if (n && name[n - 1] != '_')
+            name[n++] = '_';
+    }
+    while (n && name[n - 1] == '_')
+        n--;
+    name[n] = '\0';
+}
+
 /* The name of float64 column c (c >= SWEEP_ID_COLUMNS), its unit and description. */
 static void sweep_column(const sweep_spec_t *s, size_t c, char *name, size_t len, const char **unit,
                          const char **label, const char **desc) {
     size_t j = c - SWEEP_ID_COLUMNS;
     if (j < (size_t)s->k) {
-        snprintf(name, len, "%s", s->f[j].label);
+        output_column_name(name, len, s->f[j].label);
         *unit = param_table[s->f[j].id].unit;
         *label = s->f[j].label;
         *desc = param_table[s->f[j].id].description;
@@ -80,10 +96,11 @@ static hid_t sweep_row_type(const sweep_spec_t *s) {
     return t;
 }
 
-/* /columns: name, kind, unit, label and description of every column of /runs. */
+/* /columns: name, kind, unit, label, parameter and description of every column of /runs, and
+ * the coordinates `column` (the column names) and `factor` (the factors' column names). */
 static int write_sweep_columns(hid_t file, const sweep_spec_t *s) {
     typedef struct {
-        char name[96], kind[16], unit[64], label[96], description[320];
+        char name[96], kind[16], unit[64], label[96], parameter[96], description[320];
     } col_t;
     size_t nc = sweep_columns(s);
     col_t *cols = calloc(nc, sizeof *cols);
@@ -100,17 +117,22 @@ static int write_sweep_columns(hid_t file, const sweep_spec_t *s) {
                                                        : "outcome");
         snprintf(cols[c].unit, sizeof cols[c].unit, "%s", u);
         snprintf(cols[c].label, sizeof cols[c].label, "%s", l);
+        size_t j = c - SWEEP_ID_COLUMNS;
+        if (c >= SWEEP_ID_COLUMNS && j < (size_t)s->k) /* the parameter the column varies */
+            snprintf(cols[c].parameter, sizeof cols[c].parameter, "%s", s->f[j].label);
         snprintf(cols[c].description, sizeof cols[c].description, "%s", d);
     }
-    enum { NF = 5 };
+    enum { NF = 6 };
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(col_t)), str[NF];
-    size_t sizes[NF] = {96, 16, 64, 96, 320};
-    size_t offs[NF] = {HOFFSET(col_t, name), HOFFSET(col_t, kind), HOFFSET(col_t, unit),
-                       HOFFSET(col_t, label), HOFFSET(col_t, description)};
-    const char *names[NF] = {"name", "kind", "unit", "label", "description"};
+    size_t sizes[NF] = {96, 16, 64, 96, 96, 320};
+    size_t offs[NF] = {HOFFSET(col_t, name),      HOFFSET(col_t, kind),
+                       HOFFSET(col_t, unit),      HOFFSET(col_t, label),
+                       HOFFSET(col_t, parameter), HOFFSET(col_t, description)};
+    const char *names[NF] = {"name", "kind", "unit", "label", "parameter", "description"};
     for (int i = 0; i < NF; i++) {
         str[i] = H5Tcopy(H5T_C_S1);
         H5Tset_size(str[i], sizes[i]);
+        H5Tset_cset(str[i], H5T_CSET_UTF8);
         H5Tinsert(t, names[i], offs[i], str[i]);
     }
     hsize_t dims[1] = {nc};
@@ -122,11 +144,22 @@ static int write_sweep_columns(hid_t file, const sweep_spec_t *s) {
     for (int i = 0; i < NF; i++)
         H5Tclose(str[i]);
     H5Tclose(t), H5Sclose(space), H5Pclose(dcpl);
-    free(cols);
+    const char **cn = malloc(sizeof *cn * nc);
+    for (size_t c = 0; cn && c < nc; c++)
+        cn[c] = cols[c].name;
     if (rc == 0)
-        rc |= h5_attr_str(file, "columns", "description",
-                          "The columns of /runs: kind id, factor (a varied parameter) or outcome "
-                          "(NAME_yH: outcome NAME at horizon year H, docs/output.md, Outcomes).");
+        rc |= !cn ||
+              h5_describe(file, "columns", "",
+                          "The columns of /runs: kind id, factor (a varied parameter, named in "
+                          "`parameter`) or outcome (NAME_yH: outcome NAME at horizon year H, "
+                          "docs/output.md, Outcomes); each one's unit in `unit`.",
+                          "column") ||
+              h5_coord(file, "column", (int)nc, NULL, cn, "", "Column of /runs.") ||
+              h5_coord(file, "factor", s->k, NULL, cn + SWEEP_ID_COLUMNS, "",
+                       "Factor: a varied parameter, by its column of /runs (its parameter name in "
+                       "/columns).");
+    free(cn);
+    free(cols);
     return rc ? -1 : 0;
 }
 
@@ -157,14 +190,14 @@ int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t er
     rc |= h5_attr_str(o->file, "/", "design", design_names[s->design]);
     rc |= h5_attr_str(o->file, "/", "factors", labels);
     rc |= h5_attr_str(o->file, "/", "shard", shard);
-    long long counts[3] = {(long long)sf->npoints, (long long)sf->npoints * s->replicates,
-                           (long long)sf->rows};
-    rc |= H5LTset_attribute_long_long(o->file, "/", "points", &counts[0], 1) < 0;
-    rc |= H5LTset_attribute_long_long(o->file, "/", "runs", &counts[1], 1) < 0;
-    rc |= H5LTset_attribute_long_long(o->file, "/", "runs_in_file", &counts[2], 1) < 0;
+    rc |= h5_attr_int(o->file, "/", "points", H5T_NATIVE_LLONG, (long long)sf->npoints);
+    rc |=
+        h5_attr_int(o->file, "/", "runs", H5T_NATIVE_LLONG, (long long)sf->npoints * s->replicates);
+    rc |= h5_attr_int(o->file, "/", "runs_in_file", H5T_NATIVE_LLONG, (long long)sf->rows);
+    /* A list, however many horizons: an array. */
     rc |= H5LTset_attribute_int(o->file, "/", "horizon_years", s->horizons, (size_t)s->nh) < 0;
-    int nnbh = (int)p->world_neighbourhoods[0];
-    rc |= H5LTset_attribute_int(o->file, "/", "neighbourhoods", &nnbh, 1) < 0;
+    rc |= h5_attr_int(o->file, "/", "neighbourhoods", H5T_NATIVE_INT,
+                      (int)p->world_neighbourhoods[0]);
     hid_t gb = h5_group(o->file, "base");
     rc |= gb < 0 || output_write_scenario(gb, &s->base);
     if (gb >= 0) H5Gclose(gb);
@@ -176,10 +209,13 @@ int output_begin_sweep(output_t *o, const sweep_file_t *sf, char *err, size_t er
     if (d >= 0) H5Dclose(d);
     H5Sclose(space), H5Pclose(dcpl);
     rc |= h5_attr_str(o->file, "points", "factors", labels);
-    rc |=
-        h5_attr_str(o->file, "points", "description",
-                    "The design: factor values (columns, named by the attribute factors) of every "
-                    "point; every point runs every replicate.");
+    rc |= h5_describe(o->file, "points", "",
+                      "The design: factor values (columns, named by the attribute factors; each "
+                      "in its parameter's unit, /columns) of every point; every point runs every "
+                      "replicate.",
+                      "point,factor");
+    rc |= h5_coord(o->file, "point", (int)sf->npoints, NULL, NULL, "1",
+                   "Design point (a row of /points).");
     rc |= write_sweep_columns(o->file, s);
     rc |= output_begin_group(&o->g[0], o->file, p, (int)sf->rows, "run", sf->detail);
     if (rc) output_write_failed(o, err, errlen, "the HDF5 header");
@@ -220,11 +256,26 @@ int output_write_run_table(hid_t file, hid_t type, hid_t mem_type, const void *r
     if (d >= 0) H5Dclose(d);
     H5Sclose(space), H5Pclose(dcpl);
     if (rc == 0)
-        rc |= h5_attr_str(
-            file, "runs", "description",
+        rc |= h5_describe(
+            file, "runs", "",
             "One row per run: its identity, the values of the varied parameters and its "
             "outcomes per horizon year; /columns gives every column's unit. "
-            "pandas.DataFrame(h5py.File(f)['runs'][:]) loads it.");
+            "pandas.DataFrame(h5py.File(f)['runs'][:]) loads it.",
+            "run");
+    /* The run of each row (the first column, an int64): the coordinate `run`. */
+    size_t rb = H5Tget_size(mem_type);
+    long long *run = malloc(sizeof *run * (n ? n : 1));
+    for (size_t r = 0; run && r < n; r++) {
+        int64_t v;
+        memcpy(&v, (const unsigned char *)rows + r * rb, sizeof v);
+        run[r] = v;
+    }
+    if (rc == 0)
+        rc |= !run || n > INT32_MAX ||
+              h5_coord(file, "run", (int)n, run, NULL, "1",
+                       "Run index: point x replicates + replicate (its row of /runs).") ||
+              output_first_coord(file, "run", (int)n, run);
+    free(run);
     return rc ? -1 : 0;
 }
 

@@ -8,6 +8,7 @@
     with data.open_file("sweep.h5") as f:
         runs = f.runs()                                    # the run table, a numpy structured array
         cost = f.series("cost_total")                      # [run, week]
+        long = f.tidy()                                    # one row per run, horizon and outcome
 
 The layout is docs/output.md's: the file's root attribute `kind` says which of the three it
 is. A run file is one scenario at the root; a comparison has one group per scenario under
@@ -15,8 +16,14 @@ is. A run file is one scenario at the root; a comparison has one group per scena
 carries its unit and description, and nothing here hard-codes either: they come from the file,
 which took them from the registries. Strings are decoded to str; arrays are read whole (a
 municipality series of 100 replicates x 520 weeks is 0.4 MB).
+
+Files of the older layout read the same: attributes that are arrays of one value, no
+coordinate datasets (the coordinates are made from the attributes) and run-table factor
+columns named by the parameter (`team.fte`, renamed here to the identifier `team_fte` that
+newer files use).
 """
 import os
+import re
 import stat
 import warnings
 from dataclasses import dataclass, field
@@ -42,16 +49,32 @@ def text(value):
     return value
 
 
+def column_name(label):
+    """A run-table column name from a factor's label: `team.fte` -> `team_fte`,
+    `specialist.places[3]` -> `specialist_places_3` (an identifier, as wijksim names them)."""
+    return re.sub(r"[^0-9A-Za-z_]+", "_", label).rstrip("_")
+
+
+def is_coordinate(dataset):
+    """True for a coordinate dataset (a dimension scale, `week` with dims "week"), which sits
+    beside the series in a group but is none."""
+    name = dataset.name.rsplit("/", 1)[-1]
+    return (text(dataset.attrs.get("CLASS", b"")) == "DIMENSION_SCALE"
+            or str(text(dataset.attrs.get("dims", ""))) == name)
+
+
 @dataclass
 class Series:
     """One output series: values with dimensions `dims` (e.g. replicate, week, domain), unit,
-    description and kind (flow, stock, ratio, cost, cost total)."""
+    description, kind (flow, stock, ratio, cost, cost total) and coords, each dimension's
+    values (weeks 0, 1, ... from the end of the burn-in; domain names; severities 0-4)."""
     name: str
     values: np.ndarray
     unit: str
     description: str
     kind: str
     dims: tuple
+    coords: dict = field(default_factory=dict)
 
     def total_over(self, dim):
         """The sum over a dimension (domain, severity or neighbourhood) as a Series. A ratio
@@ -62,7 +85,8 @@ class Series:
                             f"{dim} and divide (docs/output.md names them), not the ratio itself")
         axis = self.dims.index(dim)
         return Series(self.name, np.nansum(self.values, axis=axis), self.unit, self.description, self.kind,
-                      self.dims[:axis] + self.dims[axis + 1:])
+                      self.dims[:axis] + self.dims[axis + 1:],
+                      {k: v for k, v in self.coords.items() if k != dim})
 
 
 @dataclass
@@ -123,8 +147,19 @@ class WijksimFile:
         return self.f if scenario is None or scenario.group == "/" else self.f[scenario.group]
 
     def series_names(self, scenario=None, level="municipality"):
+        """The series of a level, without its coordinates."""
         g = self._group(scenario)
-        return sorted(g[level]) if level in g else []
+        return sorted(k for k in g[level] if not is_coordinate(g[level][k])) if level in g else []
+
+    def coordinate(self, dim, group, size):
+        """The values of dimension `dim` (size values) as the group's coordinate dataset holds
+        them, or, in a file without one (the older layout), as wijksim numbers them."""
+        if dim in group and is_coordinate(group[dim]):
+            v = group[dim][()]
+            return np.array([text(x) for x in v]) if v.dtype.kind in "OS" else v
+        if dim == "domain" and len(self.domain_names) == size:
+            return np.array(self.domain_names)
+        return np.arange(size)
 
     def series(self, name, scenario=None, level="municipality"):
         """A series of a scenario (the first by default) at the municipality or neighbourhood
@@ -137,9 +172,14 @@ class WijksimFile:
         if name not in g[level]:
             raise FileError(f"{self.path}: no series '{name}' (`wijksim series` lists them)")
         d = g[level][name]
-        a = {k: text(v) for k, v in d.attrs.items()}
-        return Series(name, d[()], a.get("unit", ""), a.get("description", ""), a.get("kind", ""),
-                      tuple(str(a.get("dims", "")).split(",")))
+        if is_coordinate(d):
+            raise FileError(f"{self.path}: '{name}' is a coordinate of the {level} series, not a series")
+        a = {k: text(v) for k, v in d.attrs.items() if k not in ("DIMENSION_LIST", "REFERENCE_LIST")}
+        dims = tuple(str(a.get("dims", "")).split(","))
+        values = d[()]
+        coords = {dim: self.coordinate(dim, g[level], n) for dim, n in zip(dims, values.shape)}
+        return Series(name, values, a.get("units", a.get("unit", "")), a.get("description", ""),
+                      a.get("kind", ""), dims, coords)
 
 
 class RunFile(WijksimFile):
@@ -153,7 +193,7 @@ class RunFile(WijksimFile):
     def neighbourhoods(self):
         """index, deprivation, cohesion and team of every neighbourhood."""
         g = self.f["neighbourhoods"]
-        return {k: g[k][()] for k in g}
+        return {k: g[k][()] for k in g if not is_coordinate(g[k])}
 
 
 class ComparisonFile(WijksimFile):
@@ -192,20 +232,55 @@ class SweepFile(WijksimFile):
         horizons = self.attrs.get("horizon_years", [])
         self.horizons = [int(h) for h in (horizons if isinstance(horizons, list) else [horizons])]
         self.columns = [{k: text(c[k]) for k in c.dtype.names} for c in f["columns"][()]]
+        for c in self.columns:  # the older layout named a factor's column by its parameter
+            if c["kind"] == "factor":
+                c.setdefault("parameter", c["name"])
+                c["name"] = column_name(c["name"])
+            c.setdefault("parameter", "")
         self.factors = [c["name"] for c in self.columns if c["kind"] == "factor"]
+        self.factor_parameters = [c["parameter"] for c in self.columns if c["kind"] == "factor"]
         self.outcome_columns = [c["name"] for c in self.columns if c["kind"] == "outcome"]
 
     def runs(self):
-        """The run table: one row per run, columns run, point, replicate, seed, the factors and
-        the outcomes NAME_yH (a numpy structured array; pandas.DataFrame takes it)."""
-        return self.f["runs"][()]
+        """The run table: one row per run, columns run, point, replicate, seed, the factors (by
+        identifier: team_fte) and the outcomes NAME_yH (a numpy structured array;
+        pandas.DataFrame takes it)."""
+        runs = self.f["runs"][()]
+        names = [column_name(n) if n not in ("run", "point", "replicate", "seed") else n
+                 for n in runs.dtype.names]
+        if names != list(runs.dtype.names):  # the older layout: factor columns `team.fte`
+            runs = runs.copy()
+            runs.dtype.names = names
+        return runs
 
     def column(self, name):
-        """unit, label, description and kind of a run-table column."""
+        """unit, label, parameter, description and kind of a run-table column, by its name
+        (`team_fte`) or, for a factor, its parameter's (`team.fte`)."""
         for c in self.columns:
-            if c["name"] == name:
+            if name in (c["name"], c["parameter"]):
                 return c
         raise FileError(f"{self.path}: no column '{name}' in /runs")
+
+    def tidy(self):
+        """The run table in long form: one row per run, horizon and outcome, with the run's
+        identity and factors, `horizon` (years), `outcome` (its name) and `value` (a numpy
+        structured array: pandas.DataFrame takes it, and so does a loop over its rows)."""
+        runs = self.runs()
+        ident = ["run", "point", "replicate", "seed"] + self.factors
+        outcomes = list(dict.fromkeys(n.rsplit("_y", 1)[0] for n in self.outcome_columns))
+        width = max([len(o) for o in outcomes] + [1])
+        dtype = [(n, runs.dtype[n]) for n in ident] + [("horizon", "<i8"), ("outcome", f"<U{width}"),
+                                                      ("value", "<f8")]
+        n, nh, no = len(runs), len(self.horizons), len(outcomes)
+        out = np.zeros(n * nh * no, dtype=dtype)
+        for name in ident:
+            out[name] = np.repeat(runs[name], nh * no)
+        out["horizon"] = np.tile(np.repeat(self.horizons, no), n)
+        out["outcome"] = np.tile(outcomes, n * nh)
+        if n and nh and no:  # [run, horizon, outcome], in the rows' order
+            out["value"] = np.stack([np.stack([runs[f"{o}_y{h}"] for o in outcomes], axis=1)
+                                     for h in self.horizons], axis=1).reshape(-1)
+        return out
 
     def points(self):
         """The design [point, factor]."""

@@ -7,7 +7,9 @@ sources that do not go through it: the raw h5py datasets, the listings of `wijks
 `wijksim params`, the arguments given to the commands and sums worked out here from the weekly
 series.
 """
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +20,7 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BIN = REPO / "bin" / "wijksim"
+BIN = Path(os.environ.get("WIJKSIM", REPO / "bin" / "wijksim"))  # tests/run_tests.sh sets it
 sys.path.insert(0, str(REPO / "analysis"))
 from wijksim import data  # noqa: E402
 
@@ -294,7 +296,8 @@ def test_sweep_run_table_has_a_row_per_point_and_replicate(out):
     with data.open_file(out.sweep) as f:
         runs = f.runs()
         assert len(runs) == POINTS * SWEEP_REPLICATES
-        assert f.factors == ["team.fte", "access.barrier"]
+        assert f.factors == ["team_fte", "access_barrier"]
+        assert f.factor_parameters == ["team.fte", "access.barrier"]
         assert {"cost_total_y1", "unmet_need_y2"} <= set(f.outcome_columns)
         assert set(f.outcome_columns) <= set(runs.dtype.names)
         assert f.horizons == HORIZONS
@@ -308,6 +311,7 @@ def test_sweep_factor_unit_equals_the_parameter_listing(out):
             c = f.column(name)
             assert c["kind"] == "factor"
             assert c["unit"] == params_unit(name)
+            assert f.column(c["name"]) is c and c["parameter"] == name
 
 
 def test_sweep_unknown_column_raises_file_error_naming_it(out):
@@ -322,7 +326,7 @@ def test_sweep_points_span_the_spec_and_give_the_run_factors(out):
     assert sorted(set(points[:, 0])) == FTE_VALUES
     np.testing.assert_allclose(sorted(set(points[:, 1])), [BARRIER_MIN, BARRIER_MAX])
     assert len({tuple(p) for p in points}) == POINTS
-    for j, name in enumerate(["team.fte", "access.barrier"]):
+    for j, name in enumerate(["team_fte", "access_barrier"]):
         np.testing.assert_array_equal(runs[name], points[runs["point"], j])
 
 
@@ -359,3 +363,116 @@ def test_total_over_refuses_a_ratio(out):
         assert s.kind == "ratio"
         with pytest.raises(data.FileError, match="ratio"):
             s.total_over("domain")
+
+
+# ---- identifiers, coordinates, tidy ------------------------------------------------------------
+
+def test_sweep_run_table_columns_are_identifiers_pandas_takes(out):
+    """df.team_fte and df.query("team_fte > 8") need identifiers, not `team.fte`."""
+    names = raw(out.sweep, "runs").dtype.names
+    assert "team_fte" in names and all(n.isidentifier() for n in names)
+
+
+def test_series_coordinates_are_the_documented_values(out):
+    with data.open_file(out.run) as f:
+        s = f.series("residents_by_severity")
+        nb = f.series("crises", level="neighbourhood")
+        names = f.series_names()
+    np.testing.assert_array_equal(s.coords["week"], np.arange(WEEKS))
+    np.testing.assert_array_equal(s.coords["replicate"], np.arange(RUN_REPLICATES))
+    assert list(s.coords["domain"]) == f.domain_names
+    np.testing.assert_array_equal(s.coords["severity"], np.arange(5))
+    np.testing.assert_array_equal(nb.coords["neighbourhood"], np.arange(NEIGHBOURHOODS))
+    assert not {"week", "domain", "severity", "replicate"} & set(names)
+
+
+def test_tidy_has_a_row_per_run_horizon_and_outcome_with_the_wide_value(out):
+    with data.open_file(out.sweep) as f:
+        runs, long = f.runs(), f.tidy()
+        outcomes = sorted({n.rsplit("_y", 1)[0] for n in f.outcome_columns})
+        factors = f.factors
+    assert len(long) == len(runs) * len(HORIZONS) * len(outcomes)
+    assert sorted(set(long["outcome"])) == outcomes and sorted(set(long["horizon"])) == HORIZONS
+    for row in long[::37]:  # every 37th row against the wide table
+        r = runs[runs["run"] == row["run"]][0]
+        assert row["value"] == r[f"{row['outcome']}_y{row['horizon']}"]
+        assert all(row[n] == r[n] for n in ["point", "replicate", "seed"] + factors)
+    one = long[(long["outcome"] == "cost_total") & (long["horizon"] == HORIZONS[-1])]
+    np.testing.assert_array_equal(one["value"], runs[f"cost_total_y{HORIZONS[-1]}"])
+
+
+def make_old(src, dst):
+    """The file src rewritten to the older layout: counts as arrays of one value, no
+    coordinates or dimension scales, no `units`, run-table factor columns named by the
+    parameter (`team.fte`) and /columns without `parameter`."""
+    shutil.copy(src, dst)
+    with h5py.File(dst, "r+") as f:
+        objects = [f]
+        f.visititems(lambda n, o: objects.append(o))
+        coords = [o.name for o in objects if isinstance(o, h5py.Dataset) and data.is_coordinate(o)]
+        for o in objects:
+            for k in list(o.attrs):
+                v = o.attrs[k]
+                new = k == "units" and not o.name.endswith("/outcomes")  # outcomes had units
+                if k in ("DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME") or new:
+                    del o.attrs[k]
+                elif isinstance(v, np.integer):
+                    del o.attrs[k]
+                    o.attrs[k] = np.array([v])
+        for name in coords:
+            del f[name]
+        if "runs" in f:
+            runs, cols = f["runs"][()], f["columns"][()]
+            old = {c["name"].decode(): c["parameter"].decode() for c in cols if c["kind"] == b"factor"}
+            runs.dtype.names = [old.get(n, n) for n in runs.dtype.names]
+            keep = [n for n in cols.dtype.names if n != "parameter"]
+            cols = np.array([tuple(c[n] for n in keep) for c in cols],
+                            dtype=[(n, cols.dtype[n]) for n in keep])
+            cols["name"] = [old.get(n.decode(), n.decode()).encode() for n in cols["name"]]
+            del f["runs"], f["columns"]
+            f["runs"], f["columns"] = runs, cols
+    return dst
+
+
+@pytest.fixture(scope="module")
+def old(out):
+    return SimpleNamespace(**{w: make_old(getattr(out, w), out.dir / f"old_{w}.h5")
+                              for w in ("run", "cmp", "sweep")})
+
+
+def test_old_fixture_is_of_the_older_layout(old):
+    """The fixture must really lack what the newer layout adds, or the tests below prove nothing."""
+    with h5py.File(old.sweep, "r") as f:
+        assert f.attrs["replicates"].shape == (1,) and "week" not in f["municipality"]
+        assert "team.fte" in f["runs"].dtype.names and "parameter" not in f["columns"].dtype.names
+
+
+@pytest.mark.parametrize("which", ["run", "cmp", "sweep"])
+def test_old_layout_reads_as_the_new(out, old, which):
+    with data.open_file(getattr(out, which)) as new, data.open_file(getattr(old, which)) as was:
+        assert (was.weeks, was.replicates, was.seed) == (new.weeks, new.replicates, new.seed)
+        assert was.series_names() == new.series_names()
+        for name in ("new_needs", "cost_total", "residents_by_severity"):
+            a, b = was.series(name), new.series(name)
+            np.testing.assert_array_equal(a.values, b.values)
+            assert (a.unit, a.dims) == (b.unit, b.dims)
+            assert a.coords.keys() == b.coords.keys()
+            for k in a.coords:
+                np.testing.assert_array_equal(a.coords[k], b.coords[k])
+
+
+def test_old_sweep_has_the_same_run_table_columns_and_tidy(out, old):
+    with data.open_file(out.sweep) as new, data.open_file(old.sweep) as was:
+        assert was.factors == new.factors == ["team_fte", "access_barrier"]
+        assert was.factor_parameters == new.factor_parameters
+        assert was.column("team.fte")["name"] == "team_fte" and was.column("team_fte")["unit"]
+        np.testing.assert_array_equal(was.runs()["team_fte"], new.runs()["team_fte"])
+        assert was.runs().dtype.names == new.runs().dtype.names
+        np.testing.assert_array_equal(was.tidy(), new.tidy())
+
+
+def test_old_comparison_outcomes_read_as_the_new(out, old):
+    with data.open_file(out.cmp) as new, data.open_file(old.cmp) as was:
+        a, b = was.outcomes(was.scenarios[1]), new.outcomes(new.scenarios[1])
+    np.testing.assert_array_equal(a.values, b.values)
+    assert (a.horizons, a.names, a.units) == (b.horizons, b.names, b.units) and a.horizons == HORIZONS

@@ -32,11 +32,20 @@ def test_t_quantile_matches_textbook_tables(p, df, table):
     assert stats.t_quantile(p, df) == pytest.approx(table, abs=5e-4)
 
 
-def test_t_quantile_inverts_the_t_distribution():
-    for df in (1, 2, 3, 7, 8, 25):
-        for p in (0.6, 0.9, 0.995):
-            assert stats.t_cdf_abs(stats.t_quantile(p, df), df) == pytest.approx(2 * p - 1,
-                                                                                  abs=1e-12)
+def test_t_quantile_matches_the_closed_forms_for_one_and_two_degrees_of_freedom():
+    # Independent references: t with 1 df is Cauchy, t(p) = tan(pi (p - 1/2)); with 2 df,
+    # t(p) = (2p - 1) / sqrt(2 p (1 - p)).
+    for p in (0.6, 0.9, 0.975, 0.995):
+        assert stats.t_quantile(p, 1) == pytest.approx(math.tan(math.pi * (p - 0.5)), rel=1e-9)
+        assert stats.t_quantile(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)),
+                                                       rel=1e-9)
+
+
+def test_t_cdf_abs_matches_the_closed_forms():
+    # P(|T| < t): (2 / pi) atan(t) for 1 df, t / sqrt(2 + t^2) for 2 df.
+    for t in (0.1, 1.0, 2.5, 12.0):
+        assert stats.t_cdf_abs(t, 1) == pytest.approx(2 / math.pi * math.atan(t), abs=1e-12)
+        assert stats.t_cdf_abs(t, 2) == pytest.approx(t / math.sqrt(2 + t * t), abs=1e-12)
 
 
 def test_t_quantile_refuses_p_outside_the_upper_half_and_bad_df():
@@ -107,6 +116,58 @@ def test_mean_ci_with_fewer_than_two_values_has_no_bounds():
         mean, lo, hi, n = stats.mean_ci(np.array([[4.0, np.nan], [np.nan, np.nan]]))
     assert mean[0] == 4.0 and n.tolist() == [1, 0]
     assert np.all(np.isnan(lo)) and np.all(np.isnan(hi))
+
+
+# ---- mean_ci_positive --------------------------------------------------------------------------
+
+def test_mean_ci_positive_bounds_solve_the_score_equation():
+    # By hand: mean 20, sd 10, n 3, t(0.975, 2) = 4.303 from the table, se = 10 / sqrt(3).
+    # Each bound mu is a root of (mean - mu)^2 = t^2 se^2 mu / mean, one on either side.
+    mean, lo, hi, n = stats.mean_ci_positive([10.0, 20.0, 30.0])
+    assert (float(mean), int(n)) == (20.0, 3)
+    lo, hi = float(lo), float(hi)
+    assert 0 < lo < 20 < hi
+    se2 = 100 / 3
+    for mu in (lo, hi):
+        assert (20 - mu) ** 2 == pytest.approx(4.303 ** 2 * se2 * mu / 20, rel=5e-4)
+    assert (lo, hi) == pytest.approx((6.185, 64.69), rel=5e-4)   # worked out on paper
+
+
+def test_mean_ci_positive_never_reaches_below_zero_where_the_t_interval_does():
+    x = np.array([[0.0, 0.0, 30.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]).T   # [replicate, figure]
+    _, t_lo, _, _ = stats.mean_ci(x, axis=0)
+    assert t_lo[0] < 0 and t_lo[1] < 0                # the symmetric interval goes negative
+    mean, lo, hi, _ = stats.mean_ci_positive(x, axis=0)
+    assert np.all(lo[:2] > 0) and np.all(lo[:2] < mean[:2]) and np.all(hi[:2] > mean[:2])
+    assert (lo[2], mean[2], hi[2]) == (0.0, 0.0, 0.0)  # all zero: nothing to be unsure of
+
+
+def test_mean_ci_positive_agrees_with_the_t_interval_for_a_precise_mean():
+    rng = np.random.default_rng(9)
+    x = rng.normal(1000.0, 10.0, size=(10, 50))        # relative error about 0.3 %
+    _, tlo, thi, _ = stats.mean_ci(x, axis=0)
+    _, lo, hi, _ = stats.mean_ci_positive(x, axis=0)
+    width = thi - tlo
+    assert np.all(np.abs(lo - tlo) < 0.01 * width) and np.all(np.abs(hi - thi) < 0.01 * width)
+
+
+def test_mean_ci_positive_covers_the_mean_of_skewed_counts():
+    # Poisson counts with mean 4 (a rare event per replicate), 10 replicates: the coverage is
+    # near the nominal level; the guard makes the tolerance tell 95 % from 85 %.
+    trials, n, level, mu = 4000, 10, 0.95, 4.0
+    se = math.sqrt(level * (1 - level) / trials)
+    assert K_SE * se < 0.03
+    rng = np.random.default_rng(77)
+    x = rng.poisson(mu, size=(n, trials)).astype(float)
+    _, lo, hi, _ = stats.mean_ci_positive(x, axis=0, level=level)
+    assert np.all(lo >= 0)
+    coverage = np.mean((lo <= mu) & (mu <= hi))
+    assert abs(coverage - level) < K_SE * se + 0.01, coverage
+
+
+def test_mean_ci_positive_refuses_negative_values():
+    with pytest.raises(ValueError, match="negative"):
+        stats.mean_ci_positive([1.0, -2.0, 3.0])
 
 
 def test_paired_diff_ci_of_a_constant_shift_is_that_shift_with_zero_width():
@@ -397,7 +458,9 @@ def test_sobol_drops_rows_where_a_and_b_share_a_factor_value():
     X = np.concatenate([A, B] + AB)
     y = X[:, 0] + 2 * X[:, 1] ** 2
     assert stats.sobol_indices(y, k, n_boot=0)["N"] == N
-    assert stats.sobol_indices(y, k, n_boot=0, points=X)["N"] == N - 2
+    assert stats.sobol_indices(y, k, n_boot=0)["shared"] == 0
+    with_points = stats.sobol_indices(y, k, n_boot=0, points=X)
+    assert (with_points["N"], with_points["shared"]) == (N - 2, 2)
     with pytest.raises(ValueError):
         stats.sobol_indices(y, k, n_boot=0, points=X[:-1])
 

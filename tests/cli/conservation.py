@@ -98,7 +98,7 @@ class Level:
 
     def __init__(self, name, group, kinds, domain_axis):
         self.name = name
-        self.d = {k: group[k][()] for k in group}
+        self.d = {k: group[k][()] for k in group if "kind" in group[k].attrs}  # not coordinates
         self.kinds = kinds
         self.dax = domain_axis  # axis of the domain in an SD series
 
@@ -154,8 +154,9 @@ def check_registry(f, reg):
     """Every registry series is in the file at both levels, with the registry's kind."""
     for level in ("municipality", "neighbourhood"):
         g = f[level]
-        missing = sorted(set(reg) - set(g))
-        extra = sorted(set(g) - set(reg))
+        names = {k for k in g if "kind" in g[k].attrs}  # the series, not their coordinates
+        missing = sorted(set(reg) - names)
+        extra = sorted(names - set(reg))
         wrong = sorted(k for k in reg if k in g and kind_of(g[k]) != reg[k][0])
         report(f"conservation: {level} holds exactly the series of core/series.def",
                not missing and not extra, f"missing {missing[:8]}, not in the registry {extra[:8]}")
@@ -363,7 +364,7 @@ def main():
     want_reps = args.replicates
     reg = registry()
     check_registry(f, reg)
-    kinds = {k: kind_of(f["municipality"][k]) for k in f["municipality"]}
+    kinds = {k: kind_of(f["municipality"][k]) for k in f["municipality"] if "kind" in f["municipality"][k].attrs}
     m = Level("municipality", f["municipality"], kinds, 2)
     n = Level("neighbourhood", f["neighbourhood"], kinds, 3)
     p = f["parameters"]

@@ -31,7 +31,7 @@ def same_bits(a, b):
 
 
 def series(f):
-    return [(t, n) for t in TOPS if t in f for n in sorted(f[t])]
+    return [(t, n) for t in TOPS if t in f for n in sorted(f[t]) if "kind" in f[t][n].attrs]  # not coordinates
 
 
 def prefix(pa, pb, week, *flags):

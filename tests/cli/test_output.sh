@@ -76,8 +76,10 @@ for s in $series; do
         fail "output series $s: in /municipality and /neighbourhood with unit and description" "missing$missing"
     fi
 done
+# Besides the series, each group holds its coordinates (week, domain, ...; checked below).
+COORDS='^/(municipality|neighbourhood)/(replicate|run|week|domain|severity|neighbourhood)$'
 for g in municipality neighbourhood; do
-    n=$(printf '%s\n' "$objects" | grep -c "^/$g/[^/@]*\$")
+    n=$(printf '%s\n' "$objects" | grep -vE "$COORDS" | grep -c "^/$g/[^/@]*\$")
     check "output: /$g holds exactly the $nseries registry series (found $n)" [ "$n" -eq "$nseries" ]
 done
 check "output: the unit attribute of /municipality/residents is 'residents'" \
@@ -101,7 +103,7 @@ check "output: /parameters/team.fte exists with unit and description" \
 check "output: /parameters/team.fte holds the --set value 6.5" [ "$(h5_data "$X" /parameters/team.fte)" = "6.5" ]
 check "output: /parameters/needs.escalation_rate has one value per severity step (3)" \
     [ "$(h5_dims "$X" /parameters/needs.escalation_rate)" = "{3}" ]
-nparams=$(printf '%s\n' "$objects" | grep -c '^/parameters/[^@]*$')
+nparams=$(printf '%s\n' "$objects" | grep -v '^/parameters/elements_[0-9]*$' | grep -c '^/parameters/[^@]*$')
 wj params --cfg
 ncfg=$(printf '%s\n' "$OUT" | grep -c '^  [a-z_0-9]* = ')
 check "output: /parameters holds every registry parameter ($ncfg, found $nparams)" [ "$nparams" -eq "$ncfg" ]
@@ -111,6 +113,53 @@ check "output: /neighbourhoods/deprivation runs from deprivation_min to deprivat
       "$(printf '%s\n' "$dep" | tail -1)" = "$(h5_data "$X" /parameters/world.deprivation_max)" ]
 check "output: /municipality/residents holds numbers, no fill values" \
     eval '[ "$(h5_data "$X" /municipality/residents | grep -c "^[0-9]")" -eq 52 ]'
+
+# ---- researchers' tools: xarray, units, UTF-8, scalars ------------------------------------
+# Every group of a run, a comparison with --detail, a sweep with --detail and a merged sweep
+# opens in xarray (h5netcdf) with named dimensions and coordinates; every dataset has units,
+# text is UTF-8, counts are scalars (tests/cli/xarray_check.py).
+require_python output h5py numpy xarray h5netcdf
+XCHECK="$PY $CLI_DIR/xarray_check.py"
+check "output: /neighbourhoods/index has units" [ "$(h5_attr "$X" /neighbourhoods/index/units)" = "1" ]
+check "output: /policy has units (its values' are their parameters')" eval 'has /policy@units'
+check "output: the unit attribute is kept for older readers" \
+    [ "$(h5_attr "$X" /municipality/new_needs/unit)" = "$(h5_attr "$X" /municipality/new_needs/units)" ]
+weeks=$(h5_data "$X" /municipality/week | tr -s ' \n' ' ' | sed 's/ $//')
+check "output: /municipality/week is 0 .. 25 (weeks from the end of the burn-in)" \
+    [ "$weeks" = "$(seq -s ' ' 0 25)" ]
+$XCHECK "$X" "output xarray run"
+small_base "$D/small.cfg" 60 20 3 # a year of output for the outcomes
+printf '@include "small.cfg"\ntitle = "Fewer staff";\npolicy = ( { week = 0; team = { fte = 6.0; }; } );\n' > "$D/fewer.cfg"
+wj compare "$D/small.cfg" "$D/fewer.cfg" -r 2 --detail -o "$D/cmp.h5" -q
+expect_rc "output xarray: a comparison with --detail runs" 0
+$XCHECK "$D/cmp.h5" "output xarray comparison"
+cat > "$D/spec.cfg" <<'EOF'
+base = "small.cfg"; design = "factorial"; replicates = 2; seed = 3;
+parameters = ( { name = "team.fte"; values = [6.0, 9.0]; },
+               { name = "specialist.places"; element = 3; values = [5.0, 8.0]; } );
+EOF
+export SOURCE_DATE_EPOCH=0
+wj sweep "$D/spec.cfg" -o "$D/sweep.h5" --detail -q
+expect_rc "output xarray: a sweep with --detail runs" 0
+$XCHECK "$D/sweep.h5" "output xarray sweep"
+for i in 0 1; do wj sweep "$D/spec.cfg" --shard $i/2 --detail -o "$D/part_$i.h5" -q; done
+wj merge "$D/part_0.h5" "$D/part_1.h5" -o "$D/merged.h5" -q
+expect_rc "output xarray: two shards merge" 0
+$XCHECK "$D/merged.h5" "output xarray merged sweep"
+$PY "$CLI_DIR/sweep_check.py" same "$D/sweep.h5" "$D/merged.h5" "output xarray merged against whole"
+unset SOURCE_DATE_EPOCH
+# A part of the older layout (counts as arrays of one value) is refused, not merged.
+cp "$D/part_1.h5" "$D/old_1.h5"
+$PY -c 'import h5py, numpy as np, sys
+f = h5py.File(sys.argv[1], "r+")
+for k in ("runs", "replicates", "weeks", "runs_in_file"):
+    v = f.attrs[k]
+    del f.attrs[k]
+    f.attrs[k] = np.array([v])' "$D/old_1.h5"
+wj merge "$D/part_0.h5" "$D/old_1.h5" -o "$D/merged_old.h5"
+expect_rc "output: merge refuses a part of the older layout (exit status 2)" 2
+expect_err "output: merge says the part is of an older layout" "old_1.h5" "older layout"
+check "output: nothing written for a refused merge" [ ! -e "$D/merged_old.h5" ]
 
 # ---- default output name -----------------------------------------------------------------
 RUN_DIR=$(scratch output-default)

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The HTML report (wijksim report, analysis/report.py) from real wijksim output: a comparison
-# with a prevention scenario, a run, and sweeps with a Latin hypercube and a Sobol design.
-# Each report must be one self-contained page (charts inline, nothing fetched), every chart
-# with its title and reading aid, and must render in headless Chromium with all its charts;
-# the screenshots are kept in tests/artefacts/ (report_*.png).
+# with a prevention scenario, a run, and sweeps with a Latin hypercube, a Sobol and a factorial
+# design. Each report must be one self-contained page (charts inline, nothing fetched), every
+# chart with its title and reading aid, and must render in headless Chromium with all its
+# charts; the screenshots are kept in tests/artefacts/ (report_*.png). What the pages say is
+# checked against the files (report_check.py content): the comparison's summary (each
+# scenario's policy steps, its paired differences with intervals), the paired-difference
+# charts, the significance marks of the outcome table, level intervals that stay above zero;
+# the sweeps' plausible ranges, the Sobol rows and the factorial design's interaction.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_binary report
-require_python report h5py numpy matplotlib
+require_python report h5py numpy matplotlib scipy
 
 D=$(scratch report)
 ART=$REPO_DIR/tests/artefacts
@@ -32,6 +36,11 @@ parameters = ( { name = "team.fte"; min = 5.0; max = 14.0; },
 EOF
 sed -e 's/design = "lhs"; samples = 12; replicates = 2/design = "sobol"; samples = 8; replicates = 1/' \
     "$D/lhs.cfg" > "$D/sobol.cfg"
+cat > "$D/fact.cfg" <<'EOF'
+base = "base.cfg"; design = "factorial"; replicates = 2; horizons = [2];
+parameters = ( { name = "team.fte"; values = [6.0, 10.0, 14.0]; },
+               { name = "access.barrier"; min = 0.1; max = 0.4; levels = 2; } );
+EOF
 
 wj compare "$D/base.cfg" "$D/prevention.cfg" "$D/strict.cfg" -r 3 --horizon 1,2 -o "$D/cmp.h5" -q
 expect_rc "report: the comparison to report on runs" 0
@@ -41,16 +50,19 @@ wj sweep "$D/lhs.cfg" -o "$D/lhs.h5" -q
 expect_rc "report: the Latin hypercube sweep runs" 0
 wj sweep "$D/sobol.cfg" -o "$D/sobol.h5" -q
 expect_rc "report: the Sobol sweep runs" 0
+wj sweep "$D/fact.cfg" -o "$D/fact.h5" -q
+expect_rc "report: the factorial sweep runs" 0
 
 CHROMIUM=$(command -v chromium || true)
 [ -n "$CHROMIUM" ] || fail "report: chromium" "chromium is not installed (make deps installs Debian's chromium)"
 
-for kind in cmp run lhs sobol; do
+for kind in cmp run lhs sobol fact; do
     wj report "$D/$kind.h5" -o "$D/$kind.html"
     expect_rc "report $kind: wijksim report writes the page" 0
     n=$(printf '%s' "$OUT" | sed -n 's/^Report (\([0-9]*\) charts).*/\1/p')
     check "report $kind: says how many charts it drew ($n)" [ "${n:-0}" -gt 0 ]
     $PY "$CLI_DIR/report_check.py" static "$D/$kind.html" "${n:-0}" "$kind"
+    $PY "$CLI_DIR/report_check.py" content "$kind" "$D/$kind.html" "$D/$kind.h5"
     [ -n "$CHROMIUM" ] || continue
     # The page as Chromium renders it: its DOM after loading, and a screenshot.
     profile=$(mktemp -d "$TEST_TMP/chromium.XXXXXX")
@@ -65,7 +77,7 @@ done
 
 # What the pages say: sections of each kind.
 contains "$(cat "$D/cmp.html")" "When does prevention pay for itself?" "Extra cumulative cost of More prevention" \
-    "Cumulative cost against residents with unmet need" "Outcomes with 95 % intervals" &&
+    "Extra cost against the change in unmet need" "Outcomes with 95 % intervals" &&
     pass "report cmp: trade-off, break-even and outcome table present" ||
     fail "report cmp: trade-off, break-even and outcome table present" "a section is missing"
 contains "$(cat "$D/lhs.html")" "Partial rank correlation" "team.fte" "access.barrier" &&

@@ -6,6 +6,7 @@
 #include "sim/config.h"
 #include "core/params.h"
 #include "core/series.h"
+#include "sim/output.h"
 #include "check.h"
 
 static void test_params_are_well_formed(void) {
@@ -137,7 +138,38 @@ static void test_set_vector_and_errors(void) {
     scenario_free(&s);
 }
 
+/* A sweep's run table names a factor's column by the parameter's name as an identifier
+ * (team.fte -> team_fte, specialist.places[3] -> specialist_places_3): no two parameters or
+ * elements may give the same one, nor one of the run table's own columns. */
+static void test_column_names_unique(void) {
+    static char names[N_PARAMS * 8][128];
+    int n = 0, clashes = 0;
+    const char *own[] = {"run", "point", "replicate", "seed"};
+    for (int i = 0; i < N_PARAMS; i++)
+        for (int k = 0; k <= param_table[i].n && k <= 7; k++) {
+            if (k > 0 && param_table[i].n == 1) break;
+            char label[128];
+            if (k == 0)
+                snprintf(label, sizeof label, "%s", param_table[i].name);
+            else
+                snprintf(label, sizeof label, "%s[%d]", param_table[i].name, k);
+            output_column_name(names[n], sizeof names[n], label);
+            for (int j = 0; j < n; j++)
+                clashes += strcmp(names[j], names[n]) == 0;
+            for (int j = 0; j < 4; j++)
+                clashes += strcmp(own[j], names[n]) == 0;
+            n++;
+        }
+    char id[128];
+    output_column_name(id, sizeof id, "specialist.places[3]");
+    CHECK(strcmp(id, "specialist_places_3") == 0, "sweep_column_name_is_an_identifier", "got '%s'",
+          id);
+    CHECK(clashes == 0 && n > N_PARAMS, "sweep_column_names_of_parameters_are_unique",
+          "%d clashes among %d names", clashes, n);
+}
+
 int main(void) {
+    test_column_names_unique();
     test_params_are_well_formed();
     test_assumptions_have_a_range();
     test_params_lookup();
