@@ -38,7 +38,7 @@ HEADERS    := $(wildcard core/*.h core/*.def sim/*.h models/*.h tests/unit/*.h t
 
 .SECONDARY:
 
-.PHONY: all deps run test unit-tests nompi clang fuzz fuzz-replay asan bench mutants test-slurm facts-long docs check-docs calibration fit fit-informal fit-youth responses workshop format install-completion install-man clean FORCE
+.PHONY: all deps run test unit-tests nompi clang fuzz fuzz-replay asan bench bench-scaling engine-fixture engine-check mutants test-slurm facts-long docs check-docs calibration fit fit-informal fit-youth responses workshop format install-completion install-man clean FORCE
 
 all: $(BIN)/wijksim
 
@@ -142,6 +142,37 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BIN)/bench
 	$(BIN)/bench
 	BIN=$(BIN) tests/bench/sweep_bench.sh $(BENCH_SWEEP_RUNS)
+
+# The engine gives the same model (the performance issue): the outcome distributions of the
+# baseline and two contrasting presets, ENGINE_REPLICATES replicates of the city, against those
+# recorded in tests/engine/fixture.json before the engine was optimised (Welch t per scenario
+# and outcome, Holm's correction, family-wise 1 %; tests/engine/equivalence.py). The check runs
+# seed 2, the fixture seed 1, so an unchanged engine is tested on an independent sample. About
+# 7 minutes on 2 cores each. engine-fixture records a new fixture: only before a change that
+# must keep the model.
+ENGINE_REPLICATES ?= 30
+ENGINE_SCENARIOS  := scenarios/baseline.cfg scenarios/budget_cut.cfg scenarios/more_prevention.cfg
+ENGINE_COMPARE     = $(BIN)/wijksim compare $(ENGINE_SCENARIOS) -r $(ENGINE_REPLICATES) --horizon 10 -q --force
+engine-fixture: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p out/engine
+	$(ENGINE_COMPARE) --seed 1 -o out/engine/fixture.h5
+	/usr/bin/python3 tests/engine/equivalence.py record out/engine/fixture.h5 tests/engine/fixture.json \
+	  --command "$(ENGINE_COMPARE) --seed 1 (wijksim $$(git describe --always --dirty))"
+
+engine-check: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p out/engine
+	$(ENGINE_COMPARE) --seed 2 -o out/engine/check.h5
+	/usr/bin/python3 tests/engine/equivalence.py check out/engine/check.h5 tests/engine/fixture.json
+
+# Scaling with threads on a machine with many cores: bench for 1 million residents and the
+# Netherlands on 1, 2, 4, ... threads up to the cores, with speed-up and efficiency, then a
+# sweep with all cores as threads and as MPI ranks (tests/bench/scaling.sh; THREADS,
+# SCALING_NATIONAL=0, SCALING_SWEEP_RUNS). Not for the 2-core development machine.
+bench-scaling: deps
+	@$(MAKE) --no-print-directory all $(BIN)/bench
+	BIN=$(BIN) tests/bench/scaling.sh
 
 # Mutation testing: each mutant of tests/mutants/mutants.txt (a deliberate break of the model)
 # is built without MPI in a copy of the tree, two at a time, and must be killed by the tests

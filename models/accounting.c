@@ -10,6 +10,7 @@
  * Youth care counts residents aged 0-17 in specialist youth care or with a team case in
  * parenting; youth_care_year remembers them until the next year starts (52 weeks from the end
  * of the burn-in). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,20 @@ static int by_resident(const void *a, const void *b) {
  * the resident array forwards instead of jumping about (memory latency dominates them). */
 static void sort_pool(nbh_t *n) {
     if (n->nactive < 2) return; /* nothing to sort (and qsort must not see a null array) */
-    qsort(n->active, n->nactive, sizeof *n->active, by_resident);
+    /* Each resident is in the pool at most once and knows its place (res[].active), so one
+     * pass over the residents lays the pool out in their order: the order qsort gives, without
+     * its comparisons (3 % of a run). qsort when there is no memory for the copy. */
+    active_t *sorted = malloc(sizeof *sorted * n->nactive);
+    if (!sorted) {
+        qsort(n->active, n->nactive, sizeof *n->active, by_resident);
+    } else {
+        uint32_t k = 0;
+        for (uint32_t ri = 0; ri < n->nres && k < n->nactive; ri++)
+            if (n->res[ri].active) sorted[k++] = n->active[n->res[ri].active - 1];
+        assert(k == n->nactive);
+        memcpy(n->active, sorted, sizeof *sorted * n->nactive);
+        free(sorted);
+    }
     for (uint32_t i = 0; i < n->nactive; i++)
         n->res[n->active[i].resident].active = i + 1;
 }

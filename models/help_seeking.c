@@ -115,9 +115,8 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
             if (s >= p->access_refer_threshold[d]) desk = p->route_desk[d] / 52.0;
             /* Competing: the resident asks the team, someone goes to the desk, or a partner
              * signals first. */
-            double total = self + desk + gp + other, u = gsl_rng_uniform(n->rng),
-                   pany = rate_to_p(total);
-            if (u >= pany) continue;
+            double total = self + desk + gp + other, u = gsl_rng_uniform(n->rng), pany;
+            if (!rate_hit(u, total, &pany)) continue;
             u *= total / pany;
             int rc = u < self          ? request(n, ri, d, SRC_SELF, week)
                      : u < self + desk ? desk_apply(p, n, ri, d, week)

@@ -79,4 +79,16 @@ static inline double rate_to_p(double rate) {
     return rate > 0 ? -expm1(-rate) : 0;
 }
 
+/* Whether a uniform draw u falls below rate_to_p(rate), with that probability into *p when it
+ * does. Since 1 - exp(-r) < r for r > 0 (and the computed value is never above r: it is
+ * faithfully rounded and r is the next float above the true value at worst), a draw of at
+ * least `rate` is a miss without computing the exponential. Most resident-weeks are misses
+ * (weekly rates are small), so this gives the same answers, bit for bit, with far fewer calls
+ * to expm1, which took about a tenth of a run's time. */
+static inline int rate_hit(double u, double rate, double *p) {
+    if (!(rate > 0) || u >= rate) return 0;
+    *p = -expm1(-rate);
+    return u < *p;
+}
+
 #endif

@@ -105,8 +105,8 @@ static int evolve_need(const params_t *p, nbh_t *n, uint32_t slot, int d, int s,
     }
     double total = esc + imp + end;
     if (total <= 0) return 0;
-    double u = gsl_rng_uniform(n->rng), pe = rate_to_p(total);
-    if (u >= pe) return 0;
+    double u = gsl_rng_uniform(n->rng), pe;
+    if (!rate_hit(u, total, &pe)) return 0;
     if (end > 0 && u >= pe * (esc + imp) / total) {
         a->chronic_mask &= (uint8_t) ~(1u << d);
         n->m[OFF_chronic_ends + d] += 1;
@@ -164,8 +164,8 @@ int needs_week(world_t *w, nbh_t *n, int week) {
             }
         }
         /* New needs in the domains without one: competing hazards, one draw for all. */
-        double u = gsl_rng_uniform(n->rng), pany = rate_to_p(free_rate * mult);
-        if (u >= pany) continue;
+        double u = gsl_rng_uniform(n->rng), pany;
+        if (!rate_hit(u, free_rate * mult, &pany)) continue;
         u *= free_rate / pany;
         int d = 0;
         while (d < N_DOMAINS - 1 && (rate[d] <= 0 || (u -= rate[d]) >= 0))

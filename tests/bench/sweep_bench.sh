@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sweep throughput (make bench): runs per minute of a sweep of the baseline scenario, 20
 # design points (team.fte x access.barrier) x RUNS/20 replicates, on 1 thread, on 2 threads and
-# on 2 MPI ranks. The time is that of the whole command: spec, runs, journal and the HDF5 file.
+# on 2 MPI ranks (SWEEP_THREADS=N: N threads and N ranks instead of 2, for make bench-scaling).
+# The time is that of the whole command: spec, runs, journal and the HDF5 file.
 # Usage: tests/bench/sweep_bench.sh [RUNS]   (default 200; a multiple of 20)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -32,10 +33,11 @@ measure() {
         'BEGIN { printf "%-14s %6d %10.1f %10.1f %14.0f\n", l, n, s, n * 60 / s, kb / 1024 }' 
 }
 measure "1 thread" t1.h5 "$W" sweep "$D/sweep.cfg" --threads 1
-measure "2 threads" t2.h5 "$W" sweep "$D/sweep.cfg" --threads 2
+N=${SWEEP_THREADS:-2}
+measure "$N threads" t2.h5 "$W" sweep "$D/sweep.cfg" --threads "$N"
 if "$W" --version | grep -q "with MPI"; then
-    measure "2 MPI ranks" mpi.h5 mpirun --oversubscribe -np 2 "$W" sweep "$D/sweep.cfg"
+    measure "$N MPI ranks" mpi.h5 mpirun --oversubscribe -np "$N" "$W" sweep "$D/sweep.cfg"
 else
-    echo "2 MPI ranks: left out, $W is built without MPI"
+    echo "$N MPI ranks: left out, $W is built without MPI"
 fi
 echo "(peak RSS: of the largest process; for MPI, of mpirun or one rank, as GNU time sees it)"
