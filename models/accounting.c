@@ -69,8 +69,12 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
             if (resident_schedule_onset(w, n, ri, week) != 0) return -1;
             continue;
         }
-        int any = 0, unmet_here = 0, in_care = 0;
         double loss = r->flags & RF_OVERLOADED ? p->qol_overload_loss[0] : 0;
+        if (r->severity == 0 && r->support == 0) { /* a carer without needs of their own */
+            loss_sum += loss < 1 ? loss : 1;
+            continue;
+        }
+        int any = 0, unmet_here = 0, in_care = 0;
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d), st = sup_get(r, d);
             if (s > 0) loss += p->qol_loss[s - 1];

@@ -101,6 +101,7 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
     for (uint32_t i = 0; i < n->nactive; i++) {
         uint32_t ri = n->active[i].resident;
         resident_t *r = &n->res[ri];
+        if (r->severity == 0) continue; /* a carer without needs of their own */
         for (int d = 0; d < N_DOMAINS; d++) {
             int s = sev_get(r, d);
             if (s == SEV_NONE || sup_get(r, d) != SUP_NONE) continue;

@@ -217,7 +217,7 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         const resident_t *r = &n->res[ri];
         double need = 0;
         int gives_care = 0; /* the need is care in CBS's sense (informal.cbs_care) */
-        for (int d = 0; d < N_DOMAINS; d++) {
+        for (int d = 0; d < N_DOMAINS && r->severity != 0; d++) {
             int s = sev_get(r, d);
             if (s <= 0) continue;
             double h = p->informal_need_hours[s - 1] * p->informal_domain_weight[d] *
