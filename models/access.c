@@ -135,14 +135,16 @@ int access_week(world_t *w, team_t *t, int week) {
         if (budget - used < per) break;
         queue_pop(&t->queue);
         used += per;
-        intakes++;
-        waited += week - q.since;
         n->m[OFF_intakes] += 1;
-        n->m[OFF_intake_wait_total] += week - q.since;
         n->m[OFF_intake_severity_total] += s;
         if (q.source == SRC_OUTREACH) {
             n->m[OFF_intakes_outreach] += 1;
             n->m[OFF_intake_severity_outreach_total] += s;
+        } else { /* the wait for access: of requests residents and partners made (ODD 3.3) */
+            intakes++;
+            waited += week - q.since;
+            n->m[OFF_intakes_asked] += 1;
+            n->m[OFF_intake_wait_total] += week - q.since;
         }
         n->m[OFF_hours_intake] += per;
         if (triage(w, t, n, q.resident, q.domain, s, q.source, week) != 0) return -1;
@@ -151,8 +153,8 @@ int access_week(world_t *w, team_t *t, int week) {
     t->intake_carry = t->queue.len > 0 ? fmin(budget - used, per) : 0;
     /* Hours carried in were not this week's; hours carried out are kept for next week. */
     t->hours_left = fmax(0, t->hours - t->reserved + carried - used - t->intake_carry);
-    /* Trust follows the wait: this week's mean, or the age of the oldest request if nobody
-     * got an intake. */
+    /* Trust follows the wait: this week's mean over the requests residents and partners made,
+     * or the age of the oldest request if none of them got an intake. */
     double wait = intakes        ? waited / intakes
                   : t->queue.len ? week - queue_front(&t->queue)->since
                                  : 0;

@@ -45,7 +45,7 @@ static double *synthetic(void) {
         }
         *at(m, t, OFF_unmet_need) = t;
         *at(m, t, OFF_intake_wait_total) = 1;
-        *at(m, t, OFF_intakes) = t + 1;
+        *at(m, t, OFF_intakes_asked) = t + 1; /* the denominator of waiting_time */
         *at(m, t, OFF_informal_hours) = 2000;
         *at(m, t, OFF_hours_demand) = 10; /* hours_client stays 0: workload is NaN */
     }

@@ -982,7 +982,42 @@ static void test_entitlement_need_goes_to_the_desk(void) {
     world_free(w);
 }
 
+/* The intake wait counts the requests residents and partners made: a need that outreach found
+ * joins the list after the week's intake (the team found it), so its week on the list is not a
+ * wait for access. Three requests of week 1 and three outreach finds of week 2 get intake in
+ * week 3: intake_wait_total is 3 x 2 weeks over intakes_asked 3, and the wait that sets trust
+ * is 2 weeks (1.5 if the finds counted: (3 x 2 + 3 x 1) / 6). */
+static void test_wait_counts_asked_requests(void) {
+    params_t p;
+    fixture_params(&p, 5000);
+    ample_intake(&p);
+    world_t *w = fixture_world(&p, 211);
+    nbh_t *n = &w->nbh[0];
+    team_t *t = &w->teams[0];
+    for (uint32_t i = 0; i < 3; i++)
+        ask(n, i, DOM_FINANCES, 2, 1);
+    for (uint32_t i = 3; i < 6; i++) { /* found by outreach in week 2 */
+        resident_activate(n, i);
+        need_set(n, i, DOM_FINANCES, 2, 2);
+        sup_change(n, i, DOM_FINANCES, SUP_WAITING, 2);
+        if (queue_push(&n->inbox,
+                       (request_t){i, (uint16_t)n->index, 2, DOM_FINANCES, SRC_OUTREACH}) != 0)
+            exit(1);
+    }
+    clear_metrics(w);
+    access_week(w, t, 3);
+    CHECK(n->m[OFF_intakes] == 6 && n->m[OFF_intakes_asked] == 3 && n->m[OFF_intakes_outreach] == 3,
+          "intakes_asked_leaves_out_outreach_finds", "intakes %g, asked %g, outreach %g",
+          n->m[OFF_intakes], n->m[OFF_intakes_asked], n->m[OFF_intakes_outreach]);
+    CHECK(n->m[OFF_intake_wait_total] == 6 && n->last_wait == 2,
+          "intake_wait_and_trust_count_asked_requests_only",
+          "wait total %g (expected 6), last_wait %g (expected 2; 1.5 if outreach counted)",
+          n->m[OFF_intake_wait_total], n->last_wait);
+    world_free(w);
+}
+
 int main(void) {
+    test_wait_counts_asked_requests();
     test_intake_capacity_by_severity();
     test_advice_and_volunteer_referral();
     test_network_first();
