@@ -27,15 +27,6 @@ typedef struct {
     unsigned char *rows;
 } part_t;
 
-/* The coordinates of a series group (output_series_coords, output_first_coord): not copied
- * from a part but made again, as a sweep makes them. */
-static int series_coord(const char *ds) {
-    static const char *const names[] = {"run", "week", "domain", "severity", "neighbourhood"};
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (strcmp(ds, names[k]) == 0) return 1;
-    return 0;
-}
-
 /* The length of the rank-1 dataset name of loc, or -1. */
 static long long coord_length(hid_t loc, const char *name) {
     if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) return -1;
@@ -99,7 +90,7 @@ static int merge_series(part_t *pt, int np, const char *name, hid_t out, size_t 
             rc = -2;
             break;
         }
-        if (series_coord(ds)) continue;
+        if (output_is_series_coord(ds)) continue; /* made again below, as a sweep makes them */
         for (int p = 0; p < np; p++) {
             hid_t gp = H5Gopen2(pt[p].file, name, H5P_DEFAULT);
             src[p] = gp < 0 ? -1 : H5Dopen2(gp, ds, H5P_DEFAULT);

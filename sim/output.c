@@ -226,44 +226,58 @@ int output_begin_group(run_group_t *g, hid_t loc, const params_t *p, int rows, c
     return rc;
 }
 
-/* The coordinates of the series groups under loc that every run's series share. */
-int output_series_coords(hid_t loc, int weeks, int nnbh) {
+const char output_replicate_desc[] = "Replicate: the random streams (seed, replicate), the same "
+                                     "in every scenario (common random numbers).";
+const char output_run_desc[] = "Run index: point x replicates + replicate (its row of /runs).";
+
+/* The coordinates a series group holds besides its series (merge makes them again rather
+ * than copying them). */
+static const char *const series_coord_names[] = {"week",          "domain", "severity",
+                                                 "neighbourhood", "run",    "replicate"};
+
+int output_is_series_coord(const char *name) {
+    for (size_t k = 0; k < sizeof series_coord_names / sizeof series_coord_names[0]; k++)
+        if (strcmp(name, series_coord_names[k]) == 0) return 1;
+    return 0;
+}
+
+/* Writes coordinates into each series group under loc that exists (municipality, and
+ * neighbourhood with --detail): the shared ones (first NULL) or the first dimension's. */
+static int coords_of_groups(hid_t loc, int weeks, int nnbh, const char *first, int n,
+                            const long long *v) {
     char sev[160];
-    int n = snprintf(sev, sizeof sev, "Severity of a need:");
-    for (int k = 0; k < N_SEVERITIES && n > 0 && (size_t)n < sizeof sev; k++)
-        n += snprintf(sev + n, sizeof sev - (size_t)n, " %d %s%s", k, severity_names[k],
-                      k < N_SEVERITIES - 1 ? "," : ".");
+    int len = snprintf(sev, sizeof sev, "Severity of a need:");
+    for (int k = 0; k < N_SEVERITIES && len > 0 && (size_t)len < sizeof sev; k++)
+        len += snprintf(sev + len, sizeof sev - (size_t)len, " %d %s%s", k, severity_names[k],
+                        k < N_SEVERITIES - 1 ? "," : ".");
     int rc = 0;
     for (int k = 0; k < 2 && rc == 0; k++) {
         const char *name = k ? "neighbourhood" : "municipality";
         if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) continue;
         hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
-        rc = g < 0 ||
-             h5_coord(g, "week", weeks, NULL, NULL, "weeks",
-                      "Output week: weeks from the end of the burn-in, the first week 0.") ||
-             h5_coord(g, "domain", N_DOMAINS, NULL, domain_names, "", "Life domain.") ||
-             h5_coord(g, "severity", N_SEVERITIES, NULL, NULL, "1", sev) ||
-             (k && h5_coord(g, "neighbourhood", nnbh, NULL, NULL, "1",
-                            "Neighbourhood index (as in /neighbourhoods)."));
+        if (g < 0)
+            rc = 1;
+        else if (first)
+            rc = h5_coord(g, first, n, v, NULL, "1",
+                          strcmp(first, "run") == 0 ? output_run_desc : output_replicate_desc);
+        else
+            rc = h5_coord(g, "week", weeks, NULL, NULL, "weeks",
+                          "Output week: weeks from the end of the burn-in, the first week 0.") ||
+                 h5_coord(g, "domain", N_DOMAINS, NULL, domain_names, "", "Life domain.") ||
+                 h5_coord(g, "severity", N_SEVERITIES, NULL, NULL, "1", sev) ||
+                 (k && h5_coord(g, "neighbourhood", nnbh, NULL, NULL, "1",
+                                "Neighbourhood index (as in /neighbourhoods)."));
         if (g >= 0) H5Gclose(g);
     }
     return rc ? -1 : 0;
 }
 
-/* The coordinate of the series' first dimension: replicates (v NULL: 0 .. n-1) or runs. */
+int output_series_coords(hid_t loc, int weeks, int nnbh) {
+    return coords_of_groups(loc, weeks, nnbh, NULL, 0, NULL);
+}
+
 int output_first_coord(hid_t loc, const char *first, int n, const long long *v) {
-    int run = strcmp(first, "run") == 0, rc = 0;
-    for (int k = 0; k < 2 && rc == 0; k++) {
-        const char *name = k ? "neighbourhood" : "municipality";
-        if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) continue;
-        hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
-        rc = g < 0 || h5_coord(g, first, n, v, NULL, "1",
-                               run ? "Run index: point x replicates + replicate (its row of /runs)."
-                                   : "Replicate: the random streams (seed, replicate), the same in "
-                                     "every scenario (common random numbers).");
-        if (g >= 0) H5Gclose(g);
-    }
-    return rc ? -1 : 0;
+    return coords_of_groups(loc, 0, 0, first, n, v);
 }
 
 /* Root attributes common to runs and comparisons. */
@@ -496,9 +510,7 @@ int output_outcomes(output_t *o, int scenario, const double *v, int nh, const in
         hy[h] = horizons[h];
     if (rc == 0 && names && units && labels && nh <= 64) {
         rc |= h5_attr_str(g->loc, "outcomes", "dims", "replicate,horizon,outcome");
-        rc |= h5_coord(g->loc, "replicate", o->replicates, NULL, NULL, "1",
-                       "Replicate: the random streams (seed, replicate), the same in every "
-                       "scenario (common random numbers).");
+        rc |= h5_coord(g->loc, "replicate", o->replicates, NULL, NULL, "1", output_replicate_desc);
         rc |= h5_coord(g->loc, "horizon", nh, hy, NULL, "years",
                        "Horizon year: the outcomes over output years 1 to it (cumulative) or over "
                        "that year (yearly).");

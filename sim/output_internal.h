@@ -55,6 +55,11 @@ int output_write_values(run_group_t *g, int row, const double *mu_raw, const dou
 /* The coordinates week, domain, severity (and neighbourhood) of the series groups
  * /municipality and /neighbourhood under loc, those that exist. 0 or -1. */
 int output_series_coords(hid_t loc, int weeks, int nnbh);
+/* Whether a dataset of a series group is one of the coordinates above (or the first
+ * dimension's), not a series. */
+int output_is_series_coord(const char *name);
+/* The descriptions of the coordinates replicate and run. */
+extern const char output_replicate_desc[], output_run_desc[];
 /* The coordinate of the series' first dimension, `first` (replicate, or run with v the run of
  * each row; v NULL: 0 .. n-1), in the series groups under loc. 0 or -1. */
 int output_first_coord(hid_t loc, const char *first, int n, const long long *v);

@@ -272,8 +272,7 @@ int output_write_run_table(hid_t file, hid_t type, hid_t mem_type, const void *r
     }
     if (rc == 0)
         rc |= !run || n > INT32_MAX ||
-              h5_coord(file, "run", (int)n, run, NULL, "1",
-                       "Run index: point x replicates + replicate (its row of /runs).") ||
+              h5_coord(file, "run", (int)n, run, NULL, "1", output_run_desc) ||
               output_first_coord(file, "run", (int)n, run);
     free(run);
     return rc ? -1 : 0;
