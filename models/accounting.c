@@ -75,8 +75,8 @@ int accounting_week(world_t *w, nbh_t *n, int week) {
             continue;
         }
         int any = 0, unmet_here = 0, in_care = 0;
-        for (int d = 0; d < N_DOMAINS; d++) {
-            int s = sev_get(r, d), st = sup_get(r, d);
+        for (unsigned dm = need_domains(r) | supported_domains(r); dm;) {
+            int d = mask_next(&dm), s = sev_get(r, d), st = sup_get(r, d);
             if (s > 0) loss += p->qol_loss[s - 1];
             if (s > 0 && (a->chronic_mask >> d & 1)) n->m[OFF_chronic_needs + d] += 1;
             any |= s > 0;

@@ -102,9 +102,8 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
         uint32_t ri = n->active[i].resident;
         resident_t *r = &n->res[ri];
         if (r->severity == 0) continue; /* a carer without needs of their own */
-        for (int d = 0; d < N_DOMAINS; d++) {
-            int s = sev_get(r, d);
-            if (s == SEV_NONE || sup_get(r, d) != SUP_NONE) continue;
+        for (unsigned dm = need_domains(r) & ~supported_domains(r); dm;) {
+            int d = mask_next(&dm), s = sev_get(r, d);
             double self = p->seek_rate[s - 1] * r->propensity / PROPENSITY_SCALE * scale;
             double gp = 0, other = 0, desk = 0;
             if (s >= SEV_MODERATE) {

@@ -145,6 +145,16 @@ static double substitution(const params_t *p, const active_t *a, int d, int stat
     }
 }
 
+/* Whether any of the packed 3-bit severities is SEV_SEVERE (3) or SEV_CRISIS (4): bit 2 set,
+ * or bits 0 and 1 both set (a test of all domains at once; carers are asked often). */
+_Static_assert(SEV_SEVERE == 3 && SEV_CRISIS == 4 && N_SEVERITIES <= 8, "3-bit severities");
+static inline int has_severe(uint32_t packed) {
+    uint32_t low = 0;
+    for (int d = 0; d < N_DOMAINS; d++)
+        low |= 1u << (3 * d);
+    return ((packed >> 2 & low) | (packed & packed >> 1 & low)) != 0;
+}
+
 /* Hours a resident could give someone at this closeness this week, before what they gave. */
 static double carer_hours(const params_t *p, const resident_t *c, int closeness) {
     const double *h;
@@ -161,8 +171,7 @@ static double carer_hours(const params_t *p, const resident_t *c, int closeness)
     default:
         return 0;
     }
-    for (int d = 0; d < N_DOMAINS; d++)
-        if (sev_get(c, d) >= SEV_SEVERE) return 0;
+    if (has_severe(c->severity)) return 0;
     double x = h[closeness] * p->informal_willingness[0];
     return c->flags & RF_OVERLOADED ? x * p->informal_overload_capacity[0] : x;
 }
@@ -196,8 +205,8 @@ static const int given_by_quarter[4] = {OFF_informal_hours_q1, OFF_informal_hour
  * informal.primary_weeks or more (the daily living of the oldest, dementia, disability, a
  * child with severe problems). */
 static int heavy_lasting(const params_t *p, const active_t *a, const resident_t *r, int week) {
-    for (int d = 0; d < N_DOMAINS; d++) {
-        int s = sev_get(r, d);
+    for (unsigned dm = need_domains(r); dm;) {
+        int d = mask_next(&dm), s = sev_get(r, d);
         if ((s >= SEV_SEVERE || (d == DOM_DAILY && s >= SEV_MODERATE)) &&
             week - a->need_since[d] >= p->informal_primary_weeks[0])
             return 1;
@@ -217,9 +226,8 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         const resident_t *r = &n->res[ri];
         double need = 0;
         int gives_care = 0; /* the need is care in CBS's sense (informal.cbs_care) */
-        for (int d = 0; d < N_DOMAINS && r->severity != 0; d++) {
-            int s = sev_get(r, d);
-            if (s <= 0) continue;
+        for (unsigned dm = need_domains(r); dm;) {
+            int d = mask_next(&dm), s = sev_get(r, d);
             double h = p->informal_need_hours[s - 1] * p->informal_domain_weight[d] *
                        (1 - substitution(p, &n->active[i], d, sup_get(r, d)));
             need += h;

@@ -142,25 +142,59 @@ static void note_relapse(nbh_t *n, const active_t *a, int d, int week) {
     if ((a->relapse_mask >> d & 1) && week < a->watch_until) n->m[OFF_relapses] += 1;
 }
 
+/* Onset rates of the week per age band, for a resident outside a relapse window, not
+ * overloaded (0) and overloaded (1): onset_mult's products, computed once a week instead of
+ * once per resident (the same operations in the same order, so the same numbers). */
+typedef struct {
+    double rate[N_AGE_BANDS][2][N_DOMAINS];
+    double total[N_AGE_BANDS][2]; /* summed over domains in order, as needs_week sums them */
+} onset_table_t;
+
+static void onset_table(const params_t *p, const nbh_t *n, onset_table_t *t) {
+    for (int a = 0; a < N_AGE_BANDS; a++)
+        for (int o = 0; o < 2; o++) {
+            t->total[a][o] = 0;
+            for (int d = 0; d < N_DOMAINS; d++) {
+                double m = n->prevention_mult[d];
+                if (o) m *= p->needs_overload_rr[d];
+                t->rate[a][o][d] = n->onset_rate[a][d] * m;
+                t->total[a][o] += t->rate[a][o][d];
+            }
+        }
+}
+
 int needs_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
     double comorb = p->needs_comorbidity_rr[0];
+    onset_table_t tab;
+    onset_table(p, n, &tab);
     uint32_t nactive = n->nactive; /* residents activated below start next week */
     for (uint32_t i = 0; i < nactive; i++) {
         uint32_t ri = n->active[i].resident;
         resident_t *r = &n->res[ri];
-        int sev[N_DOMAINS];
-        double mult = 1, rate[N_DOMAINS], free_rate = 0;
-        for (int d = 0; d < N_DOMAINS; d++)
-            if ((sev[d] = sev_get(r, d)) > 0) mult *= comorb;
-        for (int d = 0; d < N_DOMAINS; d++) {
-            rate[d] = 0;
-            if (sev[d] == SEV_NONE) {
-                rate[d] =
-                    n->onset_rate[r->age_band][d] * onset_mult(p, n, &n->active[i], r, d, week);
-                free_rate += rate[d];
-            } else if (sev[d] < SEV_CRISIS && evolve_need(p, n, i, d, sev[d], week) != 0) {
-                return -1;
+        int relapse = n->active[i].relapse_mask != 0 && week < n->active[i].watch_until;
+        const double *base = tab.rate[r->age_band][(r->flags & RF_OVERLOADED) != 0];
+        double rate[N_DOMAINS], free_rate = 0, mult = 1;
+        if (r->severity == 0 && !relapse) {
+            /* No need and no relapse risk (half the pool are such carers): the table's
+             * rates as they are. */
+            free_rate = tab.total[r->age_band][(r->flags & RF_OVERLOADED) != 0];
+            for (int d = 0; d < N_DOMAINS; d++)
+                rate[d] = base[d];
+        } else {
+            int sev[N_DOMAINS];
+            for (int d = 0; d < N_DOMAINS; d++)
+                if ((sev[d] = sev_get(r, d)) > 0) mult *= comorb;
+            for (int d = 0; d < N_DOMAINS; d++) {
+                rate[d] = 0;
+                if (sev[d] == SEV_NONE) {
+                    rate[d] = relapse ? n->onset_rate[r->age_band][d] *
+                                            onset_mult(p, n, &n->active[i], r, d, week)
+                                      : base[d];
+                    free_rate += rate[d];
+                } else if (sev[d] < SEV_CRISIS && evolve_need(p, n, i, d, sev[d], week) != 0) {
+                    return -1;
+                }
             }
         }
         /* New needs in the domains without one: competing hazards, one draw for all. */

@@ -228,6 +228,25 @@ static inline int sev_get(const resident_t *r, int d) {
 static inline int sup_get(const resident_t *r, int d) {
     return (r->support >> (4 * d)) & 15;
 }
+/* The domains (bit d for domain d) in which a resident has a need, and those in which their
+ * support status is not SUP_NONE: the weekly passes visit these instead of all six domains
+ * (a resident in the pool has a need in about one). Bits come out in domain order, so sums
+ * over them are the same sums, in the same order, as over all domains. */
+_Static_assert(N_DOMAINS == 6, "the masks below spell out six domains");
+static inline unsigned need_domains(const resident_t *r) {
+    uint32_t x = r->severity, y = (x | x >> 1 | x >> 2) & 01111111u; /* bit 3d: domain d */
+    return (y & 1) | (y >> 2 & 2) | (y >> 4 & 4) | (y >> 6 & 8) | (y >> 8 & 16) | (y >> 10 & 32);
+}
+static inline unsigned supported_domains(const resident_t *r) {
+    uint32_t x = r->support, y = (x | x >> 1 | x >> 2 | x >> 3) & 0x111111u; /* bit 4d */
+    return (y & 1) | (y >> 3 & 2) | (y >> 6 & 4) | (y >> 9 & 8) | (y >> 12 & 16) | (y >> 15 & 32);
+}
+/* The lowest domain in a mask, and the mask without it. */
+static inline int mask_next(unsigned *mask) {
+    int d = __builtin_ctz(*mask);
+    *mask &= *mask - 1;
+    return d;
+}
 static inline active_t *active_of(nbh_t *n, uint32_t ri) {
     return &n->active[n->res[ri].active - 1];
 }
