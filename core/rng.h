@@ -32,6 +32,20 @@ extern const gsl_rng_type *rng_xoshiro256ss;
 
 /* One step of xoshiro256** on the state s[4]: the next 64-bit output. */
 uint64_t rng_xoshiro_next(uint64_t s[4]);
+
+/* gsl_rng_uniform(r) for a stream of rng_xoshiro256ss, the same number, without the call
+ * through GSL's function pointer (the weekly passes draw one or more per resident). */
+static inline double rng_uniform(gsl_rng *r) {
+    uint64_t *s = r->state; /* xoshiro_t: four words */
+    uint64_t x = s[1] * 5, result = ((x << 7) | (x >> 57)) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return (double)(result >> 11) * 0x1.0p-53;
+}
 /* One step of splitmix64 on *x (Steele, Lea and Flood 2014): the next 64-bit output. */
 uint64_t rng_splitmix64(uint64_t *x);
 

@@ -44,7 +44,7 @@ static int request(nbh_t *n, uint32_t ri, int d, int src, int week) {
 /* A partner's signal of need d: to the team, or from the GP straight to specialist care. */
 static int partner_signal(const params_t *p, nbh_t *n, uint32_t ri, int d, int s, double gp_rate,
                           double total, int week) {
-    int gp = gsl_rng_uniform(n->rng) * total < gp_rate;
+    int gp = rng_uniform(n->rng) * total < gp_rate;
     if (gp && s >= p->access_refer_threshold[d] && rng_bern(n->rng, p->signal_gp_direct[d])) {
         if (queue_push(&n->outbox, (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
                                                REF_GP}) != 0)
@@ -98,6 +98,15 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
     if (n->index != t->first_nbh) through *= 1 - p->access_distance_barrier[0];
     n->trust += (exp(-n->last_wait / p->seek_trust_wait[0]) - n->trust) / p->seek_trust_weeks[0];
     double scale = through * n->trust / 52.0;
+    /* The partners' weekly rates per domain (and with the school, for children), computed
+     * once a week: the same quotients as per need. */
+    double gp_rate[N_DOMAINS], other_rate[2][N_DOMAINS], desk_rate[N_DOMAINS];
+    for (int d = 0; d < N_DOMAINS; d++) {
+        gp_rate[d] = p->signal_gp[d] / 52.0;
+        other_rate[0][d] = (p->signal_housing[d] + p->signal_energy[d]) / 52.0;
+        other_rate[1][d] = (p->signal_housing[d] + p->signal_energy[d] + p->signal_school[d]) / 52.0;
+        desk_rate[d] = p->route_desk[d] / 52.0;
+    }
     for (uint32_t i = 0; i < n->nactive; i++) {
         uint32_t ri = n->active[i].resident;
         resident_t *r = &n->res[ri];
@@ -107,15 +116,13 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
             double self = p->seek_rate[s - 1] * r->propensity / PROPENSITY_SCALE * scale;
             double gp = 0, other = 0, desk = 0;
             if (s >= SEV_MODERATE) {
-                gp = p->signal_gp[d] / 52.0;
-                other = (p->signal_housing[d] + p->signal_energy[d] +
-                         (r->age_band == AGE_0_17 ? p->signal_school[d] : 0)) /
-                        52.0;
+                gp = gp_rate[d];
+                other = other_rate[r->age_band == AGE_0_17][d];
             }
-            if (s >= p->access_refer_threshold[d]) desk = p->route_desk[d] / 52.0;
+            if (s >= p->access_refer_threshold[d]) desk = desk_rate[d];
             /* Competing: the resident asks the team, someone goes to the desk, or a partner
              * signals first. */
-            double total = self + desk + gp + other, u = gsl_rng_uniform(n->rng), pany;
+            double total = self + desk + gp + other, u = rng_uniform(n->rng), pany;
             if (!rate_hit(u, total, &pany)) continue;
             u *= total / pany;
             int rc = u < self          ? request(n, ri, d, SRC_SELF, week)

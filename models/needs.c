@@ -41,31 +41,63 @@ static void onset(const params_t *p, nbh_t *n, uint32_t ri, int d, int week) {
         a->chronic_mask |= (uint8_t)(1u << d);
 }
 
+/* The week's constants of escalation and improvement: every quotient the hazards use, taken
+ * once per neighbourhood and week instead of once per need (the same quotients, so the same
+ * numbers), and the self-reliance and quality terms per value of their byte. */
+typedef struct {
+    double esc[SEV_SEVERE], imp[SEV_SEVERE]; /* per week, by severity - 1 (light to severe) */
+    double esc_sr[256], imp_sr[256];             /* 1 -/+ e (self-reliance - 0.5) */
+    double q[256];                               /* a quality byte as 0..1 */
+    double team_imp, vol_imp, inf_imp, spec_imp[N_DOMAINS], chronic_end[N_DOMAINS];
+} evolve_table_t;
+
+static void evolve_table(const params_t *p, evolve_table_t *t) {
+    double e = p->needs_self_reliance_effect[0];
+    for (int s = 0; s < SEV_SEVERE; s++) {
+        t->esc[s] = p->needs_escalation_rate[s] / 52.0;
+        t->imp[s] = p->needs_improvement_rate[s] / 52.0;
+    }
+    for (int k = 0; k < 256; k++) {
+        double sr = k / 255.0;
+        t->esc_sr[k] = 1 + e * (0.5 - sr);
+        t->imp_sr[k] = 1 + e * (sr - 0.5);
+        t->q[k] = k / 255.0;
+    }
+    t->team_imp = p->team_case_effect[0] / 52.0;
+    t->vol_imp = p->vol_effect[0] / 52.0;
+    t->inf_imp = p->informal_effect[0] / 52.0;
+    for (int d = 0; d < N_DOMAINS; d++) {
+        t->spec_imp[d] = p->spec_effect[d] / 52.0;
+        t->chronic_end[d] = p->needs_chronic_end[d] / 52.0;
+    }
+}
+
 /* Extra weekly improvement rate from support, and the factor on escalation. */
-static double support_effect(const params_t *p, const active_t *a, int d, int status, double *esc) {
+static double support_effect(const params_t *p, const evolve_table_t *t, const active_t *a, int d,
+                             int status, double *esc) {
     double imp = 0, m = 1;
     switch (status) {
     case SUP_TEAM:
     case SUP_DECISION:
     case SUP_SPEC_WAIT: {
-        double q = a->quality[d] / 255.0; /* 0 unless a team case holds it */
-        imp += p->team_case_effect[0] / 52.0 * q;
+        double q = t->q[a->quality[d]]; /* 0 unless a team case holds it */
+        imp += t->team_imp * q;
         m *= 1 - p->team_case_protection[0] * q;
         break;
     }
     case SUP_VOLUNTEER:
-        imp += p->vol_effect[0] / 52.0;
+        imp += t->vol_imp;
         m *= 1 - p->vol_protection[0];
         break;
     case SUP_SPECIALIST:
-        imp += p->spec_effect[d] / 52.0;
+        imp += t->spec_imp[d];
         m *= 1 - p->spec_protection[d];
         break;
     default:
         break;
     }
     double c = a->informal_cover * p->informal_domain_weight[d];
-    imp += p->informal_effect[0] / 52.0 * c;
+    imp += t->inf_imp * c;
     m *= 1 - p->informal_protection[0] * c;
     *esc = m;
     return imp;
@@ -87,25 +119,26 @@ static int spill_over(const params_t *p, nbh_t *n, uint32_t ri, int week) {
     return 0;
 }
 
-static int evolve_need(const params_t *p, nbh_t *n, uint32_t slot, int d, int s, int week) {
+static int evolve_need(const params_t *p, const evolve_table_t *t, nbh_t *n, uint32_t slot, int d,
+                       int s, int week) {
     active_t *a = &n->active[slot];
     uint32_t ri = a->resident;
     resident_t *r = &n->res[ri];
-    double sr = r->self_reliance / 255.0, e = p->needs_self_reliance_effect[0], esc_mult;
-    double esc = p->needs_escalation_rate[s - 1] / 52.0 * (1 + e * (0.5 - sr));
-    double imp = p->needs_improvement_rate[s - 1] / 52.0 * (1 + e * (sr - 0.5));
-    imp += support_effect(p, a, d, sup_get(r, d), &esc_mult);
+    double esc_mult;
+    double esc = t->esc[s - 1] * t->esc_sr[r->self_reliance];
+    double imp = t->imp[s - 1] * t->imp_sr[r->self_reliance];
+    imp += support_effect(p, t, a, d, sup_get(r, d), &esc_mult);
     imp *= p->needs_domain_improvement[d];
     esc *= esc_mult;
     /* A chronic need does not improve; it leaves the municipality's care at needs.chronic_end. */
     double end = 0;
     if (a->chronic_mask >> d & 1) {
         imp = 0;
-        end = p->needs_chronic_end[d] / 52.0;
+        end = t->chronic_end[d];
     }
     double total = esc + imp + end;
     if (total <= 0) return 0;
-    double u = gsl_rng_uniform(n->rng), pe;
+    double u = rng_uniform(n->rng), pe;
     if (!rate_hit(u, total, &pe)) return 0;
     if (end > 0 && u >= pe * (esc + imp) / total) {
         a->chronic_mask &= (uint8_t) ~(1u << d);
@@ -168,6 +201,8 @@ int needs_week(world_t *w, nbh_t *n, int week) {
     double comorb = p->needs_comorbidity_rr[0];
     onset_table_t tab;
     onset_table(p, n, &tab);
+    evolve_table_t evo;
+    evolve_table(p, &evo);
     uint32_t nactive = n->nactive; /* residents activated below start next week */
     for (uint32_t i = 0; i < nactive; i++) {
         uint32_t ri = n->active[i].resident;
@@ -192,13 +227,13 @@ int needs_week(world_t *w, nbh_t *n, int week) {
                                             onset_mult(p, n, &n->active[i], r, d, week)
                                       : base[d];
                     free_rate += rate[d];
-                } else if (sev[d] < SEV_CRISIS && evolve_need(p, n, i, d, sev[d], week) != 0) {
+                } else if (sev[d] < SEV_CRISIS && evolve_need(p, &evo, n, i, d, sev[d], week) != 0) {
                     return -1;
                 }
             }
         }
         /* New needs in the domains without one: competing hazards, one draw for all. */
-        double u = gsl_rng_uniform(n->rng), pany;
+        double u = rng_uniform(n->rng), pany;
         if (!rate_hit(u, free_rate * mult, &pany)) continue;
         u *= free_rate / pany;
         int d = 0;
@@ -219,7 +254,7 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         resident_t *r = &n->res[ri];
         if (r->next_onset != week || r->active) continue;
         const double *rate = n->onset_rate[r->age_band];
-        double u = gsl_rng_uniform(n->rng) * n->onset_total[r->age_band];
+        double u = rng_uniform(n->rng) * n->onset_total[r->age_band];
         int d = 0;
         while (d < N_DOMAINS - 1 && (u -= rate[d]) >= 0)
             d++;

@@ -119,7 +119,22 @@ static void test_reference_values(void) {
     gsl_rng_free(k);
 }
 
+/* rng_uniform is gsl_rng_uniform without the call through GSL: the same numbers, draw for
+ * draw, from two copies of one stream. */
+static void test_inline_uniform(void) {
+    gsl_rng *a = rng_stream_new(9, 1, 4), *b = rng_stream_new(9, 1, 4);
+    int same = 1, at = -1;
+    for (int i = 0; i < 100000 && same; i++) {
+        double x = gsl_rng_uniform(a), y = rng_uniform(b);
+        if (x != y) same = 0, at = i;
+    }
+    CHECK(same, "rng_uniform draws what gsl_rng_uniform draws", "draw %d differs", at);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
 int main(void) {
+    test_inline_uniform();
     test_reference_values();
     test_same_key_same_stream();
     test_keys_give_distinct_streams();
