@@ -256,6 +256,7 @@ int cmd_compare(int argc, char **argv) {
         if (!cc.v) snprintf(err, sizeof err, "out of memory"), rc = -1;
         if (rc == 0) rc = output_begin_comparison(out, sc, nsc, plan, &ro, detail, err, sizeof err);
         run_stats_t st;
+        ro.municipality_only = !detail; /* the table and the file need no more */
         if (rc == 0) rc = sim_run_scenarios(sc, nsc, &ro, compare_sink, &cc, &st, err, sizeof err);
         for (int i = 0; i < nsc && rc == 0; i++)
             rc = output_outcomes(out, i, &cc.v[(size_t)i * ro.replicates * nh * N_OUTCOMES], nh,

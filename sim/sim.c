@@ -104,6 +104,7 @@ typedef struct {
     const run_opts_t *o;
     int scenario, nscen, replicate;
     progress_t *bar;
+    double *week_rows; /* with municipality_only: one week of every neighbourhood's values */
 } position_t;
 
 /* Runs weeks [from, to) of scenario s on w: policy steps take effect at the start of their
@@ -124,10 +125,15 @@ static int run_weeks(world_t *w, const scenario_t *s, int from, int to, double *
             snprintf(err, errlen, "out of memory in week %d of replicate %d", week, pg->replicate);
             return -1;
         }
-        if (week >= burn)
+        if (week >= burn && pg->week_rows) { /* the municipality's week alone */
+            for (int i = 0; i < nnbh; i++)
+                memcpy(&pg->week_rows[(size_t)i * N_VALUES], w->nbh[i].m, sizeof w->nbh[i].m);
+            series_municipality(pg->week_rows, 1, nnbh, &values[(size_t)(week - burn) * N_VALUES]);
+        } else if (week >= burn) {
             for (int i = 0; i < nnbh; i++)
                 memcpy(&values[((size_t)(week - burn) * nnbh + i) * N_VALUES], w->nbh[i].m,
                        sizeof w->nbh[i].m);
+        }
         if (pg->bar) progress_add(pg->bar, 1);
     }
     return 0;
@@ -136,13 +142,17 @@ static int run_weeks(world_t *w, const scenario_t *s, int from, int to, double *
 /* The result of a finished replicate for scenario s (and every later scenario in `also`
  * that shares its output): the municipality sums are computed here, once, for every sink. */
 static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int nalso, int rep,
-                   const world_t *w, const double *values, int weeks) {
+                   const world_t *w, const double *values, int weeks, int municipality_only) {
     if (!sink) return 0;
-    double *mu = malloc(sizeof(double) * (size_t)weeks * N_VALUES);
-    if (!mu) return -1;
-    assert(weeks > 0 && w->nnbh > 0);
-    series_municipality(values, weeks, w->nnbh, mu);
-    replicate_result_t r = {values, mu, weeks, w->nnbh};
+    double *mu = NULL;
+    if (!municipality_only) { /* values are the neighbourhoods' */
+        mu = malloc(sizeof(double) * (size_t)weeks * N_VALUES);
+        if (!mu) return -1;
+        assert(weeks > 0 && w->nnbh > 0);
+        series_municipality(values, weeks, w->nnbh, mu);
+    }
+    replicate_result_t r = {municipality_only ? NULL : values, municipality_only ? values : mu,
+                            weeks, w->nnbh};
     int rc = sink(ctx, s, rep, w, &r);
     for (int k = 0; k < nalso && rc == 0; k++)
         rc = sink(ctx, also[k], rep, w, &r);
@@ -155,15 +165,16 @@ static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int
  * its own parameters, its earlier weeks being the root's. */
 static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *plan, int r,
                       const run_opts_t *o, int rep, scenario_sink_fn sink, void *ctx, double *vroot,
-                      double *vbranch, run_stats_t *st, progress_t *bar, char *err, size_t errlen) {
+                      double *vbranch, double *week_rows, run_stats_t *st, progress_t *bar,
+                      char *err, size_t errlen) {
     const params_t *p = &sc[r]->params;
     int burn = (int)p->sim_burn_in_weeks[0], weeks = (int)p->sim_weeks[0], total = burn + weeks;
     int nnbh = (int)p->world_neighbourhoods[0];
-    size_t week_values = (size_t)nnbh * N_VALUES;
+    size_t week_values = (o->municipality_only ? 1 : (size_t)nnbh) * N_VALUES;
     world_t **snap = calloc((size_t)nsc, sizeof *snap); /* the copy each branch starts from */
     if (!snap) return snprintf(err, errlen, "out of memory"), -1;
     double t0 = omp_get_wtime();
-    position_t pg = {o, r, nsc, rep, bar};
+    position_t pg = {o, r, nsc, rep, bar, week_rows};
     world_t *w = world_new(p, o->seed, rep, err, errlen);
     int rc = w ? 0 : -1, at = 0, copied = -1;
     while (rc == 0) { /* the root, stopping at each branch week to copy the world */
@@ -188,7 +199,7 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
     int *same = malloc(sizeof *same * (size_t)nsc), nsame = 0;
     for (int s = 0; same && s < nsc; s++) /* never differs: the root's output is its output */
         if (s != r && plan[s].root == r && plan[s].branch == weeks) same[nsame++] = s;
-    if (rc == 0 && (!same || deliver(sink, ctx, r, same, nsame, rep, w, vroot, weeks) != 0))
+    if (rc == 0 && (!same || deliver(sink, ctx, r, same, nsame, rep, w, vroot, weeks, o->municipality_only) != 0))
         rc = -1;
     free(same);
     world_free(w);
@@ -219,7 +230,7 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
         if (rc == 0) rc = run_weeks(ws, sc[s], burn + b, total, vbranch, &pg, err, errlen);
         st->seconds += omp_get_wtime() - t0;
         st->resident_weeks += (double)ws->population * (weeks - b);
-        if (rc == 0 && deliver(sink, ctx, s, NULL, 0, rep, ws, vbranch, weeks) != 0) rc = -1;
+        if (rc == 0 && deliver(sink, ctx, s, NULL, 0, rep, ws, vbranch, weeks, o->municipality_only) != 0) rc = -1;
         world_free(ws);
     }
     free(snap);
@@ -231,16 +242,19 @@ int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
                       size_t errlen) {
     if (o->threads > 0) omp_set_num_threads(o->threads);
     sim_plan_t *plan = calloc((size_t)nsc, sizeof *plan);
-    size_t most = 0;
+    size_t most = 0, most_nbh = 0; /* rows of the output buffers; neighbourhoods */
     for (int s = 0; s < nsc; s++) {
-        size_t v =
-            (size_t)sc[s]->params.sim_weeks[0] * (size_t)sc[s]->params.world_neighbourhoods[0];
+        size_t nnbh = (size_t)sc[s]->params.world_neighbourhoods[0];
+        size_t v = (size_t)sc[s]->params.sim_weeks[0] * (o->municipality_only ? 1 : nnbh);
         if (v > most) most = v;
+        if (nnbh > most_nbh) most_nbh = nnbh;
     }
     double *vroot = malloc(most * N_VALUES * sizeof(double));
     double *vbranch = nsc > 1 ? malloc(most * N_VALUES * sizeof(double)) : NULL;
-    if (!plan || !vroot || (nsc > 1 && !vbranch)) {
-        free(plan), free(vroot), free(vbranch);
+    double *week_rows =
+        o->municipality_only ? malloc(most_nbh * N_VALUES * sizeof(double)) : NULL;
+    if (!plan || !vroot || (nsc > 1 && !vbranch) || (o->municipality_only && !week_rows)) {
+        free(plan), free(vroot), free(vbranch), free(week_rows);
         snprintf(err, errlen, "out of memory for the output buffers (%zu neighbourhood-weeks)",
                  most);
         return -1;
@@ -265,11 +279,11 @@ int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
     for (int rep = 0; rep < o->replicates && rc == 0; rep++)
         for (int r = 0; r < nsc && rc == 0; r++)
             if (plan[r].root == r)
-                rc = run_family(sc, nsc, plan, r, o, rep, sink, ctx, vroot, vbranch, &st, &bar, err,
-                                errlen);
+                rc = run_family(sc, nsc, plan, r, o, rep, sink, ctx, vroot, vbranch, week_rows, &st,
+                                &bar, err, errlen);
     if (rc != 0 && !err[0]) snprintf(err, errlen, "could not write the results");
     progress_end(&bar);
-    free(plan), free(vroot), free(vbranch);
+    free(plan), free(vroot), free(vbranch), free(week_rows);
     if (stats) *stats = st;
     return rc;
 }
@@ -300,7 +314,7 @@ int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void
 
 world_t *sim_burn_in(const scenario_t *s, uint64_t seed, int replicate, char *err, size_t errlen) {
     run_opts_t o = {.seed = seed, .replicates = replicate + 1};
-    position_t pg = {&o, 0, 1, replicate, NULL};
+    position_t pg = {&o, 0, 1, replicate, NULL, NULL};
     world_t *w = world_new(&s->params, seed, replicate, err, errlen);
     if (w && run_weeks(w, s, 0, (int)s->params.sim_burn_in_weeks[0], NULL, &pg, err, errlen) != 0) {
         world_free(w);
@@ -311,7 +325,7 @@ world_t *sim_burn_in(const scenario_t *s, uint64_t seed, int replicate, char *er
 
 int sim_output_weeks(world_t *w, const scenario_t *s, double *values, char *err, size_t errlen) {
     run_opts_t o = {.seed = 0, .replicates = 1};
-    position_t pg = {&o, 0, 1, 0, NULL};
+    position_t pg = {&o, 0, 1, 0, NULL, NULL};
     int burn = (int)s->params.sim_burn_in_weeks[0];
     return run_weeks(w, s, burn, burn + (int)s->params.sim_weeks[0], values, &pg, err, errlen);
 }

@@ -4,8 +4,9 @@
  * model's phases in order: consecutive per-neighbourhood phases together in one OpenMP loop
  * over neighbourhoods, consecutive per-team phases in one loop over teams, serial phases in
  * between. After the burn-in, each neighbourhood's week
- * of metrics is copied into a [week][neighbourhood][value] buffer that is handed to a sink
- * (the HDF5 writer, a test, a benchmark) when the replicate ends. */
+ * of metrics is copied into a [week][neighbourhood][value] buffer (or, when the sinks need
+ * only the municipality, summed into a [week][value] one) that is handed to a sink (the HDF5
+ * writer, a test, a benchmark) when the replicate ends. */
 #ifndef WIJKSIM_SIM_H
 #define WIJKSIM_SIM_H
 
@@ -21,11 +22,15 @@ typedef struct {
     int threads;       /* 0 = OpenMP default */
     int progress;      /* progress on stderr: a progress_mode_t (sim/progress.h), 0 none */
     const char *label; /* the command, for the progress line ("wijksim run") */
+    int municipality_only; /* the sinks need no neighbourhood values: only the municipality
+                            * sums are kept, week by week (replicate_result_t.nb is NULL), so
+                            * the output buffer does not grow with the neighbourhoods */
 } run_opts_t;
 
 /* The result of one replicate of one scenario, computed once for every sink: the values of
- * each neighbourhood [week][neighbourhood][N_VALUES] and the municipality sums
- * [week][N_VALUES] (sums and maxima by series kind; ratios not filled in). */
+ * each neighbourhood [week][neighbourhood][N_VALUES] (NULL with run_opts_t.municipality_only)
+ * and the municipality sums [week][N_VALUES] (sums and maxima by series kind; ratios not
+ * filled in). */
 typedef struct {
     const double *nb;
     const double *mu;

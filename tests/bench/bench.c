@@ -40,7 +40,7 @@ static int bench_one(const row_t *row) {
     p.world_neighbourhoods[0] = row->nnbh;
     p.sim_burn_in_weeks[0] = BURN_IN;
     p.sim_weeks[0] = WEEKS;
-    run_opts_t o = {.seed = 1, .replicates = 1, .threads = row->threads};
+    run_opts_t o = {.seed = 1, .replicates = 1, .threads = row->threads, .municipality_only = 1};
     run_stats_t st;
     char err[256];
     if (sim_run(&p, &o, NULL, NULL, &st, err, sizeof err) != 0) {
