@@ -104,7 +104,8 @@ int help_seeking_week(world_t *w, nbh_t *n, int week) {
     for (int d = 0; d < N_DOMAINS; d++) {
         gp_rate[d] = p->signal_gp[d] / 52.0;
         other_rate[0][d] = (p->signal_housing[d] + p->signal_energy[d]) / 52.0;
-        other_rate[1][d] = (p->signal_housing[d] + p->signal_energy[d] + p->signal_school[d]) / 52.0;
+        other_rate[1][d] =
+            (p->signal_housing[d] + p->signal_energy[d] + p->signal_school[d]) / 52.0;
         desk_rate[d] = p->route_desk[d] / 52.0;
     }
     for (uint32_t i = 0; i < n->nactive; i++) {

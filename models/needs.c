@@ -46,8 +46,8 @@ static void onset(const params_t *p, nbh_t *n, uint32_t ri, int d, int week) {
  * numbers), and the self-reliance and quality terms per value of their byte. */
 typedef struct {
     double esc[SEV_SEVERE], imp[SEV_SEVERE]; /* per week, by severity - 1 (light to severe) */
-    double esc_sr[256], imp_sr[256];             /* 1 -/+ e (self-reliance - 0.5) */
-    double q[256];                               /* a quality byte as 0..1 */
+    double esc_sr[256], imp_sr[256];         /* 1 -/+ e (self-reliance - 0.5) */
+    double q[256];                           /* a quality byte as 0..1 */
     double team_imp, vol_imp, inf_imp, spec_imp[N_DOMAINS], chronic_end[N_DOMAINS];
 } evolve_table_t;
 
@@ -227,7 +227,8 @@ int needs_week(world_t *w, nbh_t *n, int week) {
                                             onset_mult(p, n, &n->active[i], r, d, week)
                                       : base[d];
                     free_rate += rate[d];
-                } else if (sev[d] < SEV_CRISIS && evolve_need(p, &evo, n, i, d, sev[d], week) != 0) {
+                } else if (sev[d] < SEV_CRISIS &&
+                           evolve_need(p, &evo, n, i, d, sev[d], week) != 0) {
                     return -1;
                 }
             }

@@ -199,7 +199,8 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
     int *same = malloc(sizeof *same * (size_t)nsc), nsame = 0;
     for (int s = 0; same && s < nsc; s++) /* never differs: the root's output is its output */
         if (s != r && plan[s].root == r && plan[s].branch == weeks) same[nsame++] = s;
-    if (rc == 0 && (!same || deliver(sink, ctx, r, same, nsame, rep, w, vroot, weeks, o->municipality_only) != 0))
+    if (rc == 0 && (!same || deliver(sink, ctx, r, same, nsame, rep, w, vroot, weeks,
+                                     o->municipality_only) != 0))
         rc = -1;
     free(same);
     world_free(w);
@@ -230,7 +231,9 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
         if (rc == 0) rc = run_weeks(ws, sc[s], burn + b, total, vbranch, &pg, err, errlen);
         st->seconds += omp_get_wtime() - t0;
         st->resident_weeks += (double)ws->population * (weeks - b);
-        if (rc == 0 && deliver(sink, ctx, s, NULL, 0, rep, ws, vbranch, weeks, o->municipality_only) != 0) rc = -1;
+        if (rc == 0 &&
+            deliver(sink, ctx, s, NULL, 0, rep, ws, vbranch, weeks, o->municipality_only) != 0)
+            rc = -1;
         world_free(ws);
     }
     free(snap);
@@ -251,8 +254,7 @@ int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
     }
     double *vroot = malloc(most * N_VALUES * sizeof(double));
     double *vbranch = nsc > 1 ? malloc(most * N_VALUES * sizeof(double)) : NULL;
-    double *week_rows =
-        o->municipality_only ? malloc(most_nbh * N_VALUES * sizeof(double)) : NULL;
+    double *week_rows = o->municipality_only ? malloc(most_nbh * N_VALUES * sizeof(double)) : NULL;
     if (!plan || !vroot || (nsc > 1 && !vbranch) || (o->municipality_only && !week_rows)) {
         free(plan), free(vroot), free(vbranch), free(week_rows);
         snprintf(err, errlen, "out of memory for the output buffers (%zu neighbourhood-weeks)",

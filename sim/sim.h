@@ -19,9 +19,9 @@
 typedef struct {
     uint64_t seed;
     int replicates;
-    int threads;       /* 0 = OpenMP default */
-    int progress;      /* progress on stderr: a progress_mode_t (sim/progress.h), 0 none */
-    const char *label; /* the command, for the progress line ("wijksim run") */
+    int threads;           /* 0 = OpenMP default */
+    int progress;          /* progress on stderr: a progress_mode_t (sim/progress.h), 0 none */
+    const char *label;     /* the command, for the progress line ("wijksim run") */
     int municipality_only; /* the sinks need no neighbourhood values: only the municipality
                             * sums are kept, week by week (replicate_result_t.nb is NULL), so
                             * the output buffer does not grow with the neighbourhoods */

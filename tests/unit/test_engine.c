@@ -27,8 +27,8 @@ static int capture_sink(void *ctx, int scenario, int rep, const world_t *w,
 
 static void run(scenario_t *sc, int municipality_only, capture_t *c) {
     const scenario_t *list[NSC] = {&sc[0], &sc[1]};
-    run_opts_t o = {.seed = 3, .replicates = 2, .threads = 2,
-                    .municipality_only = municipality_only};
+    run_opts_t o = {
+        .seed = 3, .replicates = 2, .threads = 2, .municipality_only = municipality_only};
     char err[256];
     int weeks = (int)sc[0].params.sim_weeks[0];
     c->weeks = weeks, c->nb_seen = 0;
