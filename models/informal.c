@@ -122,6 +122,14 @@ int informal_ties_build(const params_t *p, nbh_t *n) {
                 n->ties[y - 1] = t;
             }
     free(edge);
+    if (n->nres <= TIES16_MAX) { /* the same ties in half the memory */
+        n->ties16 = malloc(((size_t)run + 1) * sizeof *n->ties16);
+        if (!n->ties16) return -1;
+        for (uint32_t e = 0; e < run; e++)
+            n->ties16[e] = (uint16_t)n->ties[e];
+        free(n->ties);
+        n->ties = NULL;
+    }
     network_quarters(n);
     return 0;
 oom:
@@ -244,8 +252,8 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1] && left > 1e-9; j++)
             if (j != ri && offer(p, n, j, 0, &left, &stretch, gives_care) != 0) return -1;
         for (uint32_t e = n->tie_first[ri]; e < n->tie_first[ri + 1] && left > 1e-9; e++)
-            if (offer(p, n, n->ties[e] >> 2, (int)(n->ties[e] & 3), &left, &stretch, gives_care) !=
-                0)
+            if (offer(p, n, tie_at(n, e) >> 2, (int)(tie_at(n, e) & 3), &left, &stretch,
+                      gives_care) != 0)
                 return -1;
         n->active[i].informal_cover = (float)((need - left) / need);
         n->m[OFF_informal_hours_needed] += need;

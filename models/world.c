@@ -16,6 +16,7 @@ static void nbh_free(nbh_t *n, int weeks) {
     free(n->hh_first);
     free(n->tie_first);
     free(n->ties);
+    free(n->ties16);
     free(n->active);
     if (n->calendar)
         for (int k = 0; k < weeks; k++)
@@ -88,7 +89,7 @@ static u32vec_t u32vec_dup(const u32vec_t *v, int *failed) {
  * src's). n's pointers are replaced before anything can fail, so world_free works after a
  * failure. */
 static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
-    n->res = NULL, n->hh_first = n->tie_first = n->ties = NULL, n->active = NULL;
+    n->res = NULL, n->hh_first = n->tie_first = n->ties = NULL, n->ties16 = NULL, n->active = NULL;
     n->calendar = NULL, n->inbox.v = n->outbox.v = n->vol_queue.v = n->desk.v = NULL,
     n->vols = NULL;
     n->crises.v = NULL, n->rng = NULL;
@@ -96,6 +97,7 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->hh_first = dup(src->hh_first, ((size_t)src->nhh + 1) * sizeof(uint32_t), failed);
     n->tie_first = dup(src->tie_first, ((size_t)src->nres + 1) * sizeof(uint32_t), failed);
     n->ties = dup(src->ties, (size_t)src->tie_first[src->nres] * sizeof(uint32_t), failed);
+    n->ties16 = dup(src->ties16, (size_t)src->tie_first[src->nres] * sizeof(uint16_t), failed);
     n->active = dup(src->active, (size_t)src->capactive * sizeof *src->active, failed);
     n->calendar = calloc((size_t)weeks, sizeof *n->calendar);
     if (!n->calendar) *failed = 1;
@@ -163,7 +165,7 @@ size_t world_bytes(const world_t *w) {
         for (int k = 0; k < w->weeks_total; k++)
             b += (size_t)n->calendar[k].cap * sizeof(uint32_t);
         b += ((size_t)n->nres + 1) * sizeof(uint32_t) +
-             (size_t)n->tie_first[n->nres] * sizeof(uint32_t);
+             (size_t)n->tie_first[n->nres] * (n->ties16 ? sizeof(uint16_t) : sizeof(uint32_t));
         b += ((size_t)n->inbox.cap + n->outbox.cap + n->vol_queue.cap + n->desk.cap) *
              sizeof(request_t);
         b += (size_t)n->capvols * sizeof(volunteer_t) + (size_t)n->crises.cap * sizeof(uint32_t);

@@ -27,6 +27,10 @@
 #define MAX_WEEKS 0xFFF0u
 #define PROPENSITY_SCALE 1024.0
 #define MAX_VOL_CLIENTS 4
+/* Neighbourhoods up to this many residents keep their ties in 16 bits (14 for the resident, 2
+ * for closeness): half the memory of the largest part of the state after the residents
+ * themselves (a default neighbourhood has 15,000 residents and 6.5 tie ends each). */
+#define TIES16_MAX 16384u
 
 /* Resident flags. */
 enum {
@@ -159,7 +163,8 @@ typedef struct {
     resident_t *res;
     uint32_t *hh_first;  /* first resident of each household, plus a final sentinel */
     uint32_t *tie_first; /* CSR: ties of resident i are ties[tie_first[i] .. tie_first[i+1]) */
-    uint32_t *ties;      /* (resident << 2) | closeness 1-3, sorted by closeness */
+    uint32_t *ties;      /* (resident << 2) | closeness 1-3, sorted by closeness; NULL when */
+    uint16_t *ties16;    /* a neighbourhood of at most TIES16_MAX residents has them in 16 bits */
     active_t *active;
     uint32_t nactive, capactive;
     u32vec_t *calendar; /* per week: residents whose onset is scheduled then */
@@ -246,6 +251,10 @@ static inline int mask_next(unsigned *mask) {
     int d = __builtin_ctz(*mask);
     *mask &= *mask - 1;
     return d;
+}
+/* Tie e of the neighbourhood: (resident << 2) | closeness. */
+static inline uint32_t tie_at(const nbh_t *n, uint32_t e) {
+    return n->ties16 ? n->ties16[e] : n->ties[e];
 }
 static inline active_t *active_of(nbh_t *n, uint32_t ri) {
     return &n->active[n->res[ri].active - 1];

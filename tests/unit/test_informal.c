@@ -71,21 +71,26 @@ static void test_no_carers_no_informal_hours(void) {
 }
 
 /* The network: every tie is stored at both ends with the same closeness (1-3), never to
- * oneself or within the household, closest first. */
-static void test_ties_are_symmetric(void) {
+ * oneself or within the household, closest first; in 16 bits in a neighbourhood of at most
+ * TIES16_MAX residents, in 32 above. */
+static void test_ties_are_symmetric(double population) {
     params_t p;
-    fixture_params(&p, quick() ? 20000 : 50000);
+    fixture_params(&p, population);
     p.informal_family_ties[0] = 3, p.informal_friend_ties[0] = 4;
     world_t *w = fixture_world(&p, 310);
     nbh_t *n = &w->nbh[0];
+    int narrow = n->nres <= TIES16_MAX;
+    CHECK(narrow ? n->ties16 && !n->ties : n->ties && !n->ties16,
+          "ties in 16 bits up to TIES16_MAX residents, else in 32", "%u residents: %s", n->nres,
+          n->ties16 ? "16 bits" : "32 bits");
     uint32_t m = n->tie_first[n->nres];
     uint64_t *fwd = malloc((m + 1) * sizeof *fwd), *rev = malloc((m + 1) * sizeof *rev);
     double bad = 0, unsorted = 0;
     for (uint32_t i = 0, e = 0; i < n->nres; i++)
         for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++, e++) {
-            uint32_t j = n->ties[x] >> 2, c = n->ties[x] & 3;
+            uint32_t j = tie_at(n, x) >> 2, c = tie_at(n, x) & 3;
             bad += j == i || j >= n->nres || c < 1 || n->res[j].household == n->res[i].household;
-            unsorted += x > n->tie_first[i] && c < (n->ties[x - 1] & 3);
+            unsorted += x > n->tie_first[i] && c < (tie_at(n, x - 1) & 3);
             fwd[e] = (uint64_t)i << 34 | (uint64_t)j << 2 | c;
             rev[e] = (uint64_t)j << 34 | (uint64_t)i << 2 | c;
         }
@@ -260,7 +265,7 @@ static void test_hours_never_exceed_capacity(void) {
             severe += sev;
             double top = hh_size(n, j) > 1 ? h[0] : 0;
             for (uint32_t x = n->tie_first[j]; x < n->tie_first[j + 1]; x++)
-                top = fmax(top, h[n->ties[x] & 3]);
+                top = fmax(top, h[tie_at(n, x) & 3]);
             top *= p.informal_willingness[0] * (was[j] ? p.informal_overload_capacity[0] : 1);
             over += g > top + 1e-4;
         }
@@ -294,11 +299,11 @@ static void test_household_first_then_closeness(void) {
         if (used[i] || used[partner] || n->res[partner].household != n->res[i].household) continue;
         int clash = 0;
         for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++)
-            clash |= used[n->ties[x] >> 2];
+            clash |= used[tie_at(n, x) >> 2];
         if (clash) continue;
         used[i] = used[partner] = 1;
         for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++)
-            used[n->ties[x] >> 2] = 1;
+            used[tie_at(n, x) >> 2] = 1;
         rec[nrec++] = i;
     }
     for (uint32_t k = 0; k < nrec; k++) {
@@ -317,9 +322,9 @@ static void test_household_first_then_closeness(void) {
         double got[4] = {0}, cnt[4] = {0};
         /* closest tie per carer, then class totals */
         for (uint32_t x = n->tie_first[i]; x < n->tie_first[i + 1]; x++) {
-            uint32_t j = n->ties[x] >> 2, c = n->ties[x] & 3, first = 1;
+            uint32_t j = tie_at(n, x) >> 2, c = tie_at(n, x) & 3, first = 1;
             for (uint32_t y = n->tie_first[i]; y < x; y++)
-                first &= (n->ties[y] >> 2) != j;
+                first &= (tie_at(n, y) >> 2) != j;
             if (!first) continue; /* sorted by closeness: the first entry is the closest */
             got[c] += given(n, j), cnt[c] += 1;
             closest[c] = 1;
@@ -643,7 +648,8 @@ static void test_carers_counted_as_cbs_counts_them(void) {
 
 int main(void) {
     test_no_carers_no_informal_hours();
-    test_ties_are_symmetric();
+    test_ties_are_symmetric(12000);
+    test_ties_are_symmetric(quick() ? 20000 : 50000);
     test_network_effect_on_degree();
     test_carer_capacity_table();
     test_hours_never_exceed_capacity();
