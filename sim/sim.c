@@ -325,9 +325,14 @@ world_t *sim_burn_in(const scenario_t *s, uint64_t seed, int replicate, char *er
     return w;
 }
 
-int sim_output_weeks(world_t *w, const scenario_t *s, double *values, char *err, size_t errlen) {
-    run_opts_t o = {.seed = 0, .replicates = 1};
-    position_t pg = {&o, 0, 1, 0, NULL, NULL};
+int sim_output_weeks(world_t *w, const scenario_t *s, double *values, int municipality_only,
+                     char *err, size_t errlen) {
+    run_opts_t o = {.seed = 0, .replicates = 1, .municipality_only = municipality_only};
+    double *rows = municipality_only ? malloc(sizeof(double) * (size_t)w->nnbh * N_VALUES) : NULL;
+    if (municipality_only && !rows) return snprintf(err, errlen, "out of memory"), -1;
+    position_t pg = {&o, 0, 1, 0, NULL, rows};
     int burn = (int)s->params.sim_burn_in_weeks[0];
-    return run_weeks(w, s, burn, burn + (int)s->params.sim_weeks[0], values, &pg, err, errlen);
+    int rc = run_weeks(w, s, burn, burn + (int)s->params.sim_weeks[0], values, &pg, err, errlen);
+    free(rows);
+    return rc;
 }

@@ -84,6 +84,7 @@ int sim_run_scenarios(const scenario_t *const *sc, int nsc, const run_opts_t *o,
  * values: [sim.weeks][neighbourhood][N_VALUES]. The calling thread runs the weekly phases
  * with the OpenMP threads in force (one, inside a parallel region). */
 world_t *sim_burn_in(const scenario_t *s, uint64_t seed, int replicate, char *err, size_t errlen);
-int sim_output_weeks(world_t *w, const scenario_t *s, double *values, char *err, size_t errlen);
+int sim_output_weeks(world_t *w, const scenario_t *s, double *values, int municipality_only,
+                     char *err, size_t errlen);
 
 #endif

@@ -55,8 +55,11 @@ int sweep_launched_by_mpi(void) {
 static int worker_init(worker_t *wk, const shared_t *sh) {
     wk->rep = -1;
     wk->burned = NULL;
-    wk->values = malloc(sizeof(double) * (size_t)sh->weeks * sh->nnbh * N_VALUES);
-    return wk->values ? 0 : -1;
+    /* The neighbourhoods' weeks are kept only for a sweep with detail; without, the run
+     * sums them into the payload as it goes. */
+    wk->values =
+        sh->detail ? malloc(sizeof(double) * (size_t)sh->weeks * sh->nnbh * N_VALUES) : NULL;
+    return !sh->detail || wk->values ? 0 : -1;
 }
 
 static void worker_free(worker_t *wk) {
@@ -86,14 +89,17 @@ static int compute_run(const shared_t *sh, worker_t *wk, size_t run, double *pay
         if (wk->burned && !w)
             snprintf(err, errlen, "out of memory copying the world of replicate %d", rep);
     }
-    int rc = w ? sim_output_weeks(w, &pt, wk->values, err, errlen) : -1;
+    int rc =
+        w ? sim_output_weeks(w, &pt, sh->detail ? wk->values : payload, !sh->detail, err, errlen)
+          : -1;
     sweep_point_free(&pt);
     if (w) world_free(w);
     if (rc != 0) return -1;
-    series_municipality(wk->values, sh->weeks, sh->nnbh, payload);
-    if (sh->detail)
+    if (sh->detail) {
+        series_municipality(wk->values, sh->weeks, sh->nnbh, payload);
         memcpy(payload + (size_t)sh->weeks * N_VALUES, wk->values,
                sizeof(double) * (size_t)sh->weeks * sh->nnbh * N_VALUES);
+    }
     return 0;
 }
 
