@@ -22,6 +22,7 @@
  * Spill-over. When a finances or housing need becomes severe, each other household member may
  * develop a need of their own: mental health for adults, parenting for children (debt problems
  * go together with other problems, seed 002 L583-585, L1041-1045). */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "core/rng.h"
@@ -49,6 +50,12 @@ typedef struct {
     double esc_sr[256], imp_sr[256];         /* 1 -/+ e (self-reliance - 0.5) */
     double q[256];                           /* a quality byte as 0..1 */
     double team_imp, vol_imp, inf_imp, spec_imp[N_DOMAINS], chronic_end[N_DOMAINS];
+    /* An upper bound of a need's weekly hazard whatever its support and informal cover
+     * (support multiplies escalation by at most 1 and adds at most sup_most[d] and the informal
+     * effect to improvement; every effect and protection is at least 0), and whether the
+     * hazard is surely above 0, per domain, severity - 1 and chronic or not. */
+    double sup_most[N_DOMAINS];
+    int surely[N_DOMAINS][SEV_SEVERE][2];
 } evolve_table_t;
 
 static void evolve_table(const params_t *p, evolve_table_t *t) {
@@ -69,7 +76,32 @@ static void evolve_table(const params_t *p, evolve_table_t *t) {
     for (int d = 0; d < N_DOMAINS; d++) {
         t->spec_imp[d] = p->spec_effect[d] / 52.0;
         t->chronic_end[d] = p->needs_chronic_end[d] / 52.0;
+        double most = t->team_imp > t->vol_imp ? t->team_imp : t->vol_imp;
+        t->sup_most[d] = (most > t->spec_imp[d] ? most : t->spec_imp[d]) +
+                         t->inf_imp * p->informal_domain_weight[d];
+        /* The smallest factor support and informal cover put on escalation. */
+        double prot = p->team_case_protection[0];
+        if (p->vol_protection[0] > prot) prot = p->vol_protection[0];
+        if (p->spec_protection[d] > prot) prot = p->spec_protection[d];
+        double least = (1 - prot) * (1 - p->informal_protection[0] * p->informal_domain_weight[d]);
+        for (int s = 0; s < SEV_SEVERE; s++) {
+            int esc = t->esc[s] > 0 && least > 0; /* esc_sr is above 0: e < 2 */
+            t->surely[d][s][0] = esc || (t->imp[s] > 0 && p->needs_domain_improvement[d] > 0);
+            t->surely[d][s][1] = esc || t->chronic_end[d] > 0;
+        }
     }
+}
+
+/* The upper bound of a need's weekly hazard (evolve_table_t), a little above the computed
+ * hazard's rounding. */
+static double hazard_bound(const params_t *p, const evolve_table_t *t, int d, int s, int sr,
+                           int chronic) {
+    double b = t->esc[s - 1] * t->esc_sr[sr];
+    if (chronic)
+        b += t->chronic_end[d];
+    else
+        b += (t->imp[s - 1] * t->imp_sr[sr] + t->sup_most[d]) * p->needs_domain_improvement[d];
+    return b * (1 + 1e-9);
 }
 
 /* Extra weekly improvement rate from support, and the factor on escalation. */
@@ -124,6 +156,15 @@ static int evolve_need(const params_t *p, const evolve_table_t *t, nbh_t *n, uin
     active_t *a = &n->active[slot];
     uint32_t ri = a->resident;
     resident_t *r = &n->res[ri];
+    /* Most need-weeks pass without a change: when the hazard is surely above 0 (so that the
+     * draw below is made anyway), the draw comes first and a draw at or above the bound is a
+     * miss, as rate_hit would find it, without working out the hazard itself. */
+    int chronic = a->chronic_mask >> d & 1;
+    double u = -1;
+    if (t->surely[d][s - 1][chronic]) {
+        u = rng_uniform(n->rng);
+        if (u >= hazard_bound(p, t, d, s, r->self_reliance, chronic)) return 0;
+    }
     double esc_mult;
     double esc = t->esc[s - 1] * t->esc_sr[r->self_reliance];
     double imp = t->imp[s - 1] * t->imp_sr[r->self_reliance];
@@ -132,13 +173,14 @@ static int evolve_need(const params_t *p, const evolve_table_t *t, nbh_t *n, uin
     esc *= esc_mult;
     /* A chronic need does not improve; it leaves the municipality's care at needs.chronic_end. */
     double end = 0;
-    if (a->chronic_mask >> d & 1) {
+    if (chronic) {
         imp = 0;
         end = t->chronic_end[d];
     }
-    double total = esc + imp + end;
+    double total = esc + imp + end, pe;
+    assert(u < 0 || total > 0); /* surely above 0 */
     if (total <= 0) return 0;
-    double u = rng_uniform(n->rng), pe;
+    if (u < 0) u = rng_uniform(n->rng);
     if (!rate_hit(u, total, &pe)) return 0;
     if (end > 0 && u >= pe * (esc + imp) / total) {
         a->chronic_mask &= (uint8_t) ~(1u << d);
