@@ -251,32 +251,41 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         resident_t *r = &n->res[ri];
         int relapse = n->active[i].relapse_mask != 0 && week < n->active[i].watch_until;
         const double *base = tab.rate[r->age_band][(r->flags & RF_OVERLOADED) != 0];
-        double rate[N_DOMAINS], free_rate = 0, mult = 1;
+        double rate[N_DOMAINS], free_rate = 0, mult = 1, u, pany;
         if (r->severity == 0 && !relapse) {
             /* No need and no relapse risk (half the pool are such carers): the table's
              * rates as they are. */
             free_rate = tab.total[r->age_band][(r->flags & RF_OVERLOADED) != 0];
             for (int d = 0; d < N_DOMAINS; d++)
                 rate[d] = base[d];
+            u = rng_uniform(n->rng);
         } else {
             int sev[N_DOMAINS];
+            unsigned needs = 0;
             for (int d = 0; d < N_DOMAINS; d++)
-                if ((sev[d] = sev_get(r, d)) > 0) mult *= comorb;
+                if ((sev[d] = sev_get(r, d)) > 0) mult *= comorb, needs |= 1u << d;
+            for (unsigned dm = needs; dm;) {
+                int d = mask_next(&dm);
+                if (sev[d] < SEV_CRISIS && evolve_need(p, &evo, n, i, d, sev[d], week) != 0)
+                    return -1;
+            }
+            /* The onset draw; outside a relapse window the free domains' rates add up to at
+             * most the table's total, so a draw above it is a miss without them (the rates
+             * depend on nothing the evolution above changes). */
+            u = rng_uniform(n->rng);
+            if (!relapse &&
+                u >= tab.total[r->age_band][(r->flags & RF_OVERLOADED) != 0] * mult * (1 + 1e-9))
+                continue;
             for (int d = 0; d < N_DOMAINS; d++) {
                 rate[d] = 0;
-                if (sev[d] == SEV_NONE) {
-                    rate[d] = relapse ? n->onset_rate[r->age_band][d] *
-                                            onset_mult(p, n, &n->active[i], r, d, week)
-                                      : base[d];
-                    free_rate += rate[d];
-                } else if (sev[d] < SEV_CRISIS &&
-                           evolve_need(p, &evo, n, i, d, sev[d], week) != 0) {
-                    return -1;
-                }
+                if (sev[d] != SEV_NONE) continue;
+                rate[d] = relapse ? n->onset_rate[r->age_band][d] *
+                                        onset_mult(p, n, &n->active[i], r, d, week)
+                                  : base[d];
+                free_rate += rate[d];
             }
         }
         /* New needs in the domains without one: competing hazards, one draw for all. */
-        double u = rng_uniform(n->rng), pany;
         if (!rate_hit(u, free_rate * mult, &pany)) continue;
         u *= free_rate / pany;
         int d = 0;
