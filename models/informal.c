@@ -264,6 +264,10 @@ int informal_week(world_t *w, nbh_t *n, int week) {
     }
     /* Burden of everyone who gave (or still carries burden). */
     double tau = p->informal_burden_weeks[0], respite = p->informal_respite[0];
+    double limit_of[256]; /* the overload threshold per self-reliance byte, computed once */
+    for (int k = 0; k < 256; k++)
+        limit_of[k] = p->informal_overload_hours[0] *
+                      (1 + p->informal_overload_spread[0] * (k / 255.0 - 0.5));
     for (uint32_t i = 0; i < n->nactive; i++) {
         active_t *a = &n->active[i];
         if (a->given <= 0 && a->burden <= 0) {
@@ -279,9 +283,7 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         }
         a->burden += (float)((load - a->burden) / tau);
         if (a->burden < 0.5f && a->given <= 0) a->burden = 0; /* recovered: may leave the pool */
-        double limit = p->informal_overload_hours[0] *
-                       (1 + p->informal_overload_spread[0] * (c->self_reliance / 255.0 - 0.5));
-        if (a->burden > limit)
+        if (a->burden > limit_of[c->self_reliance])
             c->flags |= RF_OVERLOADED;
         else
             c->flags &= (uint8_t)~RF_OVERLOADED;
