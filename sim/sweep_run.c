@@ -32,8 +32,19 @@ typedef struct {
     int detail, weeks, nnbh;
     size_t payload;     /* doubles per run: municipality sums, then neighbourhood values */
     journal_t *journal; /* where results go (NULL on MPI ranks other than 0) */
-    const size_t *todo; /* run indices in the order they are handed out */
-    size_t ntodo, next;
+    const size_t *todo; /* run indices to run, replicate by replicate */
+    size_t ntodo;
+    /* The runs to hand out, grouped by replicate (each group in todo order): a worker keeps the
+     * burned-in world of the replicate it ran last and branches every point from it, so it is
+     * given runs of that replicate while any are left, then a replicate nobody has started,
+     * and only then joins the replicate with the most runs left (burning it in again), when
+     * two or more are left; else it stops and leaves the last runs to their replicate's
+     * workers. At most replicates + workers - 1 burn-ins; with runs handed out in todo order,
+     * every worker burned in every replicate. */
+    size_t *by_rep, *rep_first, *rep_next; /* group r: by_rep[rep_next[r] .. rep_first[r+1]) */
+    unsigned char *rep_started;
+    int nreps;
+    size_t burn_ins;        /* worlds burned in by this process's workers */
     size_t finished, total; /* runs of the sweep or shard in the journal, and all of them */
     progress_t bar;         /* the progress line (off with --quiet and on MPI ranks > 0) */
     int failed;
@@ -69,7 +80,7 @@ static void worker_free(worker_t *wk) {
 
 /* Runs one (point, replicate) into payload: from a copy of the replicate's burned-in world,
  * or, with a burn-in per point, from week 0. */
-static int compute_run(const shared_t *sh, worker_t *wk, size_t run, double *payload, char *err,
+static int compute_run(shared_t *sh, worker_t *wk, size_t run, double *payload, char *err,
                        size_t errlen) {
     const sweep_spec_t *s = sh->spec;
     int point = (int)(run / (size_t)s->replicates), rep = (int)(run % (size_t)s->replicates);
@@ -84,6 +95,8 @@ static int compute_run(const shared_t *sh, worker_t *wk, size_t run, double *pay
             if (wk->burned) world_free(wk->burned);
             wk->rep = rep;
             wk->burned = sim_burn_in(&s->base, s->seed, rep, err, errlen);
+#pragma omp atomic update
+            sh->burn_ins++;
         }
         w = wk->burned ? world_clone(wk->burned) : NULL;
         if (wk->burned && !w)
@@ -103,16 +116,55 @@ static int compute_run(const shared_t *sh, worker_t *wk, size_t run, double *pay
     return 0;
 }
 
-/* The next run to hand out; 0 when none is left or the sweep failed. */
-static int take(shared_t *sh, size_t *run) {
-    int ok;
+/* Groups the runs to do by replicate for take(); -1 when out of memory. */
+static int group_by_replicate(shared_t *sh) {
+    int nr = sh->spec->replicates;
+    sh->nreps = nr;
+    sh->by_rep = malloc(sizeof *sh->by_rep * (sh->ntodo + 1));
+    sh->rep_first = calloc((size_t)nr + 1, sizeof *sh->rep_first);
+    sh->rep_next = calloc((size_t)nr + 1, sizeof *sh->rep_next);
+    sh->rep_started = calloc((size_t)nr + 1, 1);
+    if (!sh->by_rep || !sh->rep_first || !sh->rep_next || !sh->rep_started) return -1;
+    for (size_t i = 0; i < sh->ntodo; i++) /* counting sort, stable */
+        sh->rep_first[sh->todo[i] % (size_t)nr + 1]++;
+    for (int r = 0; r < nr; r++)
+        sh->rep_first[r + 1] += sh->rep_first[r];
+    memcpy(sh->rep_next, sh->rep_first, sizeof *sh->rep_next * (size_t)nr);
+    for (size_t i = 0; i < sh->ntodo; i++)
+        sh->by_rep[sh->rep_next[sh->todo[i] % (size_t)nr]++] = sh->todo[i];
+    memcpy(sh->rep_next, sh->rep_first, sizeof *sh->rep_next * (size_t)nr);
+    return 0;
+}
+
+static void group_free(shared_t *sh) {
+    free(sh->by_rep), free(sh->rep_first), free(sh->rep_next), free(sh->rep_started);
+}
+
+/* The next run for a worker whose burned-in world is of replicate `mine` (-1: none), as
+ * shared_t explains; 0 when none is left or the sweep failed. */
+static int take(shared_t *sh, int mine, size_t *run) {
+    int ok = 0;
 #pragma omp critical(sweep_next)
     {
         int failed;
 #pragma omp atomic read
         failed = sh->failed; /* set under sweep_journal by another thread */
-        ok = !failed && sh->next < sh->ntodo;
-        if (ok) *run = sh->todo[sh->next++];
+        int r = -1;
+#define LEFT(q) (sh->rep_first[(q) + 1] - sh->rep_next[q])
+        if (!failed && mine >= 0 && mine < sh->nreps && LEFT(mine) > 0) r = mine; /* its own */
+        for (int q = 0; !failed && r < 0 && q < sh->nreps; q++) /* one nobody has started */
+            if (!sh->rep_started[q] && LEFT(q) > 0) r = q;
+        if (!failed && r < 0) { /* else the one with the most runs left, if worth a burn-in */
+            size_t most = sh->spec->per_point ? 0 : 1;
+            for (int q = 0; q < sh->nreps; q++)
+                if (LEFT(q) > most) most = LEFT(q), r = q;
+        }
+#undef LEFT
+        if (r >= 0 && sh->rep_next[r] < sh->rep_first[r + 1]) {
+            sh->rep_started[r] = 1;
+            *run = sh->by_rep[sh->rep_next[r]++];
+            ok = 1;
+        }
     }
     return ok;
 }
@@ -149,7 +201,7 @@ static void local_worker(shared_t *sh) {
         return;
     }
     size_t run;
-    while (take(sh, &run)) {
+    while (take(sh, wk.rep, &run)) {
         int rc = compute_run(sh, &wk, run, payload, err, sizeof err);
 #pragma omp critical(sweep_journal)
         finish_run(sh, run, payload, rc ? err : NULL);
@@ -165,6 +217,9 @@ static void local_worker(shared_t *sh) {
 static void mpi_master(shared_t *sh, int size, double *buf) {
     char msg[ERR_LEN];
     int active = size - 1;
+    int *rank_rep = malloc(sizeof *rank_rep * (size_t)size); /* each rank's last replicate */
+    for (int i = 0; rank_rep && i < size; i++)
+        rank_rep[i] = -1;
     while (active > 0) {
         int flag = 0;
         MPI_Status ms;
@@ -188,7 +243,9 @@ static void mpi_master(shared_t *sh, int size, double *buf) {
             MPI_Recv(NULL, 0, MPI_DOUBLE, src, ms.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         }
         size_t run;
-        if (take(sh, &run)) {
+        if (take(sh, rank_rep ? rank_rep[src] : -1, &run)) {
+            if (rank_rep && !sh->spec->per_point)
+                rank_rep[src] = (int)(run % (size_t)sh->spec->replicates);
             unsigned long long r = run;
             MPI_Send(&r, 1, MPI_UNSIGNED_LONG_LONG, src, TAG_WORK, MPI_COMM_WORLD);
         } else {
@@ -196,6 +253,7 @@ static void mpi_master(shared_t *sh, int size, double *buf) {
             active--;
         }
     }
+    free(rank_rep);
 }
 
 /* A rank other than 0: asks for a run, runs it, sends it back, until told to stop. A rank that
@@ -341,6 +399,12 @@ int sweep_command(const sweep_cli_t *c) {
                    .total = nscope,
                    .finished = nscope - ntodo};
     sh.payload = (size_t)sh.weeks * N_VALUES * (1 + (c->detail ? (size_t)sh.nnbh : 0));
+    if (root && group_by_replicate(&sh) != 0) {
+        fprintf(stderr, "wijksim: out of memory for the list of runs\n");
+        status = EXIT_RUNTIME;
+        group_free(&sh);
+        goto done;
+    }
 #ifdef WIJKSIM_MPI
     if (!root) {
         mpi_worker(&sh, loaded, err);
@@ -404,6 +468,7 @@ int sweep_command(const sweep_cli_t *c) {
         local_worker(&sh);
     }
     double secs = omp_get_wtime() - t0;
+    group_free(&sh);
     progress_end(&sh.bar);
     if (sh.failed) {
         fprintf(stderr,
@@ -424,6 +489,9 @@ int sweep_command(const sweep_cli_t *c) {
         if (ntodo > 0)
             fprintf(stderr, "Ran %zu run%s in %.2f s: %.1f runs per minute.\n", ntodo,
                     ntodo == 1 ? "" : "s", secs, ntodo / secs * 60);
+        if (ntodo > 0 && c->verbose && !s.per_point && c->mpi_size <= 1)
+            fprintf(stderr, "Burned in %zu world%s for %d replicate%s.\n", sh.burn_ins,
+                    sh.burn_ins == 1 ? "" : "s", s.replicates, s.replicates == 1 ? "" : "s");
         fprintf(stderr, "Output: %s\n", c->out_path);
     }
 done:

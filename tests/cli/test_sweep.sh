@@ -34,9 +34,14 @@ check "sweep: no journal is left once the file is complete" [ ! -e "$D/t1.h5.jou
 $CHECK table "$D/t1.h5" 6 2
 $CHECK replicates "$D/t1.h5" 6
 
-wj sweep "$D/spec.cfg" -o "$D/t2.h5" --threads 2 -q
+wj sweep "$D/spec.cfg" -o "$D/t2.h5" --threads 2 --verbose
 expect_rc "sweep: on two threads runs" 0
 $CHECK same "$D/t1.h5" "$D/t2.h5" "threads 2 against 1"
+# A worker keeps to the replicate whose world it burned in: at most replicates + workers - 1
+# burn-ins (here 3), where handing runs out in order made each worker burn in each (4).
+burned=$(printf '%s\n' "$ERR" | sed -n 's/^Burned in \([0-9]*\) worlds\{0,1\} for 2 replicates\.$/\1/p')
+burned_ok() { [ "${burned:-0}" -ge 2 ] && [ "${burned:-9}" -le 3 ]; }
+check "sweep: two workers burn in 2 replicates 2 or 3 times, not 4 (burned: ${burned:-none})" burned_ok
 
 # A run of the sweep is a plain run of the base with the point's values from output week 0:
 # run 9 is point 4 (team.fte 12, access.barrier 0.25), replicate 1.
