@@ -199,12 +199,24 @@ static int evolve_need(const params_t *p, const evolve_table_t *t, nbh_t *n, uin
     return 0;
 }
 
+/* Onset rate multiplier of domain d from prevention and, for an overloaded carer, overload: the
+ * whole multiplier outside a relapse window (onset_table), and onset_mult's first factors. */
+static double onset_base_mult(const params_t *p, const nbh_t *n, int overloaded, int d) {
+    double m = n->prevention_mult[d];
+    if (overloaded) m *= p->needs_overload_rr[d];
+    return m;
+}
+
+/* Whether the resident's relapse window is still open (for the domains in relapse_mask). */
+static int relapse_window_open(const active_t *a, int week) {
+    return week < a->watch_until;
+}
+
 /* Onset rate multiplier of domain d for an active resident, apart from comorbidity. */
 static double onset_mult(const params_t *p, const nbh_t *n, const active_t *a, const resident_t *r,
                          int d, int week) {
-    double m = n->prevention_mult[d];
-    if (r->flags & RF_OVERLOADED) m *= p->needs_overload_rr[d];
-    if ((a->relapse_mask >> d & 1) && week < a->watch_until) {
+    double m = onset_base_mult(p, n, (r->flags & RF_OVERLOADED) != 0, d);
+    if ((a->relapse_mask >> d & 1) && relapse_window_open(a, week)) {
         double extra = p->needs_relapse_rr[0] - 1;
         if (sup_get(r, d) == SUP_AFTERCARE)
             extra *= 1 - p->aftercare_effect[0] * a->quality[d] / 255.0;
@@ -214,7 +226,7 @@ static double onset_mult(const params_t *p, const nbh_t *n, const active_t *a, c
 }
 
 static void note_relapse(nbh_t *n, const active_t *a, int d, int week) {
-    if ((a->relapse_mask >> d & 1) && week < a->watch_until) n->m[OFF_relapses] += 1;
+    if ((a->relapse_mask >> d & 1) && relapse_window_open(a, week)) n->m[OFF_relapses] += 1;
 }
 
 /* Onset rates of the week per age band, for a resident outside a relapse window, not
@@ -230,9 +242,7 @@ static void onset_table(const params_t *p, const nbh_t *n, onset_table_t *t) {
         for (int o = 0; o < 2; o++) {
             t->total[a][o] = 0;
             for (int d = 0; d < N_DOMAINS; d++) {
-                double m = n->prevention_mult[d];
-                if (o) m *= p->needs_overload_rr[d];
-                t->rate[a][o][d] = n->onset_rate[a][d] * m;
+                t->rate[a][o][d] = n->onset_rate[a][d] * onset_base_mult(p, n, o, d);
                 t->total[a][o] += t->rate[a][o][d];
             }
         }
@@ -249,7 +259,7 @@ int needs_week(world_t *w, nbh_t *n, int week) {
     for (uint32_t i = 0; i < nactive; i++) {
         uint32_t ri = n->active[i].resident;
         resident_t *r = &n->res[ri];
-        int relapse = n->active[i].relapse_mask != 0 && week < n->active[i].watch_until;
+        int relapse = n->active[i].relapse_mask != 0 && relapse_window_open(&n->active[i], week);
         const double *base = tab.rate[r->age_band][(r->flags & RF_OVERLOADED) != 0];
         double rate[N_DOMAINS], free_rate = 0, mult = 1, u, pany;
         if (r->severity == 0 && !relapse) {
