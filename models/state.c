@@ -12,8 +12,13 @@
 #include "world.h"
 
 int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first) {
+    return array_reserve_by(items, len, cap, size, first, 1);
+}
+
+int array_reserve_by(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first,
+                     uint32_t step) {
     if (len < *cap) return 0;
-    uint32_t nc = *cap ? *cap * 2 : first;
+    uint32_t nc = *cap ? *cap + *cap / step : first;
     void *nv = realloc(*items, (size_t)nc * size);
     if (!nv) return -1;
     *items = nv;
@@ -103,13 +108,9 @@ int queue_push_front(queue_t *q, request_t r) {
 int resident_activate(nbh_t *n, uint32_t ri) {
     resident_t *r = &n->res[ri];
     if (r->active) return 0;
-    if (n->nactive == n->capactive) { /* a quarter more */
-        uint32_t nc = n->capactive + n->capactive / 4 + 1024;
-        active_t *nv = realloc(n->active, (size_t)nc * sizeof *nv);
-        if (!nv) return -1;
-        n->active = nv;
-        n->capactive = nc;
-    }
+    if (array_reserve_by((void **)&n->active, n->nactive, &n->capactive, sizeof *n->active, 1024,
+                         4) != 0)
+        return -1;
     active_t *a = &n->active[n->nactive++];
     memset(a, 0, sizeof *a);
     a->resident = ri;

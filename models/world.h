@@ -280,6 +280,9 @@ int desk_apply(const params_t *p, nbh_t *n, uint32_t ri, int d, int week);
 int u32vec_push(u32vec_t *v, uint32_t x);
 /* Makes room for one more element in a growable array (doubling, starting at `first`). */
 int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first);
+/* The same, growing by 1/step of the capacity at a time (array_reserve: step 1, doubling). */
+int array_reserve_by(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first,
+                     uint32_t step);
 int queue_push(queue_t *q, request_t r);
 int queue_push_front(queue_t *q, request_t r);
 static inline request_t *queue_front(queue_t *q) {

@@ -13,15 +13,19 @@
 #define K 4.5
 
 /* A request for need d of resident ri at severity sev, made in week `week`. */
-static void ask(nbh_t *n, uint32_t ri, int d, int sev, int week) {
+static void ask_from(nbh_t *n, uint32_t ri, int d, int sev, int week, int src) {
     resident_activate(n, ri);
     need_set(n, ri, d, sev, week);
     sup_change(n, ri, d, SUP_WAITING, week);
     if (queue_push(&n->inbox, (request_t){ri, (uint16_t)n->index, (uint16_t)week, (uint8_t)d,
-                                          SRC_SELF}) != 0) {
+                                          (uint8_t)src}) != 0) {
         printf("FAIL ask: out of memory\n");
         exit(1);
     }
+}
+
+static void ask(nbh_t *n, uint32_t ri, int d, int sev, int week) {
+    ask_from(n, ri, d, sev, week, SRC_SELF);
 }
 
 /* A team case for need d of resident ri at severity sev, opened in week `week`; its index. */
@@ -996,14 +1000,8 @@ static void test_wait_counts_asked_requests(void) {
     team_t *t = &w->teams[0];
     for (uint32_t i = 0; i < 3; i++)
         ask(n, i, DOM_FINANCES, 2, 1);
-    for (uint32_t i = 3; i < 6; i++) { /* found by outreach in week 2 */
-        resident_activate(n, i);
-        need_set(n, i, DOM_FINANCES, 2, 2);
-        sup_change(n, i, DOM_FINANCES, SUP_WAITING, 2);
-        if (queue_push(&n->inbox,
-                       (request_t){i, (uint16_t)n->index, 2, DOM_FINANCES, SRC_OUTREACH}) != 0)
-            exit(1);
-    }
+    for (uint32_t i = 3; i < 6; i++) /* found by outreach in week 2 */
+        ask_from(n, i, DOM_FINANCES, 2, 2, SRC_OUTREACH);
     clear_metrics(w);
     access_week(w, t, 3);
     CHECK(n->m[OFF_intakes] == 6 && n->m[OFF_intakes_asked] == 3 && n->m[OFF_intakes_outreach] == 3,
