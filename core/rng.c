@@ -79,6 +79,22 @@ double rng_exp(gsl_rng *r, double rate) {
     return -log(gsl_rng_uniform_pos(r)) / rate;
 }
 
+int rng_poisson_positive(gsl_rng *r, double mean) {
+    double none = exp(-mean);
+    if (!(none > 0)) { /* a mean so large that none of it is 0 in doubles */
+        unsigned k;
+        while ((k = gsl_ran_poisson(r, mean)) == 0) {
+        }
+        return (int)k;
+    }
+    double u = none + rng_uniform(r) * -expm1(-mean);
+    double pk = none * mean, cdf = none + pk;
+    int k = 1;
+    while (u >= cdf && k < 1000 && pk > 0) /* pk: the chance of exactly k */
+        k++, pk *= mean / k, cdf += pk;
+    return k;
+}
+
 int rng_bern(gsl_rng *r, double p) {
     return gsl_rng_uniform(r) < p;
 }

@@ -56,6 +56,9 @@ void rng_stream_seed(gsl_rng *r, uint64_t seed, uint64_t replicate, uint64_t str
 
 /* Exponential waiting time with the given rate (rate > 0). */
 double rng_exp(gsl_rng *r, double rate);
+/* A Poisson number with the given mean (> 0) given that it is at least 1 (zero-truncated), by
+ * inversion: the number of points of a Poisson process in a week known to hold one. */
+int rng_poisson_positive(gsl_rng *r, double mean);
 /* Bernoulli with probability p. */
 int rng_bern(gsl_rng *r, double p);
 /* A whole number of weeks with the given mean: geometric on 1, 2, ... (a weekly chance of

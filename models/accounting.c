@@ -50,6 +50,7 @@ static int team_holds(const active_t *a, int d, int st) {
 
 int accounting_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
+    if (n->out_of_memory) return -1; /* a redraw list could not grow this week (world.h) */
     if ((week - (int)p->sim_burn_in_weeks[0]) % 52 == 0) { /* a new year for youth_care_year */
         for (uint32_t i = 0; i < n->nres; i++)
             n->res[i].flags &= (uint8_t)~RF_YOUTH_CARE_YEAR;

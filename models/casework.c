@@ -110,6 +110,7 @@ static int resolved(const world_t *w, team_t *t, nbh_t *n, uint32_t k, int statu
     active_t *a = active_of(n, c.resident);
     a->relapse_mask |= (uint8_t)(1u << c.domain);
     a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
+    pool_redraw(n, c.resident); /* the onset's bound includes the relapse risk */
     if (status == SUP_TEAM && p->aftercare_weeks[0] > 0 && team_client_hours(p, t) > 0) {
         if (case_open(w, t, n, c.resident, c.domain, CASE_AFTERCARE, week) != 0) return -1;
     } else {

@@ -23,8 +23,14 @@
  * An application waits access.decision_weeks (rounded) for the municipal decision, costs
  * cost.decision, and then joins the service's waiting list as a referral around the team.
  *
+ * Events, not weeks. As in needs.c, a pool member's rates (one per need without support) are
+ * drawn at their bound with full trust (trust is at most 1) and thinned with the week's rates:
+ * its next candidate week is filed in the calendar (passed on by the needs phase through
+ * seek_due) and redrawn when a need or its support status changes (pool_reseek).
+ *
  * Requests go to the neighbourhood's inbox, which the team's intake takes in (access.c);
  * direct referrals go to its outbox, which the specialist services take in (specialist.c). */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -90,48 +96,155 @@ static int desk_decide(const params_t *p, nbh_t *n, int week) {
     return 0;
 }
 
+/* The week's rates of help seeking that do not depend on the resident: the share of attempts
+ * that get through and the partners' rates per domain (and with the school, for children). */
+typedef struct {
+    double through, scale; /* scale: through x trust / 52 */
+    double gp[N_DOMAINS], other[2][N_DOMAINS], desk[N_DOMAINS];
+} seek_table_t;
+
+static void seek_table(const world_t *w, const nbh_t *n, seek_table_t *t) {
+    const params_t *p = &w->p;
+    t->through = 1 - p->access_barrier[0];
+    if (n->index != w->teams[n->team].first_nbh) t->through *= 1 - p->access_distance_barrier[0];
+    t->scale = t->through * n->trust / 52.0;
+    for (int d = 0; d < N_DOMAINS; d++) {
+        t->gp[d] = p->signal_gp[d] / 52.0;
+        t->other[0][d] = (p->signal_housing[d] + p->signal_energy[d]) / 52.0;
+        t->other[1][d] = (p->signal_housing[d] + p->signal_energy[d] + p->signal_school[d]) / 52.0;
+        t->desk[d] = p->route_desk[d] / 52.0;
+    }
+}
+
+/* The weekly rates of need d (severity s, no support) of resident r: asking the team (at
+ * `scale`: trust for the week's rate, none for its bound), the desk and the partners. */
+static double seek_rates(const params_t *p, const seek_table_t *t, const resident_t *r, int d,
+                         int s, double scale, double *self, double *desk, double *gp) {
+    *self = p->seek_rate[s - 1] * r->propensity / PROPENSITY_SCALE * scale;
+    *gp = 0, *desk = 0;
+    double other = 0;
+    if (s >= SEV_MODERATE) {
+        *gp = t->gp[d];
+        other = t->other[r->age_band == AGE_0_17][d];
+    }
+    if (s >= p->access_refer_threshold[d]) *desk = t->desk[d];
+    return *self + *desk + *gp + other;
+}
+
+/* The bounds of a pool member's help-seeking hazards, one per need without support: the rates
+ * at full trust (trust is at most 1), which hold until a need or its support changes or the
+ * parameters do (pool_reseek). Returns their sum. */
+static double seek_bounds(const params_t *p, const seek_table_t *t, const resident_t *r,
+                          double b[N_DOMAINS]) {
+    double total = 0, self, desk, gp;
+    unsigned open = need_domains(r) & ~supported_domains(r);
+    for (int d = 0; d < N_DOMAINS; d++) {
+        b[d] = 0;
+        if (open >> d & 1)
+            b[d] = seek_rates(p, t, r, d, sev_get(r, d), t->through / 52.0, &self, &desk, &gp) *
+                   (1 + 1e-9);
+        total += b[d];
+    }
+    return total;
+}
+
+/* Files the pool member's next candidate help-seeking week, `from` or later (as needs.c files
+ * its need events): this week's go straight to the list help seeking works through. */
+static int seek_schedule(const world_t *w, nbh_t *n, uint32_t ri, double total, int from,
+                         int week) {
+    active_t *a = active_of(n, ri);
+    a->seek_week = NO_WEEK;
+    if (!(total > 0)) return 0;
+    double at = from + floor(rng_exp(n->rng, total));
+    if (at >= w->weeks_total) return 0;
+    a->seek_week = (uint16_t)at;
+    if (at == week) return u32vec_push(&n->seek_due, ri);
+    return u32vec_push(&n->calendar[(int)at], ri | SEEK_EVENT);
+}
+
+/* A pool member's candidate week: the bound process's points (at least one), each falling to a
+ * need in proportion to its bound and kept with the share of the bound the week's rate is
+ * (thinning, as for needs in needs.c): a need with a kept point is taken somewhere, by the
+ * route where the point fell within its rate. */
+static int seek_event(const world_t *w, const seek_table_t *t, nbh_t *n, uint32_t ri, int week) {
+    const params_t *p = &w->p;
+    const resident_t *r = &n->res[ri];
+    double b[N_DOMAINS], x[N_DOMAINS], h[N_DOMAINS];
+    double total = seek_bounds(p, t, r, b);
+    active_of(n, ri)->seek_week = NO_WEEK;
+    if (!(total > 0)) return 0;
+    int points = rng_poisson_positive(n->rng, total);
+    unsigned kept = 0;
+    for (int k = 0; k < N_DOMAINS; k++)
+        h[k] = -1;
+    for (int k = 0; k < points; k++) {
+        double v = rng_uniform(n->rng) * total;
+        int d = 0;
+        while (d < N_DOMAINS - 1 && (b[d] <= 0 || v >= b[d]))
+            v -= b[d], d++;
+        while (b[d] <= 0)
+            d--; /* rounding at the top end */
+        if (h[d] < 0) {
+            double self, desk, gp;
+            h[d] = seek_rates(p, t, r, d, sev_get(r, d), t->scale, &self, &desk, &gp);
+            assert(h[d] <= b[d]); /* the bound holds */
+        }
+        if (v < h[d] && !(kept >> d & 1)) kept |= 1u << d, x[d] = v;
+    }
+    for (unsigned km = kept; km;) {
+        int d = mask_next(&km), s = sev_get(r, d);
+        double self, desk, gp, all = seek_rates(p, t, r, d, s, t->scale, &self, &desk, &gp);
+        /* Competing: the resident asks the team, someone goes to the desk, or a partner
+         * signals first. */
+        int rc = x[d] < self          ? request(n, ri, d, SRC_SELF, week)
+                 : x[d] < self + desk ? desk_apply(p, n, ri, d, week)
+                                      : partner_signal(p, n, ri, d, s, gp, all - self - desk, week);
+        if (rc != 0) return -1;
+    }
+    /* A request or application marked it for a redraw; otherwise the next point now. */
+    if (!(n->res[ri].flags & RF_RESEEK)) return seek_schedule(w, n, ri, total, week + 1, week);
+    return 0;
+}
+
 int help_seeking_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
     if (desk_decide(p, n, week) != 0) return -1;
-    const team_t *t = team_of(w, n);
-    double through = 1 - p->access_barrier[0];
-    if (n->index != t->first_nbh) through *= 1 - p->access_distance_barrier[0];
     n->trust += (exp(-n->last_wait / p->seek_trust_wait[0]) - n->trust) / p->seek_trust_weeks[0];
-    double scale = through * n->trust / 52.0;
-    /* The partners' weekly rates per domain (and with the school, for children), computed
-     * once a week: the same quotients as per need. */
-    double gp_rate[N_DOMAINS], other_rate[2][N_DOMAINS], desk_rate[N_DOMAINS];
-    for (int d = 0; d < N_DOMAINS; d++) {
-        gp_rate[d] = p->signal_gp[d] / 52.0;
-        other_rate[0][d] = (p->signal_housing[d] + p->signal_energy[d]) / 52.0;
-        other_rate[1][d] =
-            (p->signal_housing[d] + p->signal_energy[d] + p->signal_school[d]) / 52.0;
-        desk_rate[d] = p->route_desk[d] / 52.0;
-    }
-    for (uint32_t i = 0; i < n->nactive; i++) {
-        uint32_t ri = n->active[i].resident;
-        resident_t *r = &n->res[ri];
-        if (r->severity == 0) continue; /* a carer without needs of their own */
-        for (unsigned dm = need_domains(r) & ~supported_domains(r); dm;) {
-            int d = mask_next(&dm), s = sev_get(r, d);
-            double self = p->seek_rate[s - 1] * r->propensity / PROPENSITY_SCALE * scale;
-            double gp = 0, other = 0, desk = 0;
-            if (s >= SEV_MODERATE) {
-                gp = gp_rate[d];
-                other = other_rate[r->age_band == AGE_0_17][d];
-            }
-            if (s >= p->access_refer_threshold[d]) desk = desk_rate[d];
-            /* Competing: the resident asks the team, someone goes to the desk, or a partner
-             * signals first. */
-            double total = self + desk + gp + other, u = rng_uniform(n->rng), pany;
-            if (!rate_hit(u, total, &pany)) continue;
-            u *= total / pany;
-            int rc = u < self          ? request(n, ri, d, SRC_SELF, week)
-                     : u < self + desk ? desk_apply(p, n, ri, d, week)
-                                       : partner_signal(p, n, ri, d, s, gp, gp + other, week);
-            if (rc != 0) return -1;
+    seek_table_t t;
+    seek_table(w, n, &t);
+    if (n->out_of_memory) return -1;
+    int rc = 0;
+    /* Pool members whose needs or support changed since the last help seeking (or that are new
+     * to the pool; all of them after new parameters) get their next candidate week drawn from
+     * this week on. */
+    if (n->redraw_all & 2) {
+        n->redraw_all &= (uint8_t)~2;
+        for (uint32_t i = 0; i < n->nactive && rc == 0; i++) {
+            double b[N_DOMAINS];
+            resident_t *r = &n->res[n->active[i].resident];
+            r->flags &= (uint8_t)~RF_RESEEK;
+            rc = seek_schedule(w, n, n->active[i].resident, seek_bounds(p, &t, r, b), week, week);
         }
     }
+    for (uint32_t k = 0; k < n->reseek.len && rc == 0; k++) {
+        uint32_t ri = n->reseek.v[k];
+        resident_t *r = &n->res[ri];
+        if (!(r->flags & RF_RESEEK)) continue;
+        r->flags &= (uint8_t)~RF_RESEEK;
+        if (!r->active) continue;
+        double b[N_DOMAINS];
+        rc = seek_schedule(w, n, ri, seek_bounds(p, &t, r, b), week, week);
+    }
+    n->reseek.len = 0;
+    /* This week's candidates; entries made stale by a later draw are skipped, as are residents
+     * whose needs or support changed earlier in this phase. */
+    for (uint32_t k = 0; k < n->seek_due.len && rc == 0; k++) {
+        uint32_t ri = n->seek_due.v[k];
+        const resident_t *r = &n->res[ri];
+        if (r->active && !(r->flags & RF_RESEEK) && active_of(n, ri)->seek_week == week)
+            rc = seek_event(w, &t, n, ri, week);
+    }
+    n->seek_due.len = 0;
     n->m[OFF_trust] = n->trust * n->nres;
-    return 0;
+    return rc;
 }

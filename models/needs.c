@@ -5,12 +5,12 @@
  * (prevention.c), times needs.comorbidity_rr for every domain in which they already have a
  * need, times needs.overload_rr when they are an overloaded carer, times needs.relapse_rr in a
  * domain where a supported need was resolved recently (less under aftercare, in proportion to
- * the aftercare hours given). Residents in
- * the active pool draw once a week for all domains (competing hazards, at most one onset a
- * week). Residents outside it have their onset week filed in the calendar, drawn at the rate
- * before prevention; when it comes, the domain is drawn and the onset kept with probability
- * prevention_mult[d] (thinning, exact for a rate that only falls), else the next week is
- * drawn.
+ * the aftercare hours given). For a resident in the active pool all domains without a need
+ * compete: in a week a new need starts with probability 1 - exp(-total rate), in one domain
+ * chosen in proportion to its rate. Residents outside the pool have their onset week filed in
+ * the calendar, drawn at the rate before prevention; when it comes, the domain is drawn and the
+ * onset kept with probability prevention_mult[d] (thinning, exact for a rate that only falls),
+ * else the next week is drawn.
  *
  * Evolution. An existing need below crisis worsens or improves by one level with competing
  * weekly hazards. Escalation is damped by self-reliance and by support, improvement is
@@ -19,10 +19,24 @@
  * a specialist service, and informal help in proportion to the share of informal hours met.
  * Crises are handled in crisis.c.
  *
+ * Events, not weeks. A pool member's weekly hazards (the evolution of each need below crisis,
+ * and onset) are Poisson rates: 1 - exp(-rate) is the chance of a point in a week. Each has an
+ * upper bound that holds whatever the support, informal cover, prevention and overload of the
+ * weeks to come (pool_bounds); the pool member's next candidate week is the first point of a
+ * Poisson process at the summed bounds, filed in the calendar like an onset. In that week its
+ * points fall to the hazards in proportion to their bounds and are kept with the share of the
+ * bound the week's hazard is (thinning: Lewis and Shedler 1979): a hazard with a kept point
+ * happens, once. So each happens in a week with probability 1 - exp(-its rate), independently,
+ * the law of one weekly draw per hazard, while weeks without a candidate cost nothing. A change
+ * of the bounds (a need, its chronic flag, the relapse domains, new parameters) marks the
+ * resident for a new draw from the next needs phase on (pool_redraw; the process is memoryless,
+ * so this is exact).
+ *
  * Spill-over. When a finances or housing need becomes severe, each other household member may
  * develop a need of their own: mental health for adults, parenting for children (debt problems
  * go together with other problems, seed 002 L583-585, L1041-1045). */
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "core/rng.h"
@@ -43,19 +57,16 @@ static void onset(const params_t *p, nbh_t *n, uint32_t ri, int d, int week) {
 }
 
 /* The week's constants of escalation and improvement: every quotient the hazards use, taken
- * once per neighbourhood and week instead of once per need (the same quotients, so the same
- * numbers), and the self-reliance and quality terms per value of their byte. */
+ * once per neighbourhood and week instead of once per need, and the self-reliance and quality
+ * terms per value of their byte. */
 typedef struct {
     double esc[SEV_SEVERE], imp[SEV_SEVERE]; /* per week, by severity - 1 (light to severe) */
     double esc_sr[256], imp_sr[256];         /* 1 -/+ e (self-reliance - 0.5) */
     double q[256];                           /* a quality byte as 0..1 */
     double team_imp, vol_imp, inf_imp, spec_imp[N_DOMAINS], chronic_end[N_DOMAINS];
-    /* An upper bound of a need's weekly hazard whatever its support and informal cover
-     * (support multiplies escalation by at most 1 and adds at most sup_most[d] and the informal
-     * effect to improvement; every effect and protection is at least 0), and whether the
-     * hazard is surely above 0, per domain, severity - 1 and chronic or not. */
+    /* The most that support and informal cover add to improvement in domain d (support
+     * multiplies escalation by at most 1; every effect and protection is at least 0). */
     double sup_most[N_DOMAINS];
-    int surely[N_DOMAINS][SEV_SEVERE][2];
 } evolve_table_t;
 
 static void evolve_table(const params_t *p, evolve_table_t *t) {
@@ -79,21 +90,11 @@ static void evolve_table(const params_t *p, evolve_table_t *t) {
         double most = t->team_imp > t->vol_imp ? t->team_imp : t->vol_imp;
         t->sup_most[d] = (most > t->spec_imp[d] ? most : t->spec_imp[d]) +
                          t->inf_imp * p->informal_domain_weight[d];
-        /* The smallest factor support and informal cover put on escalation. */
-        double prot = p->team_case_protection[0];
-        if (p->vol_protection[0] > prot) prot = p->vol_protection[0];
-        if (p->spec_protection[d] > prot) prot = p->spec_protection[d];
-        double least = (1 - prot) * (1 - p->informal_protection[0] * p->informal_domain_weight[d]);
-        for (int s = 0; s < SEV_SEVERE; s++) {
-            int esc = t->esc[s] > 0 && least > 0; /* esc_sr is above 0: e < 2 */
-            t->surely[d][s][0] = esc || (t->imp[s] > 0 && p->needs_domain_improvement[d] > 0);
-            t->surely[d][s][1] = esc || t->chronic_end[d] > 0;
-        }
     }
 }
 
-/* The upper bound of a need's weekly hazard (evolve_table_t), a little above the computed
- * hazard's rounding. */
+/* An upper bound of a need's weekly hazard whatever its support and informal cover, a little
+ * above the computed hazard's rounding. */
 static double hazard_bound(const params_t *p, const evolve_table_t *t, int d, int s, int sr,
                            int chronic) {
     double b = t->esc[s - 1] * t->esc_sr[sr];
@@ -151,44 +152,41 @@ static int spill_over(const params_t *p, nbh_t *n, uint32_t ri, int week) {
     return 0;
 }
 
-static int evolve_need(const params_t *p, const evolve_table_t *t, nbh_t *n, uint32_t slot, int d,
-                       int s, int week) {
-    active_t *a = &n->active[slot];
-    uint32_t ri = a->resident;
-    resident_t *r = &n->res[ri];
-    /* Most need-weeks pass without a change: when the hazard is surely above 0 (so that the
-     * draw below is made anyway), the draw comes first and a draw at or above the bound is a
-     * miss, as rate_hit would find it, without working out the hazard itself. */
-    int chronic = a->chronic_mask >> d & 1;
-    double u = -1;
-    if (t->surely[d][s - 1][chronic]) {
-        u = rng_uniform(n->rng);
-        if (u >= hazard_bound(p, t, d, s, r->self_reliance, chronic)) return 0;
-    }
+/* The weekly hazards of need d (severity s, below crisis) of the resident in pool slot `slot`:
+ * escalation, improvement and, for a chronic need, its end. */
+static double need_hazards(const params_t *p, const evolve_table_t *t, const nbh_t *n,
+                           uint32_t slot, int d, int s, double *esc, double *imp, double *end) {
+    const active_t *a = &n->active[slot];
+    const resident_t *r = &n->res[a->resident];
     double esc_mult;
-    double esc = t->esc[s - 1] * t->esc_sr[r->self_reliance];
-    double imp = t->imp[s - 1] * t->imp_sr[r->self_reliance];
-    imp += support_effect(p, t, a, d, sup_get(r, d), &esc_mult);
-    imp *= p->needs_domain_improvement[d];
-    esc *= esc_mult;
+    *esc = t->esc[s - 1] * t->esc_sr[r->self_reliance];
+    *imp = t->imp[s - 1] * t->imp_sr[r->self_reliance];
+    *imp += support_effect(p, t, a, d, sup_get(r, d), &esc_mult);
+    *imp *= p->needs_domain_improvement[d];
+    *esc *= esc_mult;
     /* A chronic need does not improve; it leaves the municipality's care at needs.chronic_end. */
-    double end = 0;
-    if (chronic) {
-        imp = 0;
-        end = t->chronic_end[d];
+    *end = 0;
+    if (a->chronic_mask >> d & 1) {
+        *imp = 0;
+        *end = t->chronic_end[d];
     }
-    double total = esc + imp + end, pe;
-    assert(u < 0 || total > 0); /* surely above 0 */
-    if (total <= 0) return 0;
-    if (u < 0) u = rng_uniform(n->rng);
-    if (!rate_hit(u, total, &pe)) return 0;
-    if (end > 0 && u >= pe * (esc + imp) / total) {
-        a->chronic_mask &= (uint8_t) ~(1u << d);
+    return *esc + *imp + *end;
+}
+
+/* Need d of the resident in `slot` changes this week; x is uniform on [0, its hazard): below
+ * the escalation hazard it escalates, then it improves, and a chronic need ends. */
+static int need_changes(const params_t *p, const evolve_table_t *t, nbh_t *n, uint32_t slot, int d,
+                        int s, double x, int week) {
+    double esc, imp, end;
+    need_hazards(p, t, n, slot, d, s, &esc, &imp, &end);
+    uint32_t ri = n->active[slot].resident;
+    if (x >= esc + imp && end > 0) {
+        n->active[slot].chronic_mask &= (uint8_t) ~(1u << d);
         n->m[OFF_chronic_ends + d] += 1;
         need_set(n, ri, d, SEV_NONE, week);
         return 0;
     }
-    if (u >= pe * esc / total) {
+    if (x >= esc) {
         need_set(n, ri, d, s - 1, week);
         return 0;
     }
@@ -199,8 +197,8 @@ static int evolve_need(const params_t *p, const evolve_table_t *t, nbh_t *n, uin
     return 0;
 }
 
-/* Onset rate multiplier of domain d from prevention and, for an overloaded carer, overload: the
- * whole multiplier outside a relapse window (onset_table), and onset_mult's first factors. */
+/* Onset rate multiplier of domain d from prevention and, for an overloaded carer, overload:
+ * the whole multiplier outside a relapse window, and onset_mult's first factors. */
 static double onset_base_mult(const params_t *p, const nbh_t *n, int overloaded, int d) {
     double m = n->prevention_mult[d];
     if (overloaded) m *= p->needs_overload_rr[d];
@@ -229,91 +227,166 @@ static void note_relapse(nbh_t *n, const active_t *a, int d, int week) {
     if ((a->relapse_mask >> d & 1) && relapse_window_open(a, week)) n->m[OFF_relapses] += 1;
 }
 
-/* Onset rates of the week per age band, for a resident outside a relapse window, not
- * overloaded (0) and overloaded (1): onset_mult's products, computed once a week instead of
- * once per resident (the same operations in the same order, so the same numbers). */
-typedef struct {
-    double rate[N_AGE_BANDS][2][N_DOMAINS];
-    double total[N_AGE_BANDS][2]; /* summed over domains in order, as needs_week sums them */
-} onset_table_t;
-
-static void onset_table(const params_t *p, const nbh_t *n, onset_table_t *t) {
-    for (int a = 0; a < N_AGE_BANDS; a++)
-        for (int o = 0; o < 2; o++) {
-            t->total[a][o] = 0;
-            for (int d = 0; d < N_DOMAINS; d++) {
-                t->rate[a][o][d] = n->onset_rate[a][d] * onset_base_mult(p, n, o, d);
-                t->total[a][o] += t->rate[a][o][d];
-            }
+/* The bounds of a pool member's weekly hazards, which hold until one of its needs, their
+ * chronic flags or its relapse domains change, or the parameters (each of which marks it for a
+ * redraw, pool_redraw): b[d] for the evolution of its need in domain d (0 without one, or in
+ * crisis: crisis.c), b[N_DOMAINS] for a new need. Its onset rate in a free domain is at most
+ * the rate before prevention (prevention only lowers it) times needs.overload_rr when above 1
+ * (whether or not the resident is overloaded) and needs.relapse_rr in a relapse domain (whether
+ * or not the window is still open), times comorbidity. Returns their sum. */
+static double pool_bounds(const params_t *p, const evolve_table_t *t, const nbh_t *n,
+                          const active_t *a, double b[N_DOMAINS + 1]) {
+    const resident_t *r = &n->res[a->resident];
+    double mult = 1, free_rate = 0, total = 0;
+    for (int d = 0; d < N_DOMAINS; d++) {
+        int s = sev_get(r, d);
+        b[d] = 0;
+        if (s != SEV_NONE) {
+            mult *= p->needs_comorbidity_rr[0];
+            if (s < SEV_CRISIS)
+                b[d] = hazard_bound(p, t, d, s, r->self_reliance, a->chronic_mask >> d & 1);
+            continue;
         }
+        double rate = n->onset_rate[r->age_band][d];
+        if (p->needs_overload_rr[d] > 1) rate *= p->needs_overload_rr[d];
+        if ((a->relapse_mask >> d & 1) && p->needs_relapse_rr[0] > 1)
+            rate *= p->needs_relapse_rr[0];
+        free_rate += rate;
+    }
+    b[N_DOMAINS] = free_rate * mult * (1 + 1e-9);
+    for (int k = 0; k <= N_DOMAINS; k++)
+        total += b[k];
+    return total;
+}
+
+/* Files the next candidate need event of the pool member in `slot`, in week `from` or later:
+ * the first point of a Poisson process at the summed bound (weekly hazards are Poisson rates:
+ * 1 - exp(-rate) is the chance of a point in a week). */
+static int pool_schedule(const world_t *w, nbh_t *n, uint32_t slot, double total, int from) {
+    active_t *a = &n->active[slot];
+    a->event_week = NO_WEEK;
+    if (!(total > 0)) return 0;
+    double at = from + floor(rng_exp(n->rng, total));
+    if (at >= w->weeks_total) return 0;
+    a->event_week = (uint16_t)at;
+    return u32vec_push(&n->calendar[(int)at], a->resident | POOL_EVENT);
+}
+
+/* A pool member's candidate week: the points of the bound process in this week (at least one;
+ * a zero-truncated Poisson number), each falling to one hazard in proportion to its bound and
+ * kept with the hazard's share of the bound (thinning). A need that keeps a point changes, and
+ * a kept onset point gives a new need, each once in the week: each then happens with
+ * probability 1 - exp(-hazard) in the week, independently, as a weekly draw per hazard would
+ * give, while weeks without a point cost nothing. The hazards are those of the state at the
+ * start of the week; the changes are made after all points are placed. */
+static int pool_event(const world_t *w, const evolve_table_t *t, nbh_t *n, uint32_t slot,
+                      int week) {
+    const params_t *p = &w->p;
+    double b[N_DOMAINS + 1], h[N_DOMAINS + 1], x[N_DOMAINS + 1];
+    double total = pool_bounds(p, t, n, &n->active[slot], b);
+    n->active[slot].event_week = NO_WEEK;
+    if (!(total > 0)) return 0;
+    uint32_t ri = n->active[slot].resident;
+    const resident_t *r = &n->res[ri];
+    int points = rng_poisson_positive(n->rng, total);
+    for (int k = 0; k <= N_DOMAINS; k++)
+        h[k] = -1;
+    unsigned kept = 0;
+    double rate[N_DOMAINS], mult = 1;
+    for (int k = 0; k < points; k++) {
+        double v = rng_uniform(n->rng) * total;
+        int j = 0;
+        while (j < N_DOMAINS && (b[j] <= 0 || v >= b[j]))
+            v -= b[j] > 0 ? b[j] : 0, j++;
+        while (b[j] <= 0)
+            j--;        /* rounding at the top end */
+        if (h[j] < 0) { /* the hazard, worked out at the first point that falls to it */
+            if (j < N_DOMAINS) {
+                double esc, imp, end;
+                h[j] = need_hazards(p, t, n, slot, j, sev_get(r, j), &esc, &imp, &end);
+            } else {
+                const active_t *a = &n->active[slot];
+                double free_rate = 0;
+                for (int d = 0; d < N_DOMAINS; d++) {
+                    rate[d] = 0;
+                    if (sev_get(r, d) != SEV_NONE) {
+                        mult *= p->needs_comorbidity_rr[0];
+                        continue;
+                    }
+                    rate[d] = n->onset_rate[r->age_band][d] * onset_mult(p, n, a, r, d, week);
+                    free_rate += rate[d];
+                }
+                h[j] = free_rate * mult;
+            }
+            assert(h[j] <= b[j]); /* the bound holds */
+        }
+        if (v < h[j] && !(kept >> j & 1)) kept |= 1u << j, x[j] = v;
+    }
+    int rc = 0;
+    for (unsigned km = kept & ((1u << N_DOMAINS) - 1); km && rc == 0;) {
+        int d = mask_next(&km);
+        rc = need_changes(p, t, n, slot, d, sev_get(&n->res[ri], d), x[d], week);
+    }
+    if (rc == 0 && (kept >> N_DOMAINS & 1)) { /* a new need: the domain by its rate */
+        double v = x[N_DOMAINS] / mult;
+        int d = 0;
+        while (d < N_DOMAINS - 1 && (rate[d] <= 0 || (v -= rate[d]) >= 0))
+            d++;
+        while (rate[d] <= 0)
+            d--; /* rounding at the top end */
+        note_relapse(n, &n->active[slot], d, week);
+        onset(p, n, ri, d, week);
+    }
+    /* A change marked it for a redraw at the next needs phase; otherwise the next point now. */
+    if (rc == 0 && !(n->res[ri].flags & RF_REDRAW)) rc = pool_schedule(w, n, slot, total, week + 1);
+    return rc;
 }
 
 int needs_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
-    double comorb = p->needs_comorbidity_rr[0];
-    onset_table_t tab;
-    onset_table(p, n, &tab);
     evolve_table_t evo;
     evolve_table(p, &evo);
-    uint32_t nactive = n->nactive; /* residents activated below start next week */
-    for (uint32_t i = 0; i < nactive; i++) {
-        uint32_t ri = n->active[i].resident;
-        resident_t *r = &n->res[ri];
-        int relapse = n->active[i].relapse_mask != 0 && relapse_window_open(&n->active[i], week);
-        const double *base = tab.rate[r->age_band][(r->flags & RF_OVERLOADED) != 0];
-        double rate[N_DOMAINS], free_rate = 0, mult = 1, u, pany;
-        if (r->severity == 0 && !relapse) {
-            /* No need and no relapse risk (half the pool are such carers): the table's
-             * rates as they are. */
-            free_rate = tab.total[r->age_band][(r->flags & RF_OVERLOADED) != 0];
-            for (int d = 0; d < N_DOMAINS; d++)
-                rate[d] = base[d];
-            u = rng_uniform(n->rng);
-        } else {
-            int sev[N_DOMAINS];
-            unsigned needs = 0;
-            for (int d = 0; d < N_DOMAINS; d++)
-                if ((sev[d] = sev_get(r, d)) > 0) mult *= comorb, needs |= 1u << d;
-            for (unsigned dm = needs; dm;) {
-                int d = mask_next(&dm);
-                if (sev[d] < SEV_CRISIS && evolve_need(p, &evo, n, i, d, sev[d], week) != 0)
-                    return -1;
-            }
-            /* The onset draw; outside a relapse window the free domains' rates add up to at
-             * most the table's total, so a draw above it is a miss without them (the rates
-             * depend on nothing the evolution above changes). */
-            u = rng_uniform(n->rng);
-            if (!relapse &&
-                u >= tab.total[r->age_band][(r->flags & RF_OVERLOADED) != 0] * mult * (1 + 1e-9))
-                continue;
-            for (int d = 0; d < N_DOMAINS; d++) {
-                rate[d] = 0;
-                if (sev[d] != SEV_NONE) continue;
-                rate[d] = relapse ? n->onset_rate[r->age_band][d] *
-                                        onset_mult(p, n, &n->active[i], r, d, week)
-                                  : base[d];
-                free_rate += rate[d];
-            }
+    if (n->out_of_memory) return -1;
+    int rc = 0;
+    /* Pool members whose bounds changed since the last needs phase (or that are new to the
+     * pool; all of them after new parameters) get their next candidate week drawn from this
+     * week on. */
+    if (n->redraw_all & 1) {
+        n->redraw_all &= (uint8_t)~1;
+        for (uint32_t i = 0; i < n->nactive && rc == 0; i++) {
+            double b[N_DOMAINS + 1];
+            n->res[n->active[i].resident].flags &= (uint8_t)~RF_REDRAW;
+            rc = pool_schedule(w, n, i, pool_bounds(p, &evo, n, &n->active[i], b), week);
         }
-        /* New needs in the domains without one: competing hazards, one draw for all. */
-        if (!rate_hit(u, free_rate * mult, &pany)) continue;
-        u *= free_rate / pany;
-        int d = 0;
-        while (d < N_DOMAINS - 1 && (rate[d] <= 0 || (u -= rate[d]) >= 0))
-            d++;
-        while (rate[d] <= 0)
-            d--; /* rounding at the top end */
-        note_relapse(n, &n->active[i], d, week);
-        onset(p, n, ri, d, week);
     }
-    /* Onsets of residents with nothing going on, filed in this week's calendar bucket.
-     * Entries made stale by a later re-draw are skipped. */
+    for (uint32_t k = 0; k < n->redraw.len && rc == 0; k++) {
+        resident_t *r = &n->res[n->redraw.v[k]];
+        if (!(r->flags & RF_REDRAW)) continue;
+        r->flags &= (uint8_t)~RF_REDRAW;
+        if (!r->active) continue;
+        double b[N_DOMAINS + 1];
+        uint32_t slot = r->active - 1;
+        rc = pool_schedule(w, n, slot, pool_bounds(p, &evo, n, &n->active[slot], b), week);
+    }
+    n->redraw.len = 0;
+    /* This week's calendar: candidate need events of pool members, and onsets of residents with
+     * nothing going on (candidate help-seeking events are passed on to help seeking). Entries made
+     * stale by a later draw are skipped, as are pool members whose bounds changed earlier in this
+     * phase (their next draw starts next week). */
     u32vec_t due = n->calendar[week];
     n->calendar[week] = (u32vec_t){0};
-    int rc = 0;
     for (uint32_t k = 0; k < due.len && rc == 0; k++) {
-        uint32_t ri = due.v[k];
+        uint32_t ri = due.v[k] & ~(POOL_EVENT | SEEK_EVENT);
         resident_t *r = &n->res[ri];
+        if (due.v[k] & SEEK_EVENT) { /* for this week's help seeking (help_seeking.c) */
+            rc = u32vec_push(&n->seek_due, ri);
+            continue;
+        }
+        if (due.v[k] & POOL_EVENT) {
+            if (r->active && !(r->flags & RF_REDRAW) && active_of(n, ri)->event_week == week)
+                rc = pool_event(w, &evo, n, r->active - 1, week);
+            continue;
+        }
         if (r->next_onset != week || r->active) continue;
         const double *rate = n->onset_rate[r->age_band];
         double u = rng_uniform(n->rng) * n->onset_total[r->age_band];

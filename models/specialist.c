@@ -68,6 +68,7 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
         active_t *a = active_of(n, c.resident);
         a->relapse_mask |= (uint8_t)(1u << c.domain);
         a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
+        pool_redraw(n, c.resident); /* the onset's bound includes the relapse risk */
         if (rng_bern(w->rng, p->vol_reciprocity[0]) && volunteer_join(p, n, c.resident) != 0)
             return -1;
     }

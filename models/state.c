@@ -51,6 +51,8 @@ void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
         if (sev == SEV_NONE) n->m[OFF_resolutions + d] += 1;
     }
     if (sev == SEV_CRISIS) n->m[OFF_crises] += 1;
+    pool_redraw(n, ri);
+    pool_reseek(n, ri);
 }
 
 void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week) {
@@ -63,6 +65,7 @@ void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week) {
     r->support = (r->support & ~(15u << (4 * d))) | ((uint32_t)s << (4 * d));
     active_t *a = active_of(n, ri);
     a->sup_since[d] = (uint16_t)week;
+    pool_reseek(n, ri); /* a need without support seeks help, one with support does not */
     if (s != SUP_TEAM && s != SUP_DECISION && s != SUP_SPEC_WAIT) a->quality[d] = 0; /* until set */
 }
 
@@ -102,6 +105,14 @@ int queue_push_front(queue_t *q, request_t r) {
     return 0;
 }
 
+void pool_mark_slow(nbh_t *n, uint32_t ri, u32vec_t *list, uint8_t flag) {
+    if (u32vec_push(list, ri) != 0) {
+        n->out_of_memory = 1;
+        return;
+    }
+    n->res[ri].flags |= flag;
+}
+
 /* The active pool grows by a quarter of its size at a time, not by doubling: it holds about a
  * third of the residents for the whole run, so a doubled array left about 9 bytes per resident
  * unused (docs/performance.md); a quarter leaves at most a fifth of it. */
@@ -116,9 +127,12 @@ int resident_activate(nbh_t *n, uint32_t ri) {
     a->resident = ri;
     for (int d = 0; d < N_DOMAINS; d++)
         a->need_since[d] = a->sup_since[d] = NO_WEEK;
-    a->care_since = NO_WEEK;
+    a->care_since = a->event_week = a->seek_week = NO_WEEK;
     r->active = n->nactive;
     r->next_onset = NO_WEEK;
+    r->flags &= (uint8_t) ~(RF_REDRAW | RF_RESEEK);
+    pool_redraw(n, ri); /* its first candidate events */
+    pool_reseek(n, ri);
     return 0;
 }
 

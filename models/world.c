@@ -28,6 +28,9 @@ static void nbh_free(nbh_t *n, int weeks) {
     free(n->desk.v);
     free(n->vols);
     free(n->crises.v);
+    free(n->redraw.v);
+    free(n->reseek.v);
+    free(n->seek_due.v);
     if (n->rng) gsl_rng_free(n->rng);
 }
 
@@ -92,7 +95,7 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->res = NULL, n->hh_first = n->tie_first = n->ties = NULL, n->ties16 = NULL, n->active = NULL;
     n->calendar = NULL, n->inbox.v = n->outbox.v = n->vol_queue.v = n->desk.v = NULL,
     n->vols = NULL;
-    n->crises.v = NULL, n->rng = NULL;
+    n->crises.v = NULL, n->redraw.v = n->reseek.v = n->seek_due.v = NULL, n->rng = NULL;
     n->res = dup(src->res, (size_t)src->nres * sizeof *src->res, failed);
     n->hh_first = dup(src->hh_first, ((size_t)src->nhh + 1) * sizeof(uint32_t), failed);
     n->tie_first = dup(src->tie_first, ((size_t)src->nres + 1) * sizeof(uint32_t), failed);
@@ -109,6 +112,9 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->desk = queue_dup(&src->desk, failed);
     n->vols = dup(src->vols, (size_t)src->capvols * sizeof *src->vols, failed);
     n->crises = u32vec_dup(&src->crises, failed);
+    n->redraw = u32vec_dup(&src->redraw, failed);
+    n->reseek = u32vec_dup(&src->reseek, failed);
+    n->seek_due = u32vec_dup(&src->seek_due, failed);
     n->rng = rng_dup(src->rng, failed);
 }
 
@@ -168,7 +174,9 @@ size_t world_bytes(const world_t *w) {
              (size_t)n->tie_first[n->nres] * (n->ties16 ? sizeof(uint16_t) : sizeof(uint32_t));
         b += ((size_t)n->inbox.cap + n->outbox.cap + n->vol_queue.cap + n->desk.cap) *
              sizeof(request_t);
-        b += (size_t)n->capvols * sizeof(volunteer_t) + (size_t)n->crises.cap * sizeof(uint32_t);
+        b += (size_t)n->capvols * sizeof(volunteer_t) +
+             ((size_t)n->crises.cap + n->redraw.cap + n->reseek.cap + n->seek_due.cap) *
+                 sizeof(uint32_t);
         b += gsl_rng_size(n->rng);
     }
     for (int i = 0; i < w->nteams; i++) {
@@ -270,6 +278,13 @@ int world_apply_params(world_t *w, const params_t *np, int week) {
     for (size_t k = 0; k < sizeof onset_ids / sizeof onset_ids[0]; k++)
         redraw |= param_differs(&old, np, onset_ids[k]);
     if (redraw && onsets_redraw(w, week) != 0) return -1;
+    /* The bounds of the pool members' hazards follow the parameters: when any parameter changes,
+     * their next candidate need and help-seeking events are redrawn in this week's phases
+     * (memoryless, so exact). Parameters that do not change draw nothing new, so a scenario
+     * that branches without a difference continues as the run it copies, bit for bit. */
+    if (memcmp(&old, np, sizeof old) != 0)
+        for (int i = 0; i < w->nnbh; i++)
+            w->nbh[i].redraw_all = 3;
     if (param_differs(&old, np, PID_spec_places)) /* a new contract: providers start from it */
         for (int d = 0; d < N_DOMAINS; d++)
             w->services[d].capacity = -1;

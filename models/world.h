@@ -31,6 +31,10 @@
  * for closeness): half the memory of the largest part of the state after the residents
  * themselves (a default neighbourhood has 15,000 residents and 6.5 tie ends each). */
 #define TIES16_MAX 16384u
+/* A calendar entry for a pool member's candidate need event, beside the onsets of residents
+ * with nothing going on (needs.c). */
+#define POOL_EVENT 0x80000000u
+#define SEEK_EVENT 0x40000000u /* a pool member's candidate help-seeking event */
 
 /* Resident flags. */
 enum {
@@ -38,6 +42,8 @@ enum {
     RF_OVERLOADED = 2,      /* an overloaded carer */
     RF_YOUTH_CARE_YEAR = 4, /* a youth who received youth care this year */
     RF_GAVE_CARE = 8,       /* a carer who gave care (informal.cbs_care) this week */
+    RF_REDRAW = 16,         /* in the pool, its next need event to be redrawn (needs.c) */
+    RF_RESEEK = 128,        /* in the pool, its next help-seeking event to be redrawn */
     RF_NET_SHIFT = 5,       /* bits 5-6: quarter of network sizes in the neighbourhood (0-3) */
 };
 static inline int net_quarter(uint8_t flags) {
@@ -68,6 +74,8 @@ typedef struct {
     uint8_t chronic_mask;           /* domains whose current need is chronic (needs.c) */
     uint16_t watch_until;           /* end of the relapse window */
     uint16_t care_since;            /* as a carer: week the current spell of caring began */
+    uint16_t event_week;            /* week of the next candidate need event (needs.c) */
+    uint16_t seek_week;             /* week of the next candidate help-seeking event */
     float informal_cover;           /* share of the informal hours asked that were given */
     float burden;                   /* as a carer: moving average of hours given per week */
     float given;                    /* as a carer: hours given this week */
@@ -167,12 +175,19 @@ typedef struct {
     uint16_t *ties16;    /* a neighbourhood of at most TIES16_MAX residents has them in 16 bits */
     active_t *active;
     uint32_t nactive, capactive;
-    u32vec_t *calendar; /* per week: residents whose onset is scheduled then */
-    queue_t inbox;      /* requests to the team made this week */
-    queue_t outbox;     /* direct referrals to specialist services made this week */
-    queue_t vol_queue;  /* needs waiting for a volunteer match */
-    queue_t desk;       /* applications at the municipal desk, waiting for the decision */
-    double coord_carry; /* coordinator hours carried over for a match (fractional matches) */
+    u32vec_t *calendar;    /* per week: residents whose onset (inactive) or candidate need event
+                            * (in the pool, tagged POOL_EVENT) is scheduled then */
+    u32vec_t redraw;       /* pool members whose next need event is to be redrawn (RF_REDRAW), */
+    u32vec_t reseek;       /* and whose next help-seeking event is (RF_RESEEK) */
+    u32vec_t seek_due;     /* this week's candidate help-seeking events (help_seeking.c) */
+    uint8_t redraw_all;    /* new parameters: every pool member's next events are redrawn (bit 0
+                            * need events, bit 1 help-seeking events) */
+    uint8_t out_of_memory; /* a list above could not grow: the next phase fails */
+    queue_t inbox;         /* requests to the team made this week */
+    queue_t outbox;        /* direct referrals to specialist services made this week */
+    queue_t vol_queue;     /* needs waiting for a volunteer match */
+    queue_t desk;          /* applications at the municipal desk, waiting for the decision */
+    double coord_carry;    /* coordinator hours carried over for a match (fractional matches) */
     volunteer_t *vols;
     uint32_t nvols, capvols;
     u32vec_t crises;      /* (resident << 3 | domain) of open crises, oldest first */
@@ -271,6 +286,28 @@ int request_live(nbh_t *n, const request_t *q, int status);
 /* Puts a resident in the active pool (no-op when already there). Invalidates active_t
  * pointers. */
 int resident_activate(nbh_t *n, uint32_t ri);
+/* Marks a pool member whose hazards' bounds changed, so that its next candidate event is
+ * redrawn where the hazard's phase starts: pool_redraw for the needs (a need, its chronic flag,
+ * the relapse domains; needs.c), pool_reseek for help seeking (a need or its support status;
+ * help_seeking.c); both for a new pool member. Out of memory, it sets out_of_memory, which
+ * the next needs, help-seeking or accounting phase turns into a failed run. */
+void pool_mark_slow(nbh_t *n, uint32_t ri, u32vec_t *list, uint8_t flag);
+static inline void pool_mark(nbh_t *n, uint32_t ri, u32vec_t *list, uint8_t flag) {
+    resident_t *r = &n->res[ri];
+    if (!r->active || (r->flags & flag)) return;
+    if (list->len == list->cap) {
+        pool_mark_slow(n, ri, list, flag);
+        return;
+    }
+    r->flags |= flag;
+    list->v[list->len++] = ri;
+}
+static inline void pool_redraw(nbh_t *n, uint32_t ri) {
+    pool_mark(n, ri, &n->redraw, RF_REDRAW);
+}
+static inline void pool_reseek(nbh_t *n, uint32_t ri) {
+    pool_mark(n, ri, &n->reseek, RF_RESEEK);
+}
 /* Draws and files the week of the resident's next onset after `week`. */
 int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week);
 /* Files an application for need d at the municipal desk (status SUP_DECISION); it becomes a

@@ -360,6 +360,47 @@ static void test_spillover_to_household(void) {
     world_free(w);
 }
 
+/* Over many weeks, with a hazard that changes in between: the pool's need events are drawn at
+ * a bound and thinned (needs.c), so a need escalates in each week with probability 1 - exp(-rate)
+ * at that week's rate. Light loneliness needs escalate at e a week; half of them hold a
+ * volunteer (protection 0.6) for the first 10 weeks and none after. After 20 weeks the share
+ * still light is exp(-20 e) without the volunteer and exp(-10 e x 0.4 - 10 e) with. */
+static void test_hazard_over_weeks(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 30000 : 80000);
+    no_dynamics(&p);
+    onset_everywhere(&p, 0);
+    p.needs_self_reliance_effect[0] = 0;
+    p.needs_escalation_rate[0] = 4;
+    p.vol_protection[0] = 0.6;
+    p.vol_effect[0] = 0; /* no improvement: light needs only escalate */
+    world_t *w = fixture_world(&p, 14);
+    nbh_t *n = &w->nbh[0];
+    fixture_all_with_need(n, DOM_LONELINESS, SEV_LIGHT);
+    for (uint32_t i = 0; i < n->nres; i += 2)
+        sup_change(n, i, DOM_LONELINESS, SUP_VOLUNTEER, 0);
+    const double e = 4.0 / 52;
+    for (int week = 1; week <= 20; week++) {
+        if (week == 11)
+            for (uint32_t i = 0; i < n->nres; i += 2)
+                sup_change(n, i, DOM_LONELINESS, SUP_NONE, week);
+        needs_week(w, n, week);
+    }
+    double light[2] = {0}, count[2] = {0};
+    for (uint32_t i = 0; i < n->nres; i++) {
+        count[i % 2] += 1;
+        light[i % 2] += sev_get(&n->res[i], DOM_LONELINESS) == SEV_LIGHT;
+    }
+    check_binomial("escalation_over_weeks_with_changing_support", light[0], count[0],
+                   exp(-10 * e * 0.4 - 10 * e), K, 1000);
+    check_binomial("escalation_over_weeks_without_support", light[1], count[1], exp(-20 * e), K,
+                   1000);
+    /* the unprotected law for the supported half must be rejected, or the test is blind */
+    double q = exp(-20 * e), z = (light[0] - count[0] * q) / sqrt(count[0] * q * (1 - q));
+    CHECK(z > K, "protection_over_weeks_is_detectable", "z %.2f", z);
+    world_free(w);
+}
+
 /* Degenerate: zero onset hazard in every band gives no needs over a whole run. */
 static void test_zero_onset_gives_no_needs(void) {
     params_t p;
@@ -453,5 +494,6 @@ int main(void) {
     test_spillover_to_household();
     test_zero_onset_gives_no_needs();
     test_chronic_needs();
+    test_hazard_over_weeks();
     return check_exit();
 }

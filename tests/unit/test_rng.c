@@ -1,6 +1,8 @@
 /* Random streams: deterministic per key, distinct and uncorrelated across keys, and the
  * right distribution for the helpers the models use. */
 #include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/rng.h"
@@ -133,7 +135,36 @@ static void test_inline_uniform(void) {
     gsl_rng_free(b);
 }
 
+/* rng_poisson_positive: a Poisson number given at least one, P(k) = e^-m m^k / k! / (1 - e^-m),
+ * for a small mean (the candidate weeks of the pool's hazards, needs.c) and a larger one, and
+ * the fallback for a mean whose e^-m is 0 in doubles. */
+static void test_poisson_positive(void) {
+    gsl_rng *r = rng_stream_new(8, 0, 0);
+    static const double means[2] = {0.3, 2.5};
+    for (int m = 0; m < 2; m++) {
+        double mean = means[m], count[5] = {0}, zero = 0;
+        for (int i = 0; i < N; i++) {
+            int k = rng_poisson_positive(r, mean);
+            zero += k < 1;
+            if (k >= 1 && k <= 4) count[k] += 1;
+        }
+        CHECK(zero == 0, "poisson_positive_is_at_least_one", "%g draws of 0 at mean %g", zero,
+              mean);
+        double pk = exp(-mean) / -expm1(-mean);
+        for (int k = 1; k <= 4; k++) {
+            pk *= mean / k;
+            char name[64];
+            snprintf(name, sizeof name, "poisson_positive_mean_%g_k_%d", mean, k);
+            check_binomial(name, count[k], N, pk, 4, k == 4 && m == 0 ? 10 : 500);
+        }
+    }
+    int huge = rng_poisson_positive(r, 800);
+    CHECK(huge > 650 && huge < 950, "poisson_positive_large_mean", "%d at mean 800", huge);
+    gsl_rng_free(r);
+}
+
 int main(void) {
+    test_poisson_positive();
     test_inline_uniform();
     test_reference_values();
     test_same_key_same_stream();
