@@ -184,12 +184,12 @@ int casework_week(world_t *w, team_t *t, int week) {
                 continue;
             }
             n->m[OFF_hours_aftercare] += p->aftercare_hours[0] * cov_after;
-            active_of(n, ri)->quality[d] = (uint8_t)(cov_after * 255 + 0.5);
+            quality_set(n, ri, d, cov_after);
             if (s > SEV_NONE && cov_after > 0) { /* a relapse noticed in aftercare: reopen */
                 c->kind = CASE_ACTIVE;
                 c->opened = (uint16_t)week;
                 sup_change(n, ri, d, SUP_TEAM, week);
-                active_of(n, ri)->quality[d] = 0; /* casework hours start next week */
+                quality_set(n, ri, d, 0); /* casework hours start next week */
                 n->m[OFF_cases_opened] += 1;
                 n->m[OFF_requests_aftercare] += 1;
                 if (t->nstaff) t->staff[c->prof].caseload++;
@@ -212,7 +212,7 @@ int casework_week(world_t *w, team_t *t, int week) {
         n->m[OFF_hours_casework] += hours * cov;
         n->m[OFF_hours_casework_needed] += hours;
         double q = t->nstaff ? cov * prof_effectiveness(p, &t->staff[c->prof], d, week) : 0;
-        active_of(n, ri)->quality[d] = (uint8_t)(q * 255 + 0.5);
+        quality_set(n, ri, d, q);
         if (st == SUP_DECISION && week >= c->until) {
             sup_change(n, ri, d, SUP_SPEC_WAIT, week);
             if (queue_push(&t->outbox, (request_t){ri, c->nbh, (uint16_t)week, (uint8_t)d, 0}) != 0)

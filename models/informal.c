@@ -282,11 +282,11 @@ int informal_week(world_t *w, nbh_t *n, int week) {
             load *= 1 - respite;
         }
         a->burden += (float)((load - a->burden) / tau);
-        if (a->burden < 0.5f && a->given <= 0) a->burden = 0; /* recovered: may leave the pool */
-        if (a->burden > limit_of[c->self_reliance])
-            c->flags |= RF_OVERLOADED;
-        else
-            c->flags &= (uint8_t)~RF_OVERLOADED;
+        if (a->burden < 0.5f && a->given <= 0) { /* recovered: may leave the pool */
+            a->burden = 0;
+            pool_may_leave(n, a->resident);
+        }
+        overload_set(n, a->resident, a->burden > limit_of[c->self_reliance]);
         if (a->given > 0) n->m[OFF_carers] += 1;
         /* Counted as CBS counts carers: someone who gave this week, for informal.long_weeks or
          * longer or more than informal.intensive_hours a week; the heavily burdened among them. A

@@ -51,9 +51,11 @@ static int onset_severity(const params_t *p, nbh_t *n) {
 static void onset(const params_t *p, nbh_t *n, uint32_t ri, int d, int week) {
     need_set(n, ri, d, onset_severity(p, n), week);
     active_t *a = active_of(n, ri);
+    tally_resident(n, ri, -1); /* chronic needs are a stock (accounting.c) */
     a->chronic_mask &= (uint8_t) ~(1u << d);
     if (p->needs_chronic_share[d] > 0 && rng_bern(n->rng, p->needs_chronic_share[d]))
         a->chronic_mask |= (uint8_t)(1u << d);
+    tally_resident(n, ri, 1);
 }
 
 /* The week's constants of escalation and improvement: every quotient the hazards use, taken
@@ -181,7 +183,9 @@ static int need_changes(const params_t *p, const evolve_table_t *t, nbh_t *n, ui
     need_hazards(p, t, n, slot, d, s, &esc, &imp, &end);
     uint32_t ri = n->active[slot].resident;
     if (x >= esc + imp && end > 0) {
+        tally_resident(n, ri, -1);
         n->active[slot].chronic_mask &= (uint8_t) ~(1u << d);
+        tally_resident(n, ri, 1);
         n->m[OFF_chronic_ends + d] += 1;
         need_set(n, ri, d, SEV_NONE, week);
         return 0;
@@ -376,10 +380,14 @@ int needs_week(world_t *w, nbh_t *n, int week) {
     u32vec_t due = n->calendar[week];
     n->calendar[week] = (u32vec_t){0};
     for (uint32_t k = 0; k < due.len && rc == 0; k++) {
-        uint32_t ri = due.v[k] & ~(POOL_EVENT | SEEK_EVENT);
+        uint32_t ri = due.v[k] & ~(POOL_EVENT | SEEK_EVENT | LEAVE_EVENT);
         resident_t *r = &n->res[ri];
         if (due.v[k] & SEEK_EVENT) { /* for this week's help seeking (help_seeking.c) */
             rc = u32vec_push(&n->seek_due, ri);
+            continue;
+        }
+        if (due.v[k] & LEAVE_EVENT) { /* a relapse window ends: may leave at accounting */
+            rc = u32vec_push(&n->leaving, ri);
             continue;
         }
         if (due.v[k] & POOL_EVENT) {

@@ -32,11 +32,103 @@ int u32vec_push(u32vec_t *v, uint32_t x) {
     return 0;
 }
 
+/* A resident's part of the week's stocks (what accounting.c reports), from its state. */
+static void contribution(const nbh_t *n, uint32_t ri, tally_t *c) {
+    const resident_t *r = &n->res[ri];
+    const active_t *a = r->active ? &n->active[r->active - 1] : NULL;
+    memset(c, 0, sizeof *c);
+    double loss = r->flags & RF_OVERLOADED ? n->qol_overload : 0;
+    int in_care = 0;
+    for (unsigned dm = need_domains(r) | supported_domains(r); dm;) {
+        int d = mask_next(&dm), s = sev_get(r, d), st = sup_get(r, d);
+        if (s > 0) loss += n->qol_loss[s - 1];
+        if (s > 0 && a && (a->chronic_mask >> d & 1)) c->chronic[d] = 1;
+        c->with_need |= s > 0;
+        int supported = st == SUP_VOLUNTEER || st == SUP_SPECIALIST || st == SUP_AFTERCARE ||
+                        team_holds(a, d, st);
+        c->unmet |= s >= SEV_MODERATE && !supported;
+        in_care += st == SUP_SPECIALIST;
+    }
+    if (r->age_band == AGE_0_17) {
+        int st = sup_get(r, DOM_PARENTING), team = team_holds(a, DOM_PARENTING, st);
+        c->youth_care = st == SUP_SPECIALIST || team;
+        c->youth_team = team;
+    }
+    if (in_care) c->clients[in_care < 3 ? in_care - 1 : 2] = 1;
+    c->loss = llround((loss < 1 ? loss : 1) * 4294967296.0);
+}
+
+static void tally_add(tally_t *t, const tally_t *c, int sign) {
+    t->loss += sign * c->loss;
+    t->with_need += sign * c->with_need;
+    t->unmet += sign * c->unmet;
+    t->youth_care += sign * c->youth_care;
+    t->youth_team += sign * c->youth_team;
+    for (int d = 0; d < N_DOMAINS; d++)
+        t->chronic[d] += sign * c->chronic[d];
+    for (int k = 0; k < 3; k++)
+        t->clients[k] += sign * c->clients[k];
+}
+
+void tally_resident(nbh_t *n, uint32_t ri, int sign) {
+    tally_t c;
+    contribution(n, ri, &c);
+    tally_add(&n->tally, &c, sign);
+    /* youth care this year: everyone who was in it at some time of the year (accounting.c) */
+    if (sign > 0 && c.youth_care && !(n->res[ri].flags & RF_YOUTH_CARE_YEAR)) {
+        n->res[ri].flags |= RF_YOUTH_CARE_YEAR;
+        n->youth_care_year++;
+    }
+}
+
+void tally_recount(nbh_t *n, tally_t *t) {
+    memset(t, 0, sizeof *t);
+    for (uint32_t i = 0; i < n->nactive; i++) {
+        tally_t c;
+        contribution(n, n->active[i].resident, &c);
+        tally_add(t, &c, 1);
+    }
+}
+
+void tally_params(const params_t *p, nbh_t *n) {
+    for (int s = 0; s < SEV_CRISIS; s++)
+        n->qol_loss[s] = p->qol_loss[s];
+    n->qol_overload = p->qol_overload_loss[0];
+    tally_recount(n, &n->tally);
+}
+
+void quality_set(nbh_t *n, uint32_t ri, int d, double q) {
+    active_t *a = active_of(n, ri);
+    uint8_t b = (uint8_t)(q * 255 + 0.5);
+    int st = sup_get(&n->res[ri], d);
+    if ((st == SUP_DECISION || st == SUP_SPEC_WAIT) && (a->quality[d] > 0) != (b > 0)) {
+        tally_resident(n, ri, -1); /* whether the team holds the need changes */
+        a->quality[d] = b;
+        tally_resident(n, ri, 1);
+        return;
+    }
+    a->quality[d] = b;
+}
+
+void overload_set(nbh_t *n, uint32_t ri, int on) {
+    resident_t *r = &n->res[ri];
+    if (!!(r->flags & RF_OVERLOADED) == !!on) return;
+    tally_resident(n, ri, -1);
+    r->flags ^= RF_OVERLOADED;
+    tally_resident(n, ri, 1);
+    if (!on) pool_may_leave(n, ri);
+}
+
+void pool_may_leave(nbh_t *n, uint32_t ri) {
+    if (u32vec_push(&n->leaving, ri) != 0) n->out_of_memory = 1;
+}
+
 void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
     assert(ri < n->nres && d >= 0 && d < N_DOMAINS && sev >= SEV_NONE && sev <= SEV_CRISIS);
     resident_t *r = &n->res[ri];
     int old = sev_get(r, d);
     if (old == sev) return;
+    tally_resident(n, ri, -1);
     r->severity = (r->severity & ~(7u << (3 * d))) | ((uint32_t)sev << (3 * d));
     n->sev_count[d][old]--;
     n->sev_count[d][sev]++;
@@ -51,6 +143,8 @@ void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
         if (sev == SEV_NONE) n->m[OFF_resolutions + d] += 1;
     }
     if (sev == SEV_CRISIS) n->m[OFF_crises] += 1;
+    tally_resident(n, ri, 1);
+    if (r->severity == 0) pool_may_leave(n, ri);
     pool_redraw(n, ri);
     pool_reseek(n, ri);
 }
@@ -62,11 +156,14 @@ void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week) {
     /* Leaving a specialist waiting list other than by admission is a waiting-list exit. */
     if (sup_get(r, d) == SUP_SPEC_WAIT && s != SUP_SPEC_WAIT && s != SUP_SPECIALIST)
         n->m[OFF_specialist_waiting_exits + d] += 1;
+    tally_resident(n, ri, -1);
     r->support = (r->support & ~(15u << (4 * d))) | ((uint32_t)s << (4 * d));
     active_t *a = active_of(n, ri);
     a->sup_since[d] = (uint16_t)week;
     pool_reseek(n, ri); /* a need without support seeks help, one with support does not */
     if (s != SUP_TEAM && s != SUP_DECISION && s != SUP_SPEC_WAIT) a->quality[d] = 0; /* until set */
+    tally_resident(n, ri, 1);
+    if (r->support == 0) pool_may_leave(n, ri);
 }
 
 int request_live(nbh_t *n, const request_t *q, int status) {
@@ -133,6 +230,7 @@ int resident_activate(nbh_t *n, uint32_t ri) {
     r->flags &= (uint8_t) ~(RF_REDRAW | RF_RESEEK);
     pool_redraw(n, ri); /* its first candidate events */
     pool_reseek(n, ri);
+    pool_may_leave(n, ri); /* leaves again unless something keeps it */
     return 0;
 }
 

@@ -31,6 +31,7 @@ static void nbh_free(nbh_t *n, int weeks) {
     free(n->redraw.v);
     free(n->reseek.v);
     free(n->seek_due.v);
+    free(n->leaving.v);
     if (n->rng) gsl_rng_free(n->rng);
 }
 
@@ -95,7 +96,8 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->res = NULL, n->hh_first = n->tie_first = n->ties = NULL, n->ties16 = NULL, n->active = NULL;
     n->calendar = NULL, n->inbox.v = n->outbox.v = n->vol_queue.v = n->desk.v = NULL,
     n->vols = NULL;
-    n->crises.v = NULL, n->redraw.v = n->reseek.v = n->seek_due.v = NULL, n->rng = NULL;
+    n->crises.v = NULL, n->redraw.v = n->reseek.v = n->seek_due.v = n->leaving.v = NULL,
+    n->rng = NULL;
     n->res = dup(src->res, (size_t)src->nres * sizeof *src->res, failed);
     n->hh_first = dup(src->hh_first, ((size_t)src->nhh + 1) * sizeof(uint32_t), failed);
     n->tie_first = dup(src->tie_first, ((size_t)src->nres + 1) * sizeof(uint32_t), failed);
@@ -115,6 +117,7 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->redraw = u32vec_dup(&src->redraw, failed);
     n->reseek = u32vec_dup(&src->reseek, failed);
     n->seek_due = u32vec_dup(&src->seek_due, failed);
+    n->leaving = u32vec_dup(&src->leaving, failed);
     n->rng = rng_dup(src->rng, failed);
 }
 
@@ -175,7 +178,8 @@ size_t world_bytes(const world_t *w) {
         b += ((size_t)n->inbox.cap + n->outbox.cap + n->vol_queue.cap + n->desk.cap) *
              sizeof(request_t);
         b += (size_t)n->capvols * sizeof(volunteer_t) +
-             ((size_t)n->crises.cap + n->redraw.cap + n->reseek.cap + n->seek_due.cap) *
+             ((size_t)n->crises.cap + n->redraw.cap + n->reseek.cap + n->seek_due.cap +
+              n->leaving.cap) *
                  sizeof(uint32_t);
         b += gsl_rng_size(n->rng);
     }
@@ -231,6 +235,8 @@ world_t *world_new(const params_t *p, uint64_t seed, int replicate, char *err, s
     for (int i = 0; i < w->nnbh; i++)
         failed |= population_init(w, &w->nbh[i], i) != 0;
     if (failed) goto oom;
+    for (int i = 0; i < w->nnbh; i++)
+        tally_params(p, &w->nbh[i]);
     for (int i = 0; i < w->nnbh; i++) {
         w->population += w->nbh[i].nres;
         w->teams[w->nbh[i].team].residents += w->nbh[i].nres;
@@ -283,8 +289,10 @@ int world_apply_params(world_t *w, const params_t *np, int week) {
      * (memoryless, so exact). Parameters that do not change draw nothing new, so a scenario
      * that branches without a difference continues as the run it copies, bit for bit. */
     if (memcmp(&old, np, sizeof old) != 0)
-        for (int i = 0; i < w->nnbh; i++)
+        for (int i = 0; i < w->nnbh; i++) {
             w->nbh[i].redraw_all = 3;
+            tally_params(np, &w->nbh[i]); /* the stocks' quality-of-life weights */
+        }
     if (param_differs(&old, np, PID_spec_places)) /* a new contract: providers start from it */
         for (int d = 0; d < N_DOMAINS; d++)
             w->services[d].capacity = -1;

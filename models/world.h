@@ -34,7 +34,8 @@
 /* A calendar entry for a pool member's candidate need event, beside the onsets of residents
  * with nothing going on (needs.c). */
 #define POOL_EVENT 0x80000000u
-#define SEEK_EVENT 0x40000000u /* a pool member's candidate help-seeking event */
+#define SEEK_EVENT 0x40000000u  /* a pool member's candidate help-seeking event */
+#define LEAVE_EVENT 0x20000000u /* a pool member whose relapse window ends: may leave the pool */
 
 /* Resident flags. */
 enum {
@@ -163,6 +164,15 @@ typedef struct {
     uint32_t client[MAX_VOL_CLIENTS];
 } volunteer_t;
 
+/* What the pool members add to the week's stocks (accounting.c), kept up to date at every
+ * change of the state they follow (tally_resident), instead of counted by a weekly pass. */
+typedef struct {
+    int64_t loss; /* quality-of-life loss, in units of 2^-32 (whole numbers add up exactly) */
+    int32_t with_need, unmet, youth_care, youth_team;
+    int32_t chronic[N_DOMAINS];
+    int32_t clients[3]; /* in specialist care in 1, 2, 3 or more domains */
+} tally_t;
+
 typedef struct {
     int index, team;
     double deprivation, cohesion;
@@ -175,11 +185,14 @@ typedef struct {
     uint16_t *ties16;    /* a neighbourhood of at most TIES16_MAX residents has them in 16 bits */
     active_t *active;
     uint32_t nactive, capactive;
-    u32vec_t *calendar;    /* per week: residents whose onset (inactive) or candidate need event
-                            * (in the pool, tagged POOL_EVENT) is scheduled then */
-    u32vec_t redraw;       /* pool members whose next need event is to be redrawn (RF_REDRAW), */
-    u32vec_t reseek;       /* and whose next help-seeking event is (RF_RESEEK) */
-    u32vec_t seek_due;     /* this week's candidate help-seeking events (help_seeking.c) */
+    u32vec_t *calendar; /* per week: residents whose onset (inactive) or candidate need event
+                         * (in the pool, tagged POOL_EVENT) is scheduled then */
+    u32vec_t redraw;    /* pool members whose next need event is to be redrawn (RF_REDRAW), */
+    u32vec_t reseek;    /* and whose next help-seeking event is (RF_RESEEK) */
+    u32vec_t seek_due;  /* this week's candidate help-seeking events (help_seeking.c) */
+    u32vec_t leaving;   /* pool members who may leave the pool this week (accounting.c) */
+    tally_t tally;
+    double qol_loss[SEV_CRISIS], qol_overload; /* qol.loss and qol.overload_loss, for tally */
     uint8_t redraw_all;    /* new parameters: every pool member's next events are redrawn (bit 0
                             * need events, bit 1 help-seeking events) */
     uint8_t out_of_memory; /* a list above could not grow: the next phase fails */
@@ -274,6 +287,28 @@ static inline uint32_t tie_at(const nbh_t *n, uint32_t e) {
 static inline active_t *active_of(nbh_t *n, uint32_t ri) {
     return &n->active[n->res[ri].active - 1];
 }
+
+/* Whether the team holds need d with status st (for the stocks: supported, youth care). */
+static inline int team_holds(const active_t *a, int d, int st) {
+    return st == SUP_TEAM ||
+           ((st == SUP_DECISION || st == SUP_SPEC_WAIT) && a && a->quality[d] > 0);
+}
+/* Takes the resident's part of the week's stocks out of n->tally (sign -1) or puts it in (+1):
+ * around every change of a need, a support status, a quality that decides whether the team holds
+ * a need, a chronic flag or the overload flag. */
+void tally_resident(nbh_t *n, uint32_t ri, int sign);
+/* Sets last week's team support of need d, keeping the stocks in step. */
+void quality_set(nbh_t *n, uint32_t ri, int d, double q);
+/* Sets or clears the overload flag, keeping the stocks in step. */
+void overload_set(nbh_t *n, uint32_t ri, int on);
+/* Recounts the stocks from the pool (tests compare it with n->tally). */
+void tally_recount(nbh_t *n, tally_t *t);
+/* Puts the quality-of-life parameters in force for the stocks (building the world, new
+ * parameters) and recounts them. */
+void tally_params(const params_t *p, nbh_t *n);
+/* Files a pool member that may leave the pool (accounting.c checks it); sets out_of_memory when
+ * the list cannot grow. */
+void pool_may_leave(nbh_t *n, uint32_t ri);
 
 /* Changes one need's severity, keeping the severity counts and the flow metrics
  * (new needs, escalations, improvements, resolutions, crises) in step. */

@@ -1,10 +1,15 @@
 /* The engine's own equivalences: ways of running that must give the same numbers, bit for bit.
  *
+ * Kept stocks (accounting.c): the week's stocks are kept up to date at every change of state
+ * instead of counted by a pass over the pool; every week of a run they must equal a count, and
+ * no pool member with nothing left may stay in the pool.
+ *
  * municipality_only (sim.h): the engine sums the neighbourhoods' weeks as it goes instead of
  * keeping every neighbourhood's week until the replicate ends. The municipality sums it hands
  * to the sink must be those of the full buffer, for a scenario alone and for scenarios that
  * branch from a shared history (the branch's buffer starts as a copy of the root's). */
 #include "check.h"
+#include "models/models.h"
 #include "world_fixture.h"
 
 #define NSC 2
@@ -72,7 +77,74 @@ static void test_municipality_only_same_sums(void) {
     }
 }
 
+/* One week of the model's phases, serially (sim.c runs them in parallel; same results). */
+static void one_week(world_t *w, int week) {
+    for (int i = 0; i < w->nnbh; i++)
+        memset(w->nbh[i].m, 0, sizeof w->nbh[i].m);
+    for (int ph = 0; ph < n_model_phases; ph++) {
+        const phase_t *f = &model_phases[ph];
+        int rc = 0;
+        if (f->serial) rc = f->serial(w, week);
+        for (int i = 0; f->nbh && i < w->nnbh; i++)
+            rc |= f->nbh(w, &w->nbh[i], week);
+        for (int i = 0; f->team && i < w->nteams; i++)
+            rc |= f->team(w, &w->teams[i], week);
+        if (rc != 0) {
+            printf("FAIL kept_stocks: phase %s failed in week %d\n", f->name, week);
+            exit(1);
+        }
+    }
+}
+
+static void test_kept_stocks_equal_a_count(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 12000 : 30000);
+    p.world_neighbourhoods[0] = 2;
+    p.sim_burn_in_weeks[0] = 0;
+    p.sim_weeks[0] = quick() ? 160 : 320;
+    p.needs_chronic_share[DOM_DAILY] = 0.3; /* chronic needs, as a stock too */
+    world_t *w = fixture_world(&p, 21);
+    int weeks = (int)p.sim_weeks[0], bad_weeks = 0, stragglers = 0, youth_year_bad = 0;
+    double pool_weeks = 0, with_need = 0;
+    for (int week = 0; week < weeks; week++) {
+        if (week == weeks / 2) { /* a policy step: new quality-of-life weights and team size */
+            params_t np = w->p;
+            np.qol_loss[1] *= 1.5;
+            np.team_fte[0] *= 0.7;
+            world_apply_params(w, &np, week);
+        }
+        one_week(w, week);
+        for (int i = 0; i < w->nnbh; i++) {
+            nbh_t *n = &w->nbh[i];
+            tally_t t;
+            tally_recount(n, &t);
+            bad_weeks += memcmp(&t, &n->tally, sizeof t) != 0;
+            uint32_t flagged = 0;
+            for (uint32_t ri = 0; ri < n->nres; ri++)
+                flagged += (n->res[ri].flags & RF_YOUTH_CARE_YEAR) != 0;
+            youth_year_bad += flagged != n->youth_care_year;
+            for (uint32_t k = 0; k < n->nactive; k++) {
+                const active_t *a = &n->active[k];
+                const resident_t *r = &n->res[a->resident];
+                stragglers += r->severity == 0 && r->support == 0 && a->burden <= 0 &&
+                              a->given <= 0 && week >= a->watch_until &&
+                              !(r->flags & RF_OVERLOADED);
+            }
+            pool_weeks += n->nactive;
+            with_need += t.with_need;
+        }
+    }
+    CHECK(bad_weeks == 0 && with_need > 1000, "kept_stocks_equal_a_count_every_week",
+          "%d neighbourhood-weeks differ; %g need-weeks", bad_weeks, with_need);
+    CHECK(youth_year_bad == 0, "youth_care_year_counts_the_flagged",
+          "%d neighbourhood-weeks differ", youth_year_bad);
+    CHECK(stragglers == 0 && pool_weeks > 1000, "pool_members_with_nothing_left_leave",
+          "%d member-weeks with nothing left stayed (of %g)", stragglers, pool_weeks);
+    world_free(w);
+}
+
 int main(void) {
+    test_kept_stocks_equal_a_count();
     test_municipality_only_same_sums();
     return check_exit();
 }
