@@ -146,7 +146,7 @@ void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
     tally_resident(n, ri, 1);
     if (r->severity == 0) pool_may_leave(n, ri);
     pool_redraw(n, ri);
-    pool_reseek(n, ri);
+    if (sup_get(r, d) == SUP_NONE) pool_reseek(n, ri); /* only needs without support seek */
 }
 
 void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week) {
@@ -157,10 +157,13 @@ void sup_change(nbh_t *n, uint32_t ri, int d, int s, int week) {
     if (sup_get(r, d) == SUP_SPEC_WAIT && s != SUP_SPEC_WAIT && s != SUP_SPECIALIST)
         n->m[OFF_specialist_waiting_exits + d] += 1;
     tally_resident(n, ri, -1);
+    /* A need without support seeks help, one with support does not: the bound changes when
+     * a need gains its first support or loses the last. */
+    if ((sup_get(r, d) == SUP_NONE) != (s == SUP_NONE) && sev_get(r, d) != SEV_NONE)
+        pool_reseek(n, ri);
     r->support = (r->support & ~(15u << (4 * d))) | ((uint32_t)s << (4 * d));
     active_t *a = active_of(n, ri);
     a->sup_since[d] = (uint16_t)week;
-    pool_reseek(n, ri); /* a need without support seeks help, one with support does not */
     if (s != SUP_TEAM && s != SUP_DECISION && s != SUP_SPEC_WAIT) a->quality[d] = 0; /* until set */
     tally_resident(n, ri, 1);
     if (r->support == 0) pool_may_leave(n, ri);

@@ -1,6 +1,9 @@
 #include "sim.h"
 
 #include <assert.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +110,17 @@ typedef struct {
     double *week_rows; /* with municipality_only: one week of every neighbourhood's values */
 } position_t;
 
+/* Every year of a run the memory malloc holds free is handed back (glibc's malloc_trim):
+ * the calendar's per-week vectors grow and are freed all run long (models/world.h), and the
+ * holes they leave would otherwise stay in the process's peak memory (docs/performance.md). */
+static void hand_back_free_memory(int week) {
+#ifdef __GLIBC__
+    if (week % 52 == 51) malloc_trim(0);
+#else
+    (void)week;
+#endif
+}
+
 /* Runs weeks [from, to) of scenario s on w: policy steps take effect at the start of their
  * week; output weeks are recorded into values [week][neighbourhood][value]. */
 static int run_weeks(world_t *w, const scenario_t *s, int from, int to, double *values,
@@ -121,6 +135,7 @@ static int run_weeks(world_t *w, const scenario_t *s, int from, int to, double *
                 return -1;
             }
         }
+        hand_back_free_memory(week);
         if (run_week(w, week) != 0) {
             snprintf(err, errlen, "out of memory in week %d of replicate %d", week, pg->replicate);
             return -1;
