@@ -67,9 +67,8 @@ static int settle_pool(const world_t *w, nbh_t *n, int week) {
         if (!r->active) continue; /* filed twice */
         uint32_t i = r->active - 1;
         active_t *a = &n->active[i];
-        if (!nothing_left(n, a, week)) {
-            if (r->severity == 0 && r->support == 0 && a->burden <= 0 && a->given <= 0 &&
-                !(r->flags & RF_OVERLOADED) && a->watch_until < w->weeks_total &&
+        if (!nothing_left(n, a, week)) { /* kept only by its relapse window: file its end */
+            if (a->watch_until < w->weeks_total && nothing_left(n, a, a->watch_until) &&
                 u32vec_push(&n->calendar[a->watch_until], ri | LEAVE_EVENT) != 0)
                 return -1;
             continue;

@@ -152,14 +152,11 @@ static double seek_bounds(const params_t *p, const seek_table_t *t, const reside
  * its need events): this week's go straight to the list help seeking works through. */
 static int seek_schedule(const world_t *w, nbh_t *n, uint32_t ri, double total, int from,
                          int week) {
-    active_t *a = active_of(n, ri);
-    a->seek_week = NO_WEEK;
-    if (!(total > 0)) return 0;
-    double at = from + floor(rng_exp(n->rng, total));
-    if (at >= w->weeks_total) return 0;
-    a->seek_week = (uint16_t)at;
+    int at = candidate_week(w, n, total, from);
+    active_of(n, ri)->seek_week = at < 0 ? NO_WEEK : (uint16_t)at;
+    if (at < 0) return 0;
     if (at == week) return u32vec_push(&n->seek_due, ri);
-    return u32vec_push(&n->calendar[(int)at], ri | SEEK_EVENT);
+    return u32vec_push(&n->calendar[at], ri | SEEK_EVENT);
 }
 
 /* A pool member's candidate week: the bound process's points (at least one), each falling to a
@@ -178,12 +175,8 @@ static int seek_event(const world_t *w, const seek_table_t *t, nbh_t *n, uint32_
     for (int k = 0; k < N_DOMAINS; k++)
         h[k] = -1;
     for (int k = 0; k < points; k++) {
-        double v = rng_uniform(n->rng) * total;
-        int d = 0;
-        while (d < N_DOMAINS - 1 && (b[d] <= 0 || v >= b[d]))
-            v -= b[d], d++;
-        while (b[d] <= 0)
-            d--; /* rounding at the top end */
+        double v;
+        int d = bound_pick(n->rng, b, N_DOMAINS, total, &v);
         if (h[d] < 0) {
             double self, desk, gp;
             h[d] = seek_rates(p, t, r, d, sev_get(r, d), t->scale, &self, &desk, &gp);

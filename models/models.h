@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "core/rng.h"
 #include "world.h"
 
 typedef int (*nbh_phase_fn)(world_t *w, nbh_t *n, int week);
@@ -79,16 +80,22 @@ static inline double rate_to_p(double rate) {
     return rate > 0 ? -expm1(-rate) : 0;
 }
 
-/* Whether a uniform draw u falls below rate_to_p(rate), with that probability into *p when it
- * does. Since 1 - exp(-r) < r for r > 0 (and the computed value is never above r: it is
- * faithfully rounded and r is the next float above the true value at worst), a draw of at
- * least `rate` is a miss without computing the exponential. Most resident-weeks are misses
- * (weekly rates are small), so this gives the same answers, bit for bit, with far fewer calls
- * to expm1, which took about a tenth of a run's time. */
-static inline int rate_hit(double u, double rate, double *p) {
-    if (!(rate > 0) || u >= rate) return 0;
-    *p = -expm1(-rate);
-    return u < *p;
+/* Thinning of a pool member's hazards (needs.c, help_seeking.c): the hazard one point of the
+ * bound process falls to, in proportion to the bounds b[0..nb) (summing to total), and in *v
+ * the point's place within that bound, uniform on [0, b[j]): the point is kept when *v is below
+ * the week's hazard. */
+static inline int bound_pick(gsl_rng *r, const double *b, int nb, double total, double *v) {
+    double x = rng_uniform(r) * total;
+    int j = 0;
+    while (j < nb - 1 && (b[j] <= 0 || x >= b[j]))
+        x -= b[j], j++;
+    while (b[j] <= 0)
+        j--; /* rounding at the top end */
+    *v = x;
+    return j;
 }
+/* The week of the first point of a Poisson process with the given weekly rate, `from` or later
+ * (a pool member's next candidate week), or -1 when there is none within the run. */
+int candidate_week(const world_t *w, nbh_t *n, double rate, int from);
 
 #endif

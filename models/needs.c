@@ -267,13 +267,9 @@ static double pool_bounds(const params_t *p, const evolve_table_t *t, const nbh_
  * the first point of a Poisson process at the summed bound (weekly hazards are Poisson rates:
  * 1 - exp(-rate) is the chance of a point in a week). */
 static int pool_schedule(const world_t *w, nbh_t *n, uint32_t slot, double total, int from) {
-    active_t *a = &n->active[slot];
-    a->event_week = NO_WEEK;
-    if (!(total > 0)) return 0;
-    double at = from + floor(rng_exp(n->rng, total));
-    if (at >= w->weeks_total) return 0;
-    a->event_week = (uint16_t)at;
-    return u32vec_push(&n->calendar[(int)at], a->resident | POOL_EVENT);
+    int at = candidate_week(w, n, total, from);
+    n->active[slot].event_week = at < 0 ? NO_WEEK : (uint16_t)at;
+    return at < 0 ? 0 : u32vec_push(&n->calendar[at], n->active[slot].resident | POOL_EVENT);
 }
 
 /* A pool member's candidate week: the points of the bound process in this week (at least one;
@@ -298,12 +294,8 @@ static int pool_event(const world_t *w, const evolve_table_t *t, nbh_t *n, uint3
     unsigned kept = 0;
     double rate[N_DOMAINS], mult = 1;
     for (int k = 0; k < points; k++) {
-        double v = rng_uniform(n->rng) * total;
-        int j = 0;
-        while (j < N_DOMAINS && (b[j] <= 0 || v >= b[j]))
-            v -= b[j] > 0 ? b[j] : 0, j++;
-        while (b[j] <= 0)
-            j--;        /* rounding at the top end */
+        double v;
+        int j = bound_pick(n->rng, b, N_DOMAINS + 1, total, &v);
         if (h[j] < 0) { /* the hazard, worked out at the first point that falls to it */
             if (j < N_DOMAINS) {
                 double esc, imp, end;

@@ -237,6 +237,12 @@ int resident_activate(nbh_t *n, uint32_t ri) {
     return 0;
 }
 
+int candidate_week(const world_t *w, nbh_t *n, double rate, int from) {
+    if (!(rate > 0)) return -1;
+    double at = from + floor(rng_exp(n->rng, rate));
+    return at < w->weeks_total ? (int)at : -1;
+}
+
 int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week) {
     resident_t *r = &n->res[ri];
     double rate = n->onset_total[r->age_band];
