@@ -137,20 +137,50 @@ oom:
     return -1;
 }
 
-/* Share of a need's informal hours that its formal support takes over. */
-static double substitution(const params_t *p, const active_t *a, int d, int status) {
+/* What formal support takes over of a need's informal hours (informal.substitution): nothing,
+ * a volunteer's share, the team's share (when the team holds the need), the specialists'. */
+enum { TAKE_NONE, TAKE_VOLUNTEER, TAKE_TEAM, TAKE_SPECIALIST, N_TAKES };
+
+static int takeover(const active_t *a, int d, int status) {
     switch (status) {
     case SUP_VOLUNTEER:
-        return p->informal_substitution[0];
+        return TAKE_VOLUNTEER;
     case SUP_TEAM:
     case SUP_DECISION:
     case SUP_SPEC_WAIT:
-        return a->quality[d] > 0 ? p->informal_substitution[1] : 0; /* held by the team */
+        return a->quality[d] > 0 ? TAKE_TEAM : TAKE_NONE; /* held by the team */
     case SUP_SPECIALIST:
-        return p->informal_substitution[2];
+        return TAKE_SPECIALIST;
     default:
-        return 0;
+        return TAKE_NONE;
     }
+}
+
+/* The week's products of the parameters, computed once per neighbourhood and week instead of
+ * once per need and carer (the same products, so the same hours to the last bit): the informal
+ * hours a need asks by domain, severity and takeover, and the hours a carer could give by age
+ * band, closeness and overload. */
+typedef struct {
+    double need[N_DOMAINS][N_SEVERITIES][N_TAKES];
+    double can[N_AGE_BANDS][4][2];
+} hours_t;
+
+static void hours_of(const params_t *p, hours_t *t) {
+    const double take[N_TAKES] = {0, p->informal_substitution[0], p->informal_substitution[1],
+                                  p->informal_substitution[2]};
+    for (int d = 0; d < N_DOMAINS; d++)
+        for (int s = SEV_LIGHT; s < N_SEVERITIES; s++)
+            for (int k = 0; k < N_TAKES; k++)
+                t->need[d][s][k] =
+                    p->informal_need_hours[s - 1] * p->informal_domain_weight[d] * (1 - take[k]);
+    const double *by_band[N_AGE_BANDS] = {NULL, p->informal_hours_working,
+                                          p->informal_hours_retired, p->informal_hours_oldest};
+    for (int b = 0; b < N_AGE_BANDS; b++)
+        for (int c = 0; c < 4; c++) {
+            double x = by_band[b] ? by_band[b][c] * p->informal_willingness[0] : 0;
+            t->can[b][c][0] = x;
+            t->can[b][c][1] = x * p->informal_overload_capacity[0];
+        }
 }
 
 /* Whether any of the packed 3-bit severities is SEV_SEVERE (3) or SEV_CRISIS (4): bit 2 set,
@@ -163,42 +193,31 @@ static inline int has_severe(uint32_t packed) {
     return ((packed >> 2 & low) | (packed & packed >> 1 & low)) != 0;
 }
 
-/* Hours a resident could give someone at this closeness this week, before what they gave. */
-static double carer_hours(const params_t *p, const resident_t *c, int closeness) {
-    const double *h;
-    switch (c->age_band) {
-    case AGE_18_64:
-        h = p->informal_hours_working;
-        break;
-    case AGE_65_79:
-        h = p->informal_hours_retired;
-        break;
-    case AGE_80PLUS:
-        h = p->informal_hours_oldest;
-        break;
-    default:
-        return 0;
-    }
+/* Hours a resident could give someone at this closeness this week, before what they gave:
+ * nothing as a child or with a severe need of their own, less when overloaded. */
+static double carer_hours(const hours_t *t, const resident_t *c, int closeness) {
     if (has_severe(c->severity)) return 0;
-    double x = h[closeness] * p->informal_willingness[0];
-    return c->flags & RF_OVERLOADED ? x * p->informal_overload_capacity[0] : x;
+    return t->can[c->age_band][closeness][!!(c->flags & RF_OVERLOADED)];
 }
 
 /* Carer j gives what they can towards `*left` hours, `stretch` times their usual hours when
  * they are the primary carer of a heavy need (*stretch is then used up: one primary carer),
  * marked as giving care when the need is care in CBS's sense (`care`); returns -1 when out of
  * memory. */
-static int offer(const params_t *p, nbh_t *n, uint32_t j, int closeness, double *left,
+static int offer(const hours_t *t, nbh_t *n, uint32_t j, int closeness, double *left,
                  double *stretch, int care) {
-    double cap = carer_hours(p, &n->res[j], closeness) * *stretch;
+    resident_t *c = &n->res[j];
+    double cap = carer_hours(t, c, closeness) * *stretch;
     if (cap <= 0) return 0;
-    if (n->res[j].active) cap -= active_of(n, j)->given;
+    if (c->active) cap -= n->active[c->active - 1].given;
     if (cap <= 0) return 0;
     *stretch = 1;
-    if (resident_activate(n, j) != 0) return -1;
+    if (!c->active && resident_activate(n, j) != 0) return -1;
     double take = cap < *left ? cap : *left;
-    active_of(n, j)->given += (float)take;
-    if (care) n->res[j].flags |= RF_GAVE_CARE;
+    active_t *a = &n->active[c->active - 1];
+    if (a->given <= 0 && u32vec_push(&n->gave, j) != 0) return -1;
+    a->given += (float)take;
+    if (care) c->flags |= RF_GAVE_CARE;
     *left -= take;
     return 0;
 }
@@ -224,10 +243,16 @@ static int heavy_lasting(const params_t *p, const active_t *a, const resident_t 
 
 int informal_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
-    for (uint32_t i = 0; i < n->nactive; i++) {
-        n->active[i].given = 0;
-        n->res[n->active[i].resident].flags &= (uint8_t)~RF_GAVE_CARE;
+    hours_t t;
+    hours_of(p, &t);
+    /* Last week's carers start the week without hours given (the others have none: members
+     * who joined since have a fresh record). */
+    for (uint32_t k = 0; k < n->gave.len; k++) {
+        resident_t *c = &n->res[n->gave.v[k]];
+        c->flags &= (uint8_t)~RF_GAVE_CARE;
+        if (c->active) n->active[c->active - 1].given = 0;
     }
+    n->gave.len = 0;
     uint32_t nactive = n->nactive;
     for (uint32_t i = 0; i < nactive; i++) {
         uint32_t ri = n->active[i].resident;
@@ -236,8 +261,7 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         int gives_care = 0; /* the need is care in CBS's sense (informal.cbs_care) */
         for (unsigned dm = need_domains(r); dm;) {
             int d = mask_next(&dm), s = sev_get(r, d);
-            double h = p->informal_need_hours[s - 1] * p->informal_domain_weight[d] *
-                       (1 - substitution(p, &n->active[i], d, sup_get(r, d)));
+            double h = t.need[d][s][takeover(&n->active[i], d, sup_get(r, d))];
             need += h;
             if (p->informal_cbs_care[d] != 0 && h > 0) gives_care = 1;
         }
@@ -250,9 +274,9 @@ int informal_week(world_t *w, nbh_t *n, int week) {
                                           : 1;
         uint32_t h = r->household;
         for (uint32_t j = n->hh_first[h]; j < n->hh_first[h + 1] && left > 1e-9; j++)
-            if (j != ri && offer(p, n, j, 0, &left, &stretch, gives_care) != 0) return -1;
+            if (j != ri && offer(&t, n, j, 0, &left, &stretch, gives_care) != 0) return -1;
         for (uint32_t e = n->tie_first[ri]; e < n->tie_first[ri + 1] && left > 1e-9; e++)
-            if (offer(p, n, tie_at(n, e) >> 2, (int)(tie_at(n, e) & 3), &left, &stretch,
+            if (offer(&t, n, tie_at(n, e) >> 2, (int)(tie_at(n, e) & 3), &left, &stretch,
                       gives_care) != 0)
                 return -1;
         n->active[i].informal_cover = (float)((need - left) / need);

@@ -191,6 +191,7 @@ typedef struct {
     u32vec_t reseek;    /* and whose next help-seeking event is (RF_RESEEK) */
     u32vec_t seek_due;  /* this week's candidate help-seeking events (help_seeking.c) */
     u32vec_t leaving;   /* pool members who may leave the pool this week (accounting.c) */
+    u32vec_t gave;      /* carers who gave this week (informal.c), reset at the next week's start */
     tally_t tally;
     double qol_loss[SEV_CRISIS], qol_overload; /* qol.loss and qol.overload_loss, for tally */
     uint8_t redraw_all;    /* new parameters: every pool member's next events are redrawn (bit 0
