@@ -22,6 +22,12 @@
  * demand: each week providers move their places towards clients plus waiting list with that
  * time constant, so spending follows need and waiting comes from how fast providers grow.
  *
+ * Engine. The phase is serial, but what it reads most (each client's severity, and whether each
+ * referral on a waiting list still stands: one resident record each, scattered over memory) is
+ * read first, in parallel, into a buffer of the phase; nothing in the phase changes a severity,
+ * and nothing changes a referral's standing after the admissions, so the serial loops see the
+ * same values and the run is the same for any thread count.
+ *
  * Cost. A client costs cost.specialist_week while their need is light or moderate
  * (ambulatory care) and cost.specialist_heavy_week while it is severe or in crisis
  * (residential youth care, clinical mental health care, intensive support): needs that
@@ -78,6 +84,48 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
     return 0;
 }
 
+/* Below this many records a parallel read costs more than it saves. */
+#define PARALLEL_READS 8192u
+
+/* Every client's severity in their service's domain, service after service, read in parallel
+ * (sev[first[d] + k] for client k of service d); NULL when out of memory. */
+static uint8_t *client_severities(const world_t *w, uint32_t first[N_DOMAINS + 1]) {
+    first[0] = 0;
+    for (int d = 0; d < N_DOMAINS; d++)
+        first[d + 1] = first[d] + w->services[d].nclients;
+    uint8_t *sev = malloc(first[N_DOMAINS] + 1);
+    if (!sev) return NULL;
+#pragma omp parallel if (first[N_DOMAINS] >= PARALLEL_READS)
+    for (int d = 0; d < N_DOMAINS; d++) {
+        const service_t *s = &w->services[d];
+#pragma omp for schedule(static) nowait
+        for (uint32_t k = 0; k < s->nclients; k++)
+            sev[first[d] + k] =
+                (uint8_t)sev_get(&w->nbh[s->clients[k].nbh].res[s->clients[k].resident], d);
+    }
+    return sev;
+}
+
+/* Whether each referral on the waiting lists still stands, service after service (live[first[d]
+ * + k] for referral k of service d), read in parallel; NULL when out of memory. */
+static uint8_t *referrals_live(world_t *w, uint32_t first[N_DOMAINS + 1]) {
+    first[0] = 0;
+    for (int d = 0; d < N_DOMAINS; d++)
+        first[d + 1] = first[d] + w->services[d].waiting.len;
+    uint8_t *live = malloc(first[N_DOMAINS] + 1);
+    if (!live) return NULL;
+#pragma omp parallel if (first[N_DOMAINS] >= PARALLEL_READS)
+    for (int d = 0; d < N_DOMAINS; d++) {
+        queue_t *q = &w->services[d].waiting;
+#pragma omp for schedule(static) nowait
+        for (uint32_t k = 0; k < q->len; k++) {
+            request_t *r = queue_at(q, k);
+            live[first[d] + k] = (uint8_t)request_live(&w->nbh[r->nbh], r, SUP_SPEC_WAIT);
+        }
+    }
+    return live;
+}
+
 int specialist_week(world_t *w, int week) {
     const params_t *p = &w->p;
     services_update_places(w);
@@ -94,19 +142,26 @@ int specialist_week(world_t *w, int week) {
     }
     free(urgent.v);
     if (rc != 0) return -1;
+    uint32_t first[N_DOMAINS + 1], kept[N_DOMAINS];
+    uint8_t *sev_of = client_severities(w, first);
+    if (!sev_of) return -1;
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
+        uint8_t *sev = sev_of + first[d]; /* follows the client list as it is reordered */
         double p_leave = 1 / p->spec_stay_weeks[d];
         /* Discharges, in the order of the client list (fixed for a seed), on the run's stream. */
         for (uint32_t k = 0; k < s->nclients;) {
-            request_t c = s->clients[k];
-            int sev = sev_get(&w->nbh[c.nbh].res[c.resident], d);
-            if (sev == SEV_NONE || rng_bern(w->rng, p_leave)) {
-                if (discharge(w, s, k, week) != 0) return -1;
+            if (sev[k] == SEV_NONE || rng_bern(w->rng, p_leave)) {
+                sev[k] = sev[s->nclients - 1]; /* discharge moves the last client here */
+                if (discharge(w, s, k, week) != 0) {
+                    free(sev_of);
+                    return -1;
+                }
             } else {
                 k++;
             }
         }
+        kept[d] = s->nclients; /* those admitted below have no severity in the buffer */
         /* Admissions. */
         while (s->waiting.len > 0 && (int)s->nclients < s->places) {
             request_t q = *queue_front(&s->waiting);
@@ -118,8 +173,10 @@ int specialist_week(world_t *w, int week) {
                 continue;
             }
             if (array_reserve((void **)&s->clients, s->nclients, &s->capclients, sizeof *s->clients,
-                              256) != 0)
+                              256) != 0) {
+                free(sev_of);
                 return -1;
+            }
             s->clients[s->nclients++] =
                 (request_t){q.resident, q.nbh, (uint16_t)week, (uint8_t)d, q.source};
             sup_change(n, q.resident, d, SUP_SPECIALIST, week);
@@ -127,6 +184,14 @@ int specialist_week(world_t *w, int week) {
             n->m[OFF_specialist_wait_total + d] += week - q.since;
             if (q.source & REF_EMERGENCY) n->m[OFF_emergency_admissions + d] += 1;
         }
+    }
+    /* Standing of the referrals still waiting: fixed now, since only service d's discharges and
+     * admissions change support in domain d. */
+    uint32_t wfirst[N_DOMAINS + 1];
+    uint8_t *live = referrals_live(w, wfirst);
+    if (!live) {
+        free(sev_of);
+        return -1;
     }
     /* Stocks and costs, attributed to the clients' neighbourhoods. */
     for (int i = 0; i < w->nnbh; i++)
@@ -137,9 +202,11 @@ int specialist_week(world_t *w, int week) {
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
         for (uint32_t k = 0; k < s->nclients; k++) {
-            double *m = w->nbh[s->clients[k].nbh].m;
-            int heavy =
-                sev_get(&w->nbh[s->clients[k].nbh].res[s->clients[k].resident], d) >= SEV_SEVERE;
+            const request_t *c = &s->clients[k];
+            double *m = w->nbh[c->nbh].m;
+            int sev =
+                k < kept[d] ? sev_of[first[d] + k] : sev_get(&w->nbh[c->nbh].res[c->resident], d);
+            int heavy = sev >= SEV_SEVERE;
             m[OFF_specialist_clients + d] += 1;
             m[OFF_specialist_clients_heavy + d] += heavy;
             m[OFF_cost_specialist + d] +=
@@ -147,14 +214,15 @@ int specialist_week(world_t *w, int week) {
         }
         uint32_t waiting = 0;
         for (uint32_t k = 0; k < s->waiting.len; k++) { /* only referrals that still stand */
-            request_t *q = queue_at(&s->waiting, k);
-            if (!request_live(&w->nbh[q->nbh], q, SUP_SPEC_WAIT)) continue;
-            w->nbh[q->nbh].m[OFF_specialist_waiting + d] += 1;
+            if (!live[wfirst[d] + k]) continue;
+            w->nbh[queue_at(&s->waiting, k)->nbh].m[OFF_specialist_waiting + d] += 1;
             waiting++;
         }
         /* Providers that follow demand add or shed places towards clients plus waiting list. */
         if (p->spec_expand_weeks[d] > 0)
             s->capacity += (s->nclients + waiting - s->capacity) / p->spec_expand_weeks[d];
     }
+    free(sev_of);
+    free(live);
     return 0;
 }

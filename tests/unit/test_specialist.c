@@ -1,7 +1,10 @@
 /* Specialist services (specialist.c) against their parameters: places per 1000 residents,
  * first-come first-served admission within the places, emergency referrals at the head of the
  * list, discharge at 1 / specialist.stay_weeks a week, referrals whose need passed leaving the
- * list, and services without places. */
+ * list, and services without places; the same week for any thread count when its reads run in
+ * parallel. */
+#include <omp.h>
+
 #include "check.h"
 #include "world_fixture.h"
 
@@ -302,6 +305,46 @@ static void test_heavy_care_costs_more(void) {
     world_free(w);
 }
 
+/* With more clients and waiting referrals than the phase reads serially (PARALLEL_READS, 8192)
+ * the week is the same, to the bit, on one thread and on four: admissions, discharges (with
+ * some needs resolved), the waiting list and every value of the week. */
+static void test_same_week_for_any_thread_count(void) {
+    params_t p;
+    fixture_params(&p, 24000);
+    p.spec_places[DOM_MENTAL] = 9000 / 24.0; /* 9,000 places: the rest wait */
+    p.spec_expand_weeks[DOM_MENTAL] = 0;
+    p.spec_stay_weeks[DOM_MENTAL] = 50;
+    world_t *w = fixture_world(&p, 580);
+    nbh_t *n = &w->nbh[0];
+    const uint32_t N = 23000;
+    for (uint32_t i = 0; i < N; i++)
+        refer(w, n, i, DOM_MENTAL, i % 3 ? SEV_MODERATE : SEV_SEVERE, 1, i % 50 == 0);
+    specialist_week(w, 1);
+    for (uint32_t i = 0; i < N; i += 7) /* some clients' and some waiting needs pass */
+        need_set(n, i, DOM_MENTAL, SEV_NONE, 2);
+    world_t *other = world_clone(w);
+    int threads[2] = {1, 4}, ok = other != NULL;
+    world_t *run[2] = {w, other};
+    for (int k = 0; k < 2 && ok; k++) {
+        omp_set_num_threads(threads[k]);
+        clear_metrics(run[k]);
+        for (int week = 2; week <= 4; week++)
+            ok &= specialist_week(run[k], week) == 0;
+    }
+    omp_set_num_threads(omp_get_num_procs());
+    const service_t *a = &w->services[DOM_MENTAL], *b = ok ? &other->services[DOM_MENTAL] : a;
+    int same = ok && a->nclients == b->nclients && a->waiting.len == b->waiting.len &&
+               memcmp(a->clients, b->clients, a->nclients * sizeof *a->clients) == 0 &&
+               memcmp(w->nbh[0].m, other->nbh[0].m, sizeof w->nbh[0].m) == 0;
+    for (uint32_t i = 0; same && i < n->nres; i++)
+        same = n->res[i].support == other->nbh[0].res[i].support;
+    CHECK(a->nclients >= 8192 && a->waiting.len >= 8192 && same,
+          "same_week_for_one_and_four_threads", "%u clients, %u waiting, same %d", a->nclients,
+          a->waiting.len, same);
+    world_free(other);
+    world_free(w);
+}
+
 int main(void) {
     test_places_per_1000();
     test_places_never_exceeded();
@@ -311,5 +354,6 @@ int main(void) {
     test_passed_need_leaves_the_list();
     test_providers_follow_demand();
     test_heavy_care_costs_more();
+    test_same_week_for_any_thread_count();
     return check_exit();
 }
