@@ -26,7 +26,7 @@ int array_reserve_by(void **items, uint32_t len, uint32_t *cap, size_t size, uin
     return 0;
 }
 
-int u32vec_push(u32vec_t *v, uint32_t x) {
+int u32vec_grow(u32vec_t *v, uint32_t x) {
     if (array_reserve((void **)&v->v, v->len, &v->cap, sizeof *v->v, 16) != 0) return -1;
     v->v[v->len++] = x;
     return 0;
@@ -110,9 +110,9 @@ void quality_set(nbh_t *n, uint32_t ri, int d, double q) {
     a->quality[d] = b;
 }
 
-void overload_set(nbh_t *n, uint32_t ri, int on) {
+void overload_flip(nbh_t *n, uint32_t ri) {
     resident_t *r = &n->res[ri];
-    if (!!(r->flags & RF_OVERLOADED) == !!on) return;
+    int on = !(r->flags & RF_OVERLOADED);
     tally_resident(n, ri, -1);
     r->flags ^= RF_OVERLOADED;
     tally_resident(n, ri, 1);

@@ -301,7 +301,10 @@ void tally_resident(nbh_t *n, uint32_t ri, int sign);
 /* Sets last week's team support of need d, keeping the stocks in step. */
 void quality_set(nbh_t *n, uint32_t ri, int d, double q);
 /* Sets or clears the overload flag, keeping the stocks in step. */
-void overload_set(nbh_t *n, uint32_t ri, int on);
+void overload_flip(nbh_t *n, uint32_t ri);
+static inline void overload_set(nbh_t *n, uint32_t ri, int on) {
+    if (!!(n->res[ri].flags & RF_OVERLOADED) != !!on) overload_flip(n, ri);
+}
 /* Recounts the stocks from the pool (tests compare it with n->tally). */
 void tally_recount(nbh_t *n, tally_t *t);
 /* Puts the quality-of-life parameters in force for the stocks (building the world, new
@@ -350,7 +353,13 @@ int resident_schedule_onset(const world_t *w, nbh_t *n, uint32_t ri, int week);
  * referral to the specialist service when the decision is taken (help_seeking.c). */
 int desk_apply(const params_t *p, nbh_t *n, uint32_t ri, int d, int week);
 
-int u32vec_push(u32vec_t *v, uint32_t x);
+int u32vec_grow(u32vec_t *v, uint32_t x);
+/* Appends x (the common case inline: room left); -1 when out of memory. */
+static inline int u32vec_push(u32vec_t *v, uint32_t x) {
+    if (v->len == v->cap) return u32vec_grow(v, x);
+    v->v[v->len++] = x;
+    return 0;
+}
 /* Makes room for one more element in a growable array (doubling, starting at `first`). */
 int array_reserve(void **items, uint32_t len, uint32_t *cap, size_t size, uint32_t first);
 /* The same, growing by 1/step of the capacity at a time (array_reserve: step 1, doubling). */
