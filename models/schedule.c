@@ -24,3 +24,4 @@ const phase_t model_phases[] = {
     NBH("accounting", accounting_week),     /* 11. stocks, costs, settling the active pool */
 };
 const int n_model_phases = (int)(sizeof model_phases / sizeof model_phases[0]);
+_Static_assert(sizeof model_phases / sizeof model_phases[0] <= MAX_PHASES, "see MAX_PHASES");

@@ -84,9 +84,6 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
     return 0;
 }
 
-/* Below this many records a parallel read costs more than it saves. */
-#define PARALLEL_READS 8192u
-
 /* Every client's severity in their service's domain, service after service, read in parallel
  * (sev[first[d] + k] for client k of service d); NULL when out of memory. */
 static uint8_t *client_severities(const world_t *w, uint32_t first[N_DOMAINS + 1]) {
@@ -95,7 +92,7 @@ static uint8_t *client_severities(const world_t *w, uint32_t first[N_DOMAINS + 1
         first[d + 1] = first[d] + w->services[d].nclients;
     uint8_t *sev = malloc(first[N_DOMAINS] + 1);
     if (!sev) return NULL;
-#pragma omp parallel if (first[N_DOMAINS] >= PARALLEL_READS)
+#pragma omp parallel if (first[N_DOMAINS] >= SPECIALIST_PARALLEL_READS)
     for (int d = 0; d < N_DOMAINS; d++) {
         const service_t *s = &w->services[d];
 #pragma omp for schedule(static) nowait
@@ -114,7 +111,7 @@ static uint8_t *referrals_live(world_t *w, uint32_t first[N_DOMAINS + 1]) {
         first[d + 1] = first[d] + w->services[d].waiting.len;
     uint8_t *live = malloc(first[N_DOMAINS] + 1);
     if (!live) return NULL;
-#pragma omp parallel if (first[N_DOMAINS] >= PARALLEL_READS)
+#pragma omp parallel if (first[N_DOMAINS] >= SPECIALIST_PARALLEL_READS)
     for (int d = 0; d < N_DOMAINS; d++) {
         queue_t *q = &w->services[d].waiting;
 #pragma omp for schedule(static) nowait

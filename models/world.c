@@ -158,6 +158,11 @@ world_t *world_clone(const world_t *src) {
             dup(sv->clients, (size_t)sv->capclients * sizeof *sv->clients, &failed);
     }
     w->rng = rng_dup(src->rng, &failed);
+    memset(w->phase_wall, 0, sizeof w->phase_wall);
+    for (int i = 0; !failed && i < w->nnbh; i++)
+        memset(w->nbh[i].phase_work, 0, sizeof w->nbh[i].phase_work);
+    for (int i = 0; !failed && i < w->nteams; i++)
+        memset(w->teams[i].phase_work, 0, sizeof w->teams[i].phase_work);
     if (failed) {
         /* Neighbourhoods and teams not reached hold no pointers (calloc). */
         world_free(w);

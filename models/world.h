@@ -37,6 +37,9 @@
 #define SEEK_EVENT 0x40000000u  /* a pool member's candidate help-seeking event */
 #define LEAVE_EVENT 0x20000000u /* a pool member whose relapse window ends: may leave the pool */
 
+/* The most phases a week may have (models/schedule.c); the engine times each (sim/sim.c). */
+#define MAX_PHASES 16
+
 /* Resident flags. */
 enum {
     RF_VOLUNTEER = 1,       /* in the neighbourhood's volunteer pool */
@@ -153,6 +156,7 @@ typedef struct {
     uint32_t ncases, capcases;
     queue_t outbox; /* referrals to specialist services made this week */
     gsl_rng *rng;
+    double phase_work[MAX_PHASES]; /* seconds spent in each per-team phase (sim.c) */
 } team_t;
 
 /* A volunteer and the clients they help. */
@@ -215,7 +219,8 @@ typedef struct {
     double last_wait;                          /* mean intake wait of the team last week */
     int64_t sev_count[N_DOMAINS][N_SEVERITIES];
     uint32_t youth_care_year;
-    double m[N_VALUES]; /* this week's metrics */
+    double m[N_VALUES];            /* this week's metrics */
+    double phase_work[MAX_PHASES]; /* seconds spent in each per-neighbourhood phase (sim.c) */
 } nbh_t;
 
 /* A municipality-wide specialist service (one per domain). */
@@ -238,6 +243,10 @@ typedef struct {
     service_t services[N_DOMAINS];
     uint64_t population;
     gsl_rng *rng; /* the run's own stream, for serial phases */
+    /* Wall seconds of each phase, or of the parallel loop of consecutive phases of the same
+     * kind that starts with it (sim.c); the work of each is in the neighbourhoods' and teams'
+     * phase_work. A copy of the world starts from zero. */
+    double phase_wall[MAX_PHASES];
 } world_t;
 
 /* Builds the world for one replicate; NULL with err on failure. Uses OpenMP over

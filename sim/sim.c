@@ -21,8 +21,11 @@ static int run_nbh_phases(world_t *w, int from, int to, int week, int first) {
     for (int i = 0; i < w->nnbh; i++) {
         nbh_t *n = &w->nbh[i];
         if (first) memset(n->m, 0, sizeof n->m);
-        for (int ph = from; ph < to && !failed; ph++)
+        for (int ph = from; ph < to && !failed; ph++) {
+            double t0 = omp_get_wtime();
             failed |= model_phases[ph].nbh(w, n, week) != 0;
+            n->phase_work[ph] += omp_get_wtime() - t0;
+        }
     }
     return failed ? -1 : 0;
 }
@@ -32,19 +35,25 @@ static int run_team_phases(world_t *w, int from, int to, int week) {
     int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
     for (int i = 0; i < w->nteams; i++)
-        for (int ph = from; ph < to && !failed; ph++)
+        for (int ph = from; ph < to && !failed; ph++) {
+            double t0 = omp_get_wtime();
             failed |= model_phases[ph].team(w, &w->teams[i], week) != 0;
+            w->teams[i].phase_work[ph] += omp_get_wtime() - t0;
+        }
     return failed ? -1 : 0;
 }
 
 /* Consecutive phases of the same kind run together in one parallel loop. Metrics are reset
- * before the first phase, which must run per neighbourhood. */
+ * before the first phase, which must run per neighbourhood. Each loop and each serial phase is
+ * timed (w->phase_wall), and each phase of a loop in each neighbourhood or team (phase_work). */
 static int run_week(world_t *w, int week) {
     int ph = 0, first = 1;
     while (ph < n_model_phases) {
         const phase_t *f = &model_phases[ph];
+        double t0 = omp_get_wtime();
         if (f->serial) {
             if (f->serial(w, week) != 0) return -1;
+            w->phase_wall[ph] += omp_get_wtime() - t0;
             ph++;
             continue;
         }
@@ -55,6 +64,7 @@ static int run_week(world_t *w, int week) {
         int rc =
             f->nbh ? run_nbh_phases(w, ph, end, week, first) : run_team_phases(w, ph, end, week);
         if (rc != 0) return -1;
+        w->phase_wall[ph] += omp_get_wtime() - t0;
         first = 0;
         ph = end;
     }
@@ -175,6 +185,18 @@ static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int
     return rc;
 }
 
+/* Adds a world's phase times to the run's. */
+static void add_phase_times(run_stats_t *st, const world_t *w) {
+    for (int ph = 0; ph < n_model_phases; ph++) {
+        st->phase_wall[ph] += w->phase_wall[ph];
+        if (model_phases[ph].serial) st->phase_work[ph] += w->phase_wall[ph];
+        for (int i = 0; i < w->nnbh; i++)
+            st->phase_work[ph] += w->nbh[i].phase_work[ph];
+        for (int i = 0; i < w->nteams; i++)
+            st->phase_work[ph] += w->teams[i].phase_work[ph];
+    }
+}
+
 /* One replicate of root scenario r and the scenarios that branch from it: the root runs from
  * week 0, and its world is copied at each branch week; each branch continues from its copy with
  * its own parameters, its earlier weeks being the root's. */
@@ -211,6 +233,7 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
     }
     st->seconds += omp_get_wtime() - t0;
     if (w) st->resident_weeks += (double)w->population * total, st->world_bytes = world_bytes(w);
+    if (w) add_phase_times(st, w);
     int *same = malloc(sizeof *same * (size_t)nsc), nsame = 0;
     for (int s = 0; same && s < nsc; s++) /* never differs: the root's output is its output */
         if (s != r && plan[s].root == r && plan[s].branch == weeks) same[nsame++] = s;
@@ -246,6 +269,7 @@ static int run_family(const scenario_t *const *sc, int nsc, const sim_plan_t *pl
         if (rc == 0) rc = run_weeks(ws, sc[s], burn + b, total, vbranch, &pg, err, errlen);
         st->seconds += omp_get_wtime() - t0;
         st->resident_weeks += (double)ws->population * (weeks - b);
+        add_phase_times(st, ws);
         if (rc == 0 &&
             deliver(sink, ctx, s, NULL, 0, rep, ws, vbranch, weeks, o->municipality_only) != 0)
             rc = -1;

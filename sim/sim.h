@@ -45,6 +45,10 @@ typedef struct {
     double seconds;        /* wall time of simulation (excluding the sink) */
     double resident_weeks; /* residents x simulated weeks, burn-in included */
     size_t world_bytes;    /* of the last replicate's world, at its end */
+    /* Per phase of model_phases: its work (seconds summed over neighbourhoods or teams; a
+     * serial phase's wall time), and the wall time of the parallel loop that starts with it
+     * (consecutive phases of the same kind share one; 0 for the others). */
+    double phase_work[MAX_PHASES], phase_wall[MAX_PHASES];
 } run_stats_t;
 
 /* Runs parameters p (no policy), every replicate. */

@@ -11,7 +11,12 @@
  * Every row runs 260 burn-in + 520 output weeks (the weeks the targets were set for; the
  * model's default burn-in is 520) with the default parameters otherwise. Each row runs in a
  * child process, so that its peak memory (ru_maxrss) is its own. "ratio" is seconds over the
- * target: 1 or less meets it. */
+ * target: 1 or less meets it.
+ *
+ * BENCH_PHASES=1 prints before each row where its time went: each phase's work (seconds summed
+ * over neighbourhoods or teams; a serial phase's wall time) and, for each parallel loop of
+ * consecutive phases (or serial phase), its wall time and work / wall (the threads it kept
+ * busy). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "models/models.h"
 #include "sim/sim.h"
 
 #define BURN_IN 260
@@ -46,6 +52,26 @@ static int bench_one(const row_t *row) {
     if (sim_run(&p, &o, NULL, NULL, &st, err, sizeof err) != 0) {
         fprintf(stderr, "bench: %s\n", err);
         return 1;
+    }
+    const char *phases = getenv("BENCH_PHASES");
+    if (phases && strcmp(phases, "1") == 0) {
+        printf("  %-28s %9s %9s %6s\n", "phase (loop)", "work s", "wall s", "busy");
+        for (int ph = 0; ph < n_model_phases;) {
+            int end = ph + 1; /* the loop that starts here: phases of the same kind */
+            while (st.phase_wall[ph] > 0 && end < n_model_phases && st.phase_wall[end] == 0 &&
+                   !model_phases[ph].serial && !model_phases[end].serial &&
+                   !!model_phases[end].nbh == !!model_phases[ph].nbh)
+                end++;
+            double work = 0;
+            for (int k = ph; k < end; k++)
+                work += st.phase_work[k];
+            for (int k = ph; k < end; k++)
+                printf("  %-28s %9.2f%s", model_phases[k].name, st.phase_work[k],
+                       k + 1 < end ? "\n" : "");
+            printf(" %9.2f %6.2f\n", st.phase_wall[ph],
+                   st.phase_wall[ph] > 0 ? work / st.phase_wall[ph] : 0);
+            ph = end;
+        }
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -6,7 +6,10 @@
 # (speed-up / threads; the target is >= 75 % at 16 threads for the national run), then a
 # sweep of the baseline with all cores as threads and as MPI ranks (tests/bench/sweep_bench.sh
 # with SWEEP_THREADS). SCALING_NATIONAL=0 leaves the national rows out (they need about
-# 4 GB and, on one thread, tens of minutes). Record the output in docs/performance.md.
+# 4 GB and, on one thread, tens of minutes). Each run first shows where its time went
+# (BENCH_PHASES=1: each phase's work, each parallel loop's wall time and the threads it kept
+# busy), so that a phase that does not scale stands out. Record the output in
+# docs/performance.md.
 set -eu
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-bin}
@@ -24,7 +27,9 @@ for row in "${rows[@]}"; do
     read -r pop nbh <<< "$row"
     t1=
     for t in $THREADS; do
-        line=$("$BIN/bench" "$pop" "$nbh" "$t" | tail -1)
+        out=$(BENCH_PHASES=1 "$BIN/bench" "$pop" "$nbh" "$t")
+        line=$(tail -1 <<< "$out")
+        sed -n '3,$p' <<< "$out" | sed '$d' # the phase lines
         secs=$(awk '{ print $5 }' <<< "$line")
         [ -z "$t1" ] && t1=$secs
         awk -v l="$line" -v t="$t" -v s="$secs" -v t1="$t1" \

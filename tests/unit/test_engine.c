@@ -7,7 +7,11 @@
  * municipality_only (sim.h): the engine sums the neighbourhoods' weeks as it goes instead of
  * keeping every neighbourhood's week until the replicate ends. The municipality sums it hands
  * to the sink must be those of the full buffer, for a scenario alone and for scenarios that
- * branch from a shared history (the branch's buffer starts as a copy of the root's). */
+ * branch from a shared history (the branch's buffer starts as a copy of the root's).
+ *
+ * Phase times (sim.h run_stats_t, for make bench): the loops and serial phases account for the
+ * run's time once, copies of a world included, and no loop does more work than its threads
+ * could. */
 #include "check.h"
 #include "models/models.h"
 #include "world_fixture.h"
@@ -143,7 +147,51 @@ static void test_kept_stocks_equal_a_count(void) {
     world_free(w);
 }
 
+/* A scenario and one branching from it, 2 replicates on 2 threads: every week's loops and serial
+ * phases take nearly all of the simulation's time and never more (a branch's copy of the world
+ * starts its times from zero); each loop's work fits in its wall time on 2 threads; a serial
+ * phase's work is its wall time. */
+static void test_phase_times_account_for_the_run(void) {
+    scenario_t sc[NSC];
+    for (int s = 0; s < NSC; s++) {
+        scenario_init(&sc[s]);
+        fixture_params(&sc[s].params, 20000);
+        sc[s].params.world_neighbourhoods[0] = 4;
+        sc[s].params.sim_burn_in_weeks[0] = 104;
+        sc[s].params.sim_weeks[0] = 104;
+    }
+    sc[1].params.team_fte[0] *= 0.5;
+    const scenario_t *list[NSC] = {&sc[0], &sc[1]};
+    run_opts_t o = {.seed = 4, .replicates = 2, .threads = 2, .municipality_only = 1};
+    run_stats_t st;
+    char err[256];
+    if (sim_run_scenarios(list, NSC, &o, NULL, NULL, &st, err, sizeof err) != 0) {
+        printf("FAIL phase_times: %s\n", err);
+        exit(1);
+    }
+    double wall = 0, work = 0, over = 0;
+    int serial_off = 0, loops = 0;
+    for (int ph = 0; ph < n_model_phases; ph++) {
+        wall += st.phase_wall[ph], work += st.phase_work[ph];
+        loops += st.phase_wall[ph] > 0;
+        if (model_phases[ph].serial) serial_off += st.phase_work[ph] != st.phase_wall[ph];
+        if (model_phases[ph].serial || st.phase_wall[ph] <= 0) continue;
+        double loop = 0; /* this loop's phases: up to the next phase with a wall time */
+        for (int k = ph; k < n_model_phases && (k == ph || st.phase_wall[k] == 0); k++)
+            loop += st.phase_work[k];
+        if (loop > 2 * st.phase_wall[ph] * 1.05 + 1e-3) over += 1;
+    }
+    CHECK(wall <= st.seconds && wall >= 0.5 * st.seconds && work > 0 && loops >= 5,
+          "phase_times_account_for_the_run_once", "loops %g s, run %g s, work %g s, %d loops timed",
+          wall, st.seconds, work, loops);
+    CHECK(over == 0 && serial_off == 0, "phase_work_fits_the_threads",
+          "%g loops with more work than 2 threads give, %d serial phases off", over, serial_off);
+    for (int s = 0; s < NSC; s++)
+        scenario_free(&sc[s]);
+}
+
 int main(void) {
+    test_phase_times_account_for_the_run();
     test_kept_stocks_equal_a_count();
     test_municipality_only_same_sums();
     return check_exit();

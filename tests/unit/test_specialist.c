@@ -305,18 +305,19 @@ static void test_heavy_care_costs_more(void) {
     world_free(w);
 }
 
-/* With more clients and waiting referrals than the phase reads serially (PARALLEL_READS, 8192)
- * the week is the same, to the bit, on one thread and on four: admissions, discharges (with
- * some needs resolved), the waiting list and every value of the week. */
+/* With more clients and waiting referrals than the phase reads serially
+ * (SPECIALIST_PARALLEL_READS) the week is the same, to the bit, on one thread and on four:
+ * admissions, discharges (with some needs resolved), the waiting list and every value of the
+ * week. */
 static void test_same_week_for_any_thread_count(void) {
     params_t p;
-    fixture_params(&p, 24000);
-    p.spec_places[DOM_MENTAL] = 9000 / 24.0; /* 9,000 places: the rest wait */
+    fixture_params(&p, 100000);
+    p.spec_places[DOM_MENTAL] = 35000 / 100.0; /* 35,000 places: the rest wait */
     p.spec_expand_weeks[DOM_MENTAL] = 0;
     p.spec_stay_weeks[DOM_MENTAL] = 50;
     world_t *w = fixture_world(&p, 580);
     nbh_t *n = &w->nbh[0];
-    const uint32_t N = 23000;
+    const uint32_t N = 95000;
     for (uint32_t i = 0; i < N; i++)
         refer(w, n, i, DOM_MENTAL, i % 3 ? SEV_MODERATE : SEV_SEVERE, 1, i % 50 == 0);
     specialist_week(w, 1);
@@ -338,7 +339,8 @@ static void test_same_week_for_any_thread_count(void) {
                memcmp(w->nbh[0].m, other->nbh[0].m, sizeof w->nbh[0].m) == 0;
     for (uint32_t i = 0; same && i < n->nres; i++)
         same = n->res[i].support == other->nbh[0].res[i].support;
-    CHECK(a->nclients >= 8192 && a->waiting.len >= 8192 && same,
+    CHECK(a->nclients >= SPECIALIST_PARALLEL_READS && a->waiting.len >= SPECIALIST_PARALLEL_READS &&
+              same,
           "same_week_for_one_and_four_threads", "%u clients, %u waiting, same %d", a->nclients,
           a->waiting.len, same);
     world_free(other);
