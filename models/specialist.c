@@ -24,15 +24,19 @@
  *
  * Engine. The phase is serial, but what it reads most (each client's severity, and whether each
  * referral on a waiting list still stands: one resident record each, scattered over memory) is
- * read first, in parallel, into a buffer of the phase; nothing in the phase changes a severity,
- * and nothing changes a referral's standing after the admissions, so the serial loops see the
- * same values and the run is the same for any thread count.
+ * read first, in parallel when there is enough of it, into a buffer of the phase; nothing in the
+ * phase changes a severity, and nothing changes a referral's standing after the admissions, so
+ * the serial loops see the same values and the run is the same for any thread count. The clients
+ * of each neighbourhood and domain are counted by severity in the same read (whole numbers, each
+ * thread apart, then added), and the discharges and admissions adjust the counts, so the stocks
+ * and costs need no second pass over the clients.
  *
  * Cost. A client costs cost.specialist_week while their need is light or moderate
  * (ambulatory care) and cost.specialist_heavy_week while it is severe or in crisis
  * (residential youth care, clinical mental health care, intensive support): needs that
  * arrive heavier cost more per week and stay longer. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 
 #include "core/rng.h"
@@ -84,22 +88,45 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
     return 0;
 }
 
-/* Every client's severity in their service's domain, service after service, read in parallel
- * (sev[first[d] + k] for client k of service d); NULL when out of memory. */
-static uint8_t *client_severities(const world_t *w, uint32_t first[N_DOMAINS + 1]) {
+/* The clients of a neighbourhood and domain, ambulatory (light or moderate need) and heavy. */
+static inline uint32_t *clients_of(uint32_t *count, int nbh, int d, int sev) {
+    return &count[((size_t)nbh * N_DOMAINS + (size_t)d) * 2 + (sev >= SEV_SEVERE)];
+}
+
+/* Every client's severity in their service's domain, service after service (sev[first[d] + k]
+ * for client k of service d), and the clients of each neighbourhood and domain by severity
+ * (*count, clients_of), read in parallel, each thread counting apart; NULL when out of
+ * memory. */
+static uint8_t *client_severities(const world_t *w, uint32_t first[N_DOMAINS + 1],
+                                  uint32_t **count) {
     first[0] = 0;
     for (int d = 0; d < N_DOMAINS; d++)
         first[d + 1] = first[d] + w->services[d].nclients;
+    int parallel = first[N_DOMAINS] >= SPECIALIST_PARALLEL_READS;
+    size_t cells = (size_t)w->nnbh * N_DOMAINS * 2, threads = parallel ? omp_get_max_threads() : 1;
     uint8_t *sev = malloc(first[N_DOMAINS] + 1);
-    if (!sev) return NULL;
-#pragma omp parallel if (first[N_DOMAINS] >= SPECIALIST_PARALLEL_READS)
-    for (int d = 0; d < N_DOMAINS; d++) {
-        const service_t *s = &w->services[d];
-#pragma omp for schedule(static) nowait
-        for (uint32_t k = 0; k < s->nclients; k++)
-            sev[first[d] + k] =
-                (uint8_t)sev_get(&w->nbh[s->clients[k].nbh].res[s->clients[k].resident], d);
+    *count = calloc(threads * cells, sizeof **count);
+    if (!sev || !*count) {
+        free(sev), free(*count);
+        return NULL;
     }
+#pragma omp parallel if (parallel)
+    {
+        uint32_t *mine = *count + (size_t)omp_get_thread_num() * cells;
+        for (int d = 0; d < N_DOMAINS; d++) {
+            const service_t *s = &w->services[d];
+#pragma omp for schedule(static) nowait
+            for (uint32_t k = 0; k < s->nclients; k++) {
+                const request_t *c = &s->clients[k];
+                int v = sev_get(&w->nbh[c->nbh].res[c->resident], d);
+                sev[first[d] + k] = (uint8_t)v;
+                (*clients_of(mine, c->nbh, d, v))++;
+            }
+        }
+    }
+    for (size_t t = 1; t < threads; t++) /* whole numbers: the same sums in any order */
+        for (size_t k = 0; k < cells; k++)
+            (*count)[k] += (*count)[t * cells + k];
     return sev;
 }
 
@@ -139,8 +166,8 @@ int specialist_week(world_t *w, int week) {
     }
     free(urgent.v);
     if (rc != 0) return -1;
-    uint32_t first[N_DOMAINS + 1], kept[N_DOMAINS];
-    uint8_t *sev_of = client_severities(w, first);
+    uint32_t first[N_DOMAINS + 1], *count;
+    uint8_t *sev_of = client_severities(w, first, &count);
     if (!sev_of) return -1;
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
@@ -149,31 +176,33 @@ int specialist_week(world_t *w, int week) {
         /* Discharges, in the order of the client list (fixed for a seed), on the run's stream. */
         for (uint32_t k = 0; k < s->nclients;) {
             if (sev[k] == SEV_NONE || rng_bern(w->rng, p_leave)) {
+                (*clients_of(count, s->clients[k].nbh, d, sev[k]))--;
                 sev[k] = sev[s->nclients - 1]; /* discharge moves the last client here */
                 if (discharge(w, s, k, week) != 0) {
-                    free(sev_of);
+                    free(sev_of), free(count);
                     return -1;
                 }
             } else {
                 k++;
             }
         }
-        kept[d] = s->nclients; /* those admitted below have no severity in the buffer */
         /* Admissions. */
         while (s->waiting.len > 0 && (int)s->nclients < s->places) {
             request_t q = *queue_front(&s->waiting);
             nbh_t *n = &w->nbh[q.nbh];
             queue_pop(&s->waiting);
             if (!request_live(n, &q, SUP_SPEC_WAIT)) continue; /* its exit was counted then */
-            if (sev_get(&n->res[q.resident], d) == SEV_NONE) {
+            int v = sev_get(&n->res[q.resident], d);
+            if (v == SEV_NONE) {
                 sup_change(n, q.resident, d, SUP_NONE, week); /* counts the exit */
                 continue;
             }
             if (array_reserve((void **)&s->clients, s->nclients, &s->capclients, sizeof *s->clients,
                               256) != 0) {
-                free(sev_of);
+                free(sev_of), free(count);
                 return -1;
             }
+            (*clients_of(count, q.nbh, d, v))++;
             s->clients[s->nclients++] =
                 (request_t){q.resident, q.nbh, (uint16_t)week, (uint8_t)d, q.source};
             sup_change(n, q.resident, d, SUP_SPECIALIST, week);
@@ -187,28 +216,23 @@ int specialist_week(world_t *w, int week) {
     uint32_t wfirst[N_DOMAINS + 1];
     uint8_t *live = referrals_live(w, wfirst);
     if (!live) {
-        free(sev_of);
+        free(sev_of), free(count);
         return -1;
     }
-    /* Stocks and costs, attributed to the clients' neighbourhoods. */
+    /* Stocks and costs, attributed to the clients' neighbourhoods: the counts read at the start
+     * of the phase, less those discharged, plus those admitted. */
     for (int i = 0; i < w->nnbh; i++)
-        for (int d = 0; d < N_DOMAINS; d++)
-            w->nbh[i].m[OFF_specialist_clients + d] =
-                w->nbh[i].m[OFF_specialist_clients_heavy + d] =
-                    w->nbh[i].m[OFF_specialist_waiting + d] = 0;
+        for (int d = 0; d < N_DOMAINS; d++) {
+            double *m = w->nbh[i].m, light = *clients_of(count, i, d, SEV_LIGHT),
+                   heavy = *clients_of(count, i, d, SEV_SEVERE);
+            m[OFF_specialist_clients + d] = light + heavy;
+            m[OFF_specialist_clients_heavy + d] = heavy;
+            m[OFF_cost_specialist + d] +=
+                light * p->cost_specialist_week[d] + heavy * p->cost_specialist_heavy_week[d];
+            m[OFF_specialist_waiting + d] = 0;
+        }
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
-        for (uint32_t k = 0; k < s->nclients; k++) {
-            const request_t *c = &s->clients[k];
-            double *m = w->nbh[c->nbh].m;
-            int sev =
-                k < kept[d] ? sev_of[first[d] + k] : sev_get(&w->nbh[c->nbh].res[c->resident], d);
-            int heavy = sev >= SEV_SEVERE;
-            m[OFF_specialist_clients + d] += 1;
-            m[OFF_specialist_clients_heavy + d] += heavy;
-            m[OFF_cost_specialist + d] +=
-                heavy ? p->cost_specialist_heavy_week[d] : p->cost_specialist_week[d];
-        }
         uint32_t waiting = 0;
         for (uint32_t k = 0; k < s->waiting.len; k++) { /* only referrals that still stand */
             if (!live[wfirst[d] + k]) continue;
@@ -219,7 +243,7 @@ int specialist_week(world_t *w, int week) {
         if (p->spec_expand_weeks[d] > 0)
             s->capacity += (s->nclients + waiting - s->capacity) / p->spec_expand_weeks[d];
     }
-    free(sev_of);
+    free(sev_of), free(count);
     free(live);
     return 0;
 }
