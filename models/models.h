@@ -49,6 +49,9 @@ double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int we
  * clients: 10 % less time for the run). */
 #define SPECIALIST_PARALLEL_READS 32768u
 void services_update_places(world_t *w);
+/* New parameters from `week` on: a service whose specialist.stay_weeks changed draws the end of
+ * every client's stay again (the stay is memoryless), on the run's stream. */
+void services_new_stays(world_t *w, const params_t *old, int week);
 /* team.c, the team's API: opening a case (intake, aftercare), handing over the cases of a
  * professional who left, the client hours of the filled posts, referring a need to its
  * specialist service (with or without a joint assessment or a decision first), and sending a

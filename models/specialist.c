@@ -8,7 +8,9 @@
  * (GP referrals, applications decided at the municipal desk, emergency admissions after a
  * crisis, which go to the head of the list).
  * Clients leave when their need is resolved or after a stay of specialist.stay_weeks on
- * average (geometric), into aftercare with the team when aftercare.weeks > 0 (aftercare notices
+ * average (geometric: a weekly chance of 1 / stay_weeks; the week is drawn at admission, and
+ * drawn again for every client when the parameter changes, which the memoryless stay allows),
+ * into aftercare with the team when aftercare.weeks > 0 (aftercare notices
  * a need that remains and the team takes it up, casework.c) and with a raised relapse risk
  * after a resolution (needs.c). Then free places are filled first come, first served. A
  * referral whose need has passed, or whose status changed (the team closed the case), leaves
@@ -70,7 +72,7 @@ static int take_referrals(world_t *w, queue_t *out, queue_t *urgent) {
 
 static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
     const params_t *p = &w->p;
-    request_t c = s->clients[k];
+    client_t c = s->clients[k];
     s->clients[k] = s->clients[--s->nclients];
     nbh_t *n = &w->nbh[c.nbh];
     n->m[OFF_specialist_discharges + c.domain] += 1;
@@ -86,6 +88,21 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
         return case_open(w, team_of(w, n), n, c.resident, c.domain, CASE_AFTERCARE, week);
     sup_change(n, c.resident, c.domain, SUP_NONE, week);
     return 0;
+}
+
+/* The week a stay in service d ends that can end from week `from` on, on the run's stream. */
+static uint16_t stay_end(world_t *w, int d, int from) {
+    double end = from - 1 + rng_weeks(w->rng, w->p.spec_stay_weeks[d]);
+    return (uint16_t)(end < w->weeks_total ? end : MAX_WEEKS);
+}
+
+void services_new_stays(world_t *w, const params_t *old, int week) {
+    for (int d = 0; d < N_DOMAINS; d++) {
+        service_t *s = &w->services[d];
+        if (old->spec_stay_weeks[d] == w->p.spec_stay_weeks[d]) continue;
+        for (uint32_t k = 0; k < s->nclients; k++) /* in the order of the list */
+            s->clients[k].until = stay_end(w, d, week);
+    }
 }
 
 /* The clients of a neighbourhood and domain, ambulatory (light or moderate need) and heavy. */
@@ -117,7 +134,7 @@ static uint8_t *client_severities(const world_t *w, uint32_t first[N_DOMAINS + 1
             const service_t *s = &w->services[d];
 #pragma omp for schedule(static) nowait
             for (uint32_t k = 0; k < s->nclients; k++) {
-                const request_t *c = &s->clients[k];
+                const client_t *c = &s->clients[k];
                 int v = sev_get(&w->nbh[c->nbh].res[c->resident], d);
                 sev[first[d] + k] = (uint8_t)v;
                 (*clients_of(mine, c->nbh, d, v))++;
@@ -172,10 +189,9 @@ int specialist_week(world_t *w, int week) {
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
         uint8_t *sev = sev_of + first[d]; /* follows the client list as it is reordered */
-        double p_leave = 1 / p->spec_stay_weeks[d];
-        /* Discharges, in the order of the client list (fixed for a seed), on the run's stream. */
+        /* Discharges, in the order of the client list (fixed for a seed). */
         for (uint32_t k = 0; k < s->nclients;) {
-            if (sev[k] == SEV_NONE || rng_bern(w->rng, p_leave)) {
+            if (sev[k] == SEV_NONE || s->clients[k].until == week) {
                 (*clients_of(count, s->clients[k].nbh, d, sev[k]))--;
                 sev[k] = sev[s->nclients - 1]; /* discharge moves the last client here */
                 if (discharge(w, s, k, week) != 0) {
@@ -203,8 +219,8 @@ int specialist_week(world_t *w, int week) {
                 return -1;
             }
             (*clients_of(count, q.nbh, d, v))++;
-            s->clients[s->nclients++] =
-                (request_t){q.resident, q.nbh, (uint16_t)week, (uint8_t)d, q.source};
+            s->clients[s->nclients++] = (client_t){
+                q.resident, q.nbh, (uint16_t)week, stay_end(w, d, week + 1), (uint8_t)d, q.source};
             sup_change(n, q.resident, d, SUP_SPECIALIST, week);
             n->m[OFF_specialist_admissions + d] += 1;
             n->m[OFF_specialist_wait_total + d] += week - q.since;

@@ -300,6 +300,7 @@ int world_apply_params(world_t *w, const params_t *np, int week) {
             w->nbh[i].redraw_all = 3;
             tally_params(np, &w->nbh[i]); /* the stocks' quality-of-life weights */
         }
+    services_new_stays(w, &old, week);
     if (param_differs(&old, np, PID_spec_places)) /* a new contract: providers start from it */
         for (int d = 0; d < N_DOMAINS; d++)
             w->services[d].capacity = -1;

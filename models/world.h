@@ -223,12 +223,20 @@ typedef struct {
     double phase_work[MAX_PHASES]; /* seconds spent in each per-neighbourhood phase (sim.c) */
 } nbh_t;
 
+/* A client of a specialist service: admitted in week `since`, discharged in week `until` unless
+ * the need passes first (MAX_WEEKS: not within the run). */
+typedef struct {
+    uint32_t resident;
+    uint16_t nbh, since, until;
+    uint8_t domain, source; /* source: the referral's REF_* flags */
+} client_t;
+
 /* A municipality-wide specialist service (one per domain). */
 typedef struct {
     int places;
     double capacity; /* places providers offer when they follow demand (specialist.expand_weeks) */
     queue_t waiting;
-    request_t *clients; /* .since = week admitted */
+    client_t *clients;
     uint32_t nclients, capclients;
 } service_t;
 

@@ -187,6 +187,39 @@ static void test_discharge_hazard(void) {
     world_free(w);
 }
 
+/* The stay is geometric: in any week, 1 / specialist.stay_weeks of the clients still there leave
+ * (the end of a stay is drawn at admission); when the parameter changes, the stays of the
+ * clients there are drawn again and the new weekly chance holds from that week on. */
+static void test_stay_is_geometric_and_follows_a_new_parameter(void) {
+    params_t p;
+    fixture_params(&p, quick() ? 8000 : 20000);
+    p.spec_places[DOM_MENTAL] = 1000;
+    p.spec_expand_weeks[DOM_MENTAL] = 0;
+    p.spec_stay_weeks[DOM_MENTAL] = 10;
+    world_t *w = fixture_world(&p, 545);
+    nbh_t *n = &w->nbh[0];
+    const uint32_t N = quick() ? 6000 : 15000;
+    for (uint32_t i = 0; i < N; i++)
+        refer(w, n, i, DOM_MENTAL, SEV_MODERATE, 1, 0);
+    specialist_week(w, 1);
+    uint32_t before = 0, left = 0;
+    for (int week = 2; week <= 6; week++) {
+        before = w->services[DOM_MENTAL].nclients;
+        if (week == 6) { /* a policy: stays of 2 weeks on average from week 6 */
+            params_t np = w->p;
+            np.spec_stay_weeks[DOM_MENTAL] = 2;
+            world_apply_params(w, &np, week);
+        }
+        specialist_week(w, week);
+        left = before - w->services[DOM_MENTAL].nclients;
+        if (week == 5)
+            check_binomial("stay_geometric_fourth_week_one_over_stay_weeks", left, before, 1 / 10.0,
+                           K, 1000);
+    }
+    check_binomial("stay_new_parameter_holds_from_its_week", left, before, 1 / 2.0, K, 1000);
+    world_free(w);
+}
+
 /* A referral whose need has passed, or whose status changed, leaves the list without
  * admission; the waiting list stock counts only those still waiting. */
 static void test_passed_need_leaves_the_list(void) {
@@ -353,6 +386,7 @@ int main(void) {
     test_zero_places();
     test_fifo_and_emergencies();
     test_discharge_hazard();
+    test_stay_is_geometric_and_follows_a_new_parameter();
     test_passed_need_leaves_the_list();
     test_providers_follow_demand();
     test_heavy_care_costs_more();
