@@ -43,10 +43,10 @@ double team_target_fte(const world_t *w, const team_t *t);
  * profile starts growing into it from `week`. */
 void workforce_reprofile(const world_t *w, team_t *t, int week);
 double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int week);
-/* specialist.c. Its reads go parallel from this many clients (or waiting referrals): below it,
- * waking the threads costs more than the reads (the baseline city, about 10,000 clients: 0.33 s
- * serial against 0.40 s parallel for the phase on 2 threads; a million residents, about 70,000
- * clients: 10 % less time for the run). */
+/* specialist.c. It reads whether waiting referrals still stand in parallel from this many:
+ * below it, waking the threads costs more than the reads (measured when it read every client's
+ * severity too: the baseline city, about 10,000 clients, 0.33 s serial against 0.40 s parallel
+ * for the phase on 2 threads; a million residents, about 70,000 clients, 10 % less time). */
 #define SPECIALIST_PARALLEL_READS 32768u
 void services_update_places(world_t *w);
 /* New parameters from `week` on: a service whose specialist.stay_weeks changed draws the end of

@@ -24,21 +24,20 @@
  * demand: each week providers move their places towards clients plus waiting list with that
  * time constant, so spending follows need and waiting comes from how fast providers grow.
  *
- * Engine. The phase is serial, but what it reads most (each client's severity, and whether each
- * referral on a waiting list still stands: one resident record each, scattered over memory) is
- * read first, in parallel when there is enough of it, into a buffer of the phase; nothing in the
- * phase changes a severity, and nothing changes a referral's standing after the admissions, so
- * the serial loops see the same values and the run is the same for any thread count. The clients
- * of each neighbourhood and domain are counted by severity in the same read (whole numbers, each
- * thread apart, then added), and the discharges and admissions adjust the counts, so the stocks
- * and costs need no second pass over the clients.
+ * Engine. The phase is serial, so it reads as few scattered resident records as it can. The
+ * clients of each neighbourhood and domain are counted by severity at every admission,
+ * discharge and change of a client's need (nbh_t.spec_clients), so the stocks and costs need no
+ * pass over the clients; a client whose need passes is filed by need_set (spec_resolved), so the
+ * discharges look the client up in a small set instead of reading every client's severity.
+ * Whether each referral on a waiting list still stands is read in parallel when the lists are
+ * long (nothing changes a referral's standing after its service's admissions), so the run is
+ * the same for any thread count.
  *
  * Cost. A client costs cost.specialist_week while their need is light or moderate
  * (ambulatory care) and cost.specialist_heavy_week while it is severe or in crisis
  * (residential youth care, clinical mental health care, intensive support): needs that
  * arrive heavier cost more per week and stay longer. */
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 
 #include "core/rng.h"
@@ -76,7 +75,9 @@ static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
     s->clients[k] = s->clients[--s->nclients];
     nbh_t *n = &w->nbh[c.nbh];
     n->m[OFF_specialist_discharges + c.domain] += 1;
-    if (sev_get(&n->res[c.resident], c.domain) == SEV_NONE) {
+    int sev = sev_get(&n->res[c.resident], c.domain);
+    n->spec_clients[c.domain][sev >= SEV_SEVERE]--;
+    if (sev == SEV_NONE) {
         active_t *a = active_of(n, c.resident);
         a->relapse_mask |= (uint8_t)(1u << c.domain);
         a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
@@ -105,46 +106,55 @@ void services_new_stays(world_t *w, const params_t *old, int week) {
     }
 }
 
-/* The clients of a neighbourhood and domain, ambulatory (light or moderate need) and heavy. */
-static inline uint32_t *clients_of(uint32_t *count, int nbh, int d, int sev) {
-    return &count[((size_t)nbh * N_DOMAINS + (size_t)d) * 2 + (sev >= SEV_SEVERE)];
+/* The clients whose need passed this week (need_set files them in their neighbourhood's
+ * spec_resolved), as a set of (neighbourhood, resident, domain) keys with open addressing: the
+ * discharges ask it for every client instead of reading every client's severity. Entries whose
+ * need came back, or that are no longer clients, are left out. */
+typedef struct {
+    uint64_t *key; /* 0: empty (keys are stored + 1) */
+    size_t mask;
+    uint32_t count;
+} resolved_t;
+
+static uint64_t resolved_key(uint32_t nbh, uint32_t ri, int d) {
+    return ((uint64_t)nbh << 35 | (uint64_t)ri << 3 | (uint64_t)d) + 1;
 }
 
-/* Every client's severity in their service's domain, service after service (sev[first[d] + k]
- * for client k of service d), and the clients of each neighbourhood and domain by severity
- * (*count, clients_of), read in parallel, each thread counting apart; NULL when out of
- * memory. */
-static uint8_t *client_severities(const world_t *w, uint32_t first[N_DOMAINS + 1],
-                                  uint32_t **count) {
-    first[0] = 0;
-    for (int d = 0; d < N_DOMAINS; d++)
-        first[d + 1] = first[d] + w->services[d].nclients;
-    int parallel = first[N_DOMAINS] >= SPECIALIST_PARALLEL_READS;
-    size_t cells = (size_t)w->nnbh * N_DOMAINS * 2, threads = parallel ? omp_get_max_threads() : 1;
-    uint8_t *sev = malloc(first[N_DOMAINS] + 1);
-    *count = calloc(threads * cells, sizeof **count);
-    if (!sev || !*count) {
-        free(sev), free(*count);
-        return NULL;
-    }
-#pragma omp parallel if (parallel)
-    {
-        uint32_t *mine = *count + (size_t)omp_get_thread_num() * cells;
-        for (int d = 0; d < N_DOMAINS; d++) {
-            const service_t *s = &w->services[d];
-#pragma omp for schedule(static) nowait
-            for (uint32_t k = 0; k < s->nclients; k++) {
-                const client_t *c = &s->clients[k];
-                int v = sev_get(&w->nbh[c->nbh].res[c->resident], d);
-                sev[first[d] + k] = (uint8_t)v;
-                (*clients_of(mine, c->nbh, d, v))++;
-            }
+static size_t resolved_slot(const resolved_t *set, uint64_t key) {
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & set->mask;
+    while (set->key[h] != 0 && set->key[h] != key)
+        h = (h + 1) & set->mask;
+    return h;
+}
+
+static int resolved_has(const resolved_t *set, uint32_t nbh, uint32_t ri, int d) {
+    if (set->count == 0) return 0;
+    return set->key[resolved_slot(set, resolved_key(nbh, ri, d))] != 0;
+}
+
+static int resolved_gather(world_t *w, resolved_t *set) {
+    size_t filed = 0;
+    for (int i = 0; i < w->nnbh; i++)
+        filed += w->nbh[i].spec_resolved.len;
+    size_t size = 16;
+    while (size < 2 * filed)
+        size *= 2;
+    set->key = calloc(size, sizeof *set->key);
+    set->mask = size - 1, set->count = 0;
+    if (!set->key) return -1;
+    for (int i = 0; i < w->nnbh; i++) {
+        nbh_t *n = &w->nbh[i];
+        for (uint32_t k = 0; k < n->spec_resolved.len; k++) {
+            uint32_t ri = n->spec_resolved.v[k] >> 3;
+            int d = (int)(n->spec_resolved.v[k] & 7);
+            if (sev_get(&n->res[ri], d) != SEV_NONE || sup_get(&n->res[ri], d) != SUP_SPECIALIST)
+                continue; /* the need came back, or it is no client */
+            size_t h = resolved_slot(set, resolved_key((uint32_t)i, ri, d));
+            if (set->key[h] == 0) set->key[h] = resolved_key((uint32_t)i, ri, d), set->count++;
         }
+        n->spec_resolved.len = 0;
     }
-    for (size_t t = 1; t < threads; t++) /* whole numbers: the same sums in any order */
-        for (size_t k = 0; k < cells; k++)
-            (*count)[k] += (*count)[t * cells + k];
-    return sev;
+    return 0;
 }
 
 /* Whether each referral on the waiting lists still stands, service after service (live[first[d]
@@ -183,19 +193,17 @@ int specialist_week(world_t *w, int week) {
     }
     free(urgent.v);
     if (rc != 0) return -1;
-    uint32_t first[N_DOMAINS + 1], *count;
-    uint8_t *sev_of = client_severities(w, first, &count);
-    if (!sev_of) return -1;
+    resolved_t resolved;
+    if (resolved_gather(w, &resolved) != 0) return -1;
     for (int d = 0; d < N_DOMAINS; d++) {
         service_t *s = &w->services[d];
-        uint8_t *sev = sev_of + first[d]; /* follows the client list as it is reordered */
-        /* Discharges, in the order of the client list (fixed for a seed). */
+        /* Discharges, in the order of the client list (fixed for a seed): those whose need
+         * passed, and those whose stay ends. */
         for (uint32_t k = 0; k < s->nclients;) {
-            if (sev[k] == SEV_NONE || s->clients[k].until == week) {
-                (*clients_of(count, s->clients[k].nbh, d, sev[k]))--;
-                sev[k] = sev[s->nclients - 1]; /* discharge moves the last client here */
+            const client_t *c = &s->clients[k];
+            if (c->until == week || resolved_has(&resolved, c->nbh, c->resident, d)) {
                 if (discharge(w, s, k, week) != 0) {
-                    free(sev_of), free(count);
+                    free(resolved.key);
                     return -1;
                 }
             } else {
@@ -215,10 +223,10 @@ int specialist_week(world_t *w, int week) {
             }
             if (array_reserve((void **)&s->clients, s->nclients, &s->capclients, sizeof *s->clients,
                               256) != 0) {
-                free(sev_of), free(count);
+                free(resolved.key);
                 return -1;
             }
-            (*clients_of(count, q.nbh, d, v))++;
+            n->spec_clients[d][v >= SEV_SEVERE]++;
             s->clients[s->nclients++] = (client_t){
                 q.resident, q.nbh, (uint16_t)week, stay_end(w, d, week + 1), (uint8_t)d, q.source};
             sup_change(n, q.resident, d, SUP_SPECIALIST, week);
@@ -231,16 +239,14 @@ int specialist_week(world_t *w, int week) {
      * admissions change support in domain d. */
     uint32_t wfirst[N_DOMAINS + 1];
     uint8_t *live = referrals_live(w, wfirst);
-    if (!live) {
-        free(sev_of), free(count);
-        return -1;
-    }
-    /* Stocks and costs, attributed to the clients' neighbourhoods: the counts read at the start
-     * of the phase, less those discharged, plus those admitted. */
+    free(resolved.key);
+    if (!live) return -1;
+    /* Stocks and costs, attributed to the clients' neighbourhoods (kept at every admission,
+     * discharge and change of a client's need). */
     for (int i = 0; i < w->nnbh; i++)
         for (int d = 0; d < N_DOMAINS; d++) {
-            double *m = w->nbh[i].m, light = *clients_of(count, i, d, SEV_LIGHT),
-                   heavy = *clients_of(count, i, d, SEV_SEVERE);
+            double *m = w->nbh[i].m, light = w->nbh[i].spec_clients[d][0],
+                   heavy = w->nbh[i].spec_clients[d][1];
             m[OFF_specialist_clients + d] = light + heavy;
             m[OFF_specialist_clients_heavy + d] = heavy;
             m[OFF_cost_specialist + d] +=
@@ -259,7 +265,6 @@ int specialist_week(world_t *w, int week) {
         if (p->spec_expand_weeks[d] > 0)
             s->capacity += (s->nclients + waiting - s->capacity) / p->spec_expand_weeks[d];
     }
-    free(sev_of), free(count);
     free(live);
     return 0;
 }

@@ -146,6 +146,12 @@ void need_set(nbh_t *n, uint32_t ri, int d, int sev, int week) {
     tally_resident(n, ri, 1);
     if (r->severity == 0) pool_may_leave(n, ri);
     pool_redraw(n, ri);
+    if (sup_get(r, d) == SUP_SPECIALIST) { /* a client: the service's stocks, and its discharge */
+        n->spec_clients[d][old >= SEV_SEVERE]--;
+        n->spec_clients[d][sev >= SEV_SEVERE]++;
+        if (sev == SEV_NONE && u32vec_push(&n->spec_resolved, ri << 3 | (uint32_t)d) != 0)
+            n->out_of_memory = 1;
+    }
     if (sup_get(r, d) == SUP_NONE) pool_reseek(n, ri); /* only needs without support seek */
 }
 

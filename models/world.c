@@ -32,6 +32,7 @@ static void nbh_free(nbh_t *n, int weeks) {
     free(n->reseek.v);
     free(n->seek_due.v);
     free(n->leaving.v);
+    free(n->spec_resolved.v);
     free(n->gave.v);
     if (n->rng) gsl_rng_free(n->rng);
 }
@@ -97,7 +98,9 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->res = NULL, n->hh_first = n->tie_first = n->ties = NULL, n->ties16 = NULL, n->active = NULL;
     n->calendar = NULL, n->inbox.v = n->outbox.v = n->vol_queue.v = n->desk.v = NULL,
     n->vols = NULL;
-    n->crises.v = NULL, n->redraw.v = n->reseek.v = n->seek_due.v = n->leaving.v = n->gave.v = NULL,
+    n->crises.v = NULL,
+    n->redraw.v = n->reseek.v = n->seek_due.v = n->leaving.v = n->gave.v = n->spec_resolved.v =
+        NULL,
     n->rng = NULL;
     n->res = dup(src->res, (size_t)src->nres * sizeof *src->res, failed);
     n->hh_first = dup(src->hh_first, ((size_t)src->nhh + 1) * sizeof(uint32_t), failed);
@@ -119,6 +122,7 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->reseek = u32vec_dup(&src->reseek, failed);
     n->seek_due = u32vec_dup(&src->seek_due, failed);
     n->leaving = u32vec_dup(&src->leaving, failed);
+    n->spec_resolved = u32vec_dup(&src->spec_resolved, failed);
     n->gave = u32vec_dup(&src->gave, failed);
     n->rng = rng_dup(src->rng, failed);
 }
@@ -186,7 +190,7 @@ size_t world_bytes(const world_t *w) {
              sizeof(request_t);
         b += (size_t)n->capvols * sizeof(volunteer_t) +
              ((size_t)n->crises.cap + n->redraw.cap + n->reseek.cap + n->seek_due.cap +
-              n->leaving.cap + n->gave.cap) *
+              n->leaving.cap + n->gave.cap + n->spec_resolved.cap) *
                  sizeof(uint32_t);
         b += gsl_rng_size(n->rng);
     }

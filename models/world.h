@@ -189,13 +189,16 @@ typedef struct {
     uint16_t *ties16;    /* a neighbourhood of at most TIES16_MAX residents has them in 16 bits */
     active_t *active;
     uint32_t nactive, capactive;
-    u32vec_t *calendar; /* per week: residents whose onset (inactive) or candidate need event
-                         * (in the pool, tagged POOL_EVENT) is scheduled then */
-    u32vec_t redraw;    /* pool members whose next need event is to be redrawn (RF_REDRAW), */
-    u32vec_t reseek;    /* and whose next help-seeking event is (RF_RESEEK) */
-    u32vec_t seek_due;  /* this week's candidate help-seeking events (help_seeking.c) */
-    u32vec_t leaving;   /* pool members who may leave the pool this week (accounting.c) */
-    u32vec_t gave;      /* carers who gave this week (informal.c), reset at the next week's start */
+    u32vec_t *calendar;     /* per week: residents whose onset (inactive) or candidate need event
+                             * (in the pool, tagged POOL_EVENT) is scheduled then */
+    u32vec_t redraw;        /* pool members whose next need event is to be redrawn (RF_REDRAW), */
+    u32vec_t reseek;        /* and whose next help-seeking event is (RF_RESEEK) */
+    u32vec_t seek_due;      /* this week's candidate help-seeking events (help_seeking.c) */
+    u32vec_t leaving;       /* pool members who may leave the pool this week (accounting.c) */
+    u32vec_t spec_resolved; /* (resident << 3 | domain) of specialist clients whose
+                             * need passed since the last specialist phase */
+    uint32_t spec_clients[N_DOMAINS][2]; /* specialist clients: light or moderate, heavy */
+    u32vec_t gave; /* carers who gave this week (informal.c), reset at the next week's start */
     tally_t tally;
     double qol_loss[SEV_CRISIS], qol_overload; /* qol.loss and qol.overload_loss, for tally */
     uint8_t redraw_all;    /* new parameters: every pool member's next events are redrawn (bit 0

@@ -1,8 +1,8 @@
 /* The engine's own equivalences: ways of running that must give the same numbers, bit for bit.
  *
- * Kept stocks (accounting.c): the week's stocks are kept up to date at every change of state
- * instead of counted by a pass over the pool; every week of a run they must equal a count, and
- * no pool member with nothing left may stay in the pool.
+ * Kept stocks (accounting.c, specialist.c): the week's stocks are kept up to date at every change
+ * of state instead of counted by a pass over the pool or the services' clients; every week of a
+ * run they must equal a count, and no pool member with nothing left may stay in the pool.
  *
  * municipality_only (sim.h): the engine sums the neighbourhoods' weeks as it goes instead of
  * keeping every neighbourhood's week until the replicate ends. The municipality sums it hands
@@ -109,7 +109,8 @@ static void test_kept_stocks_equal_a_count(void) {
     p.needs_chronic_share[DOM_DAILY] = 0.3; /* chronic needs, as a stock too */
     world_t *w = fixture_world(&p, 21);
     int weeks = (int)p.sim_weeks[0], bad_weeks = 0, stragglers = 0, youth_year_bad = 0;
-    double pool_weeks = 0, with_need = 0;
+    int clients_bad = 0;
+    double pool_weeks = 0, with_need = 0, client_weeks = 0;
     for (int week = 0; week < weeks; week++) {
         if (week == weeks / 2) { /* a policy step: new quality-of-life weights and team size */
             params_t np = w->p;
@@ -118,6 +119,15 @@ static void test_kept_stocks_equal_a_count(void) {
             world_apply_params(w, &np, week);
         }
         one_week(w, week);
+        uint32_t count[2][N_DOMAINS][2] = {{{0}}}; /* the specialist clients, from the lists */
+        for (int d = 0; d < N_DOMAINS; d++)
+            for (uint32_t k = 0; k < w->services[d].nclients; k++) {
+                const client_t *c = &w->services[d].clients[k];
+                count[c->nbh][d][sev_get(&w->nbh[c->nbh].res[c->resident], d) >= SEV_SEVERE]++;
+                client_weeks++;
+            }
+        clients_bad += memcmp(count[0], w->nbh[0].spec_clients, sizeof count[0]) != 0 ||
+                       memcmp(count[1], w->nbh[1].spec_clients, sizeof count[1]) != 0;
         for (int i = 0; i < w->nnbh; i++) {
             nbh_t *n = &w->nbh[i];
             tally_t t;
@@ -140,6 +150,8 @@ static void test_kept_stocks_equal_a_count(void) {
     }
     CHECK(bad_weeks == 0 && with_need > 1000, "kept_stocks_equal_a_count_every_week",
           "%d neighbourhood-weeks differ; %g need-weeks", bad_weeks, with_need);
+    CHECK(clients_bad == 0 && client_weeks > 1000, "kept_specialist_clients_equal_the_lists",
+          "%d weeks differ; %g client-weeks", clients_bad, client_weeks);
     CHECK(youth_year_bad == 0, "youth_care_year_counts_the_flagged",
           "%d neighbourhood-weeks differ", youth_year_bad);
     CHECK(stragglers == 0 && pool_weeks > 1000, "pool_members_with_nothing_left_leave",
