@@ -7,6 +7,10 @@
 set -eu
 cd "$(dirname "$0")/../.."
 RUNS=${1:-200}
+if ! [[ "$RUNS" =~ ^[0-9]+$ ]] || [ "$RUNS" -lt 20 ] || [ $((RUNS % 20)) -ne 0 ]; then
+    echo "sweep_bench.sh: RUNS must be a multiple of 20 (20 design points x replicates), not '$RUNS'" >&2
+    exit 2
+fi
 BIN=${BIN:-bin}
 W=$PWD/$BIN/wijksim
 D=$(mktemp -d)
