@@ -48,6 +48,9 @@ double prof_effectiveness(const params_t *p, const prof_t *s, int domain, int we
  * severity too: the baseline city, about 10,000 clients, 0.33 s serial against 0.40 s parallel
  * for the phase on 2 threads; a million residents, about 70,000 clients, 10 % less time). */
 #define SPECIALIST_PARALLEL_READS 32768u
+/* It applies its decisions (discharges, admissions) per team in parallel from this many a week
+ * (the baseline city makes about 350, a million residents about 1,700). */
+#define SPECIALIST_PARALLEL_EVENTS 1024u
 void services_update_places(world_t *w);
 /* New parameters from `week` on: a service whose specialist.stay_weeks changed draws the end of
  * every client's stay again (the stay is memoryless), on the run's stream. */

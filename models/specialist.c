@@ -24,7 +24,12 @@
  * demand: each week providers move their places towards clients plus waiting list with that
  * time constant, so spending follows need and waiting comes from how fast providers grow.
  *
- * Engine. The phase is serial, so it reads as few scattered resident records as it can. The
+ * Engine. The phase is serial, so it reads as few scattered resident records as it can, and
+ * it only decides serially: who is discharged (drawing, in the order of the lists, whether a
+ * resolved client becomes a volunteer), who is admitted or leaves the list, and the end of each
+ * new stay. What follows from each decision (the support status, the aftercare case, the relapse
+ * window, the counts) touches only the client's neighbourhood and team, so it is applied per
+ * team in parallel, each team's in the order decided: the same run as applying them in turn. The
  * clients of each neighbourhood and domain are counted by severity at every admission,
  * discharge and change of a client's need (nbh_t.spec_clients), so the stocks and costs need no
  * pass over the clients; a client whose need passes is filed by need_set (spec_resolved), so the
@@ -69,26 +74,83 @@ static int take_referrals(world_t *w, queue_t *out, queue_t *urgent) {
     return 0;
 }
 
-static int discharge(world_t *w, service_t *s, uint32_t k, int week) {
+/* What the phase decided about one client or referral, applied afterwards per team. */
+enum { EV_DISCHARGE, EV_ADMIT, EV_EXIT };
+typedef struct {
+    uint32_t resident;
+    uint16_t nbh, since; /* since: the referral's week (admissions) */
+    uint8_t domain, source, kind;
+    uint8_t volunteer; /* a discharge after a resolution: the reciprocity draw said yes */
+} event_t;
+
+/* A discharge: into aftercare with the team when it has staff at work, with the relapse window
+ * and perhaps a new volunteer after a resolution. */
+static int discharge(world_t *w, const event_t *e, int week) {
     const params_t *p = &w->p;
-    client_t c = s->clients[k];
-    s->clients[k] = s->clients[--s->nclients];
-    nbh_t *n = &w->nbh[c.nbh];
-    n->m[OFF_specialist_discharges + c.domain] += 1;
-    int sev = sev_get(&n->res[c.resident], c.domain);
-    n->spec_clients[c.domain][sev >= SEV_SEVERE]--;
+    nbh_t *n = &w->nbh[e->nbh];
+    int d = e->domain, sev = sev_get(&n->res[e->resident], d);
+    n->m[OFF_specialist_discharges + d] += 1;
+    n->spec_clients[d][sev >= SEV_SEVERE]--;
     if (sev == SEV_NONE) {
-        active_t *a = active_of(n, c.resident);
-        a->relapse_mask |= (uint8_t)(1u << c.domain);
+        active_t *a = active_of(n, e->resident);
+        a->relapse_mask |= (uint8_t)(1u << d);
         a->watch_until = (uint16_t)(week + p->needs_relapse_weeks[0]);
-        pool_redraw(n, c.resident); /* the onset's bound includes the relapse risk */
-        if (rng_bern(w->rng, p->vol_reciprocity[0]) && volunteer_join(p, n, c.resident) != 0)
-            return -1;
+        pool_redraw(n, e->resident); /* the onset's bound includes the relapse risk */
+        if (e->volunteer && volunteer_join(p, n, e->resident) != 0) return -1;
     }
     if (p->aftercare_weeks[0] > 0 && team_client_hours(p, team_of(w, n)) > 0) /* staff at work */
-        return case_open(w, team_of(w, n), n, c.resident, c.domain, CASE_AFTERCARE, week);
-    sup_change(n, c.resident, c.domain, SUP_NONE, week);
+        return case_open(w, team_of(w, n), n, e->resident, d, CASE_AFTERCARE, week);
+    sup_change(n, e->resident, d, SUP_NONE, week);
     return 0;
+}
+
+static int apply(world_t *w, const event_t *e, int week) {
+    nbh_t *n = &w->nbh[e->nbh];
+    int d = e->domain;
+    switch (e->kind) {
+    case EV_DISCHARGE:
+        return discharge(w, e, week);
+    case EV_EXIT:                                      /* the need passed while it waited */
+        sup_change(n, e->resident, d, SUP_NONE, week); /* counts the exit */
+        return 0;
+    default:
+        n->spec_clients[d][sev_get(&n->res[e->resident], d) >= SEV_SEVERE]++;
+        sup_change(n, e->resident, d, SUP_SPECIALIST, week);
+        n->m[OFF_specialist_admissions + d] += 1;
+        n->m[OFF_specialist_wait_total + d] += week - e->since;
+        if (e->source & REF_EMERGENCY) n->m[OFF_emergency_admissions + d] += 1;
+        return 0;
+    }
+}
+
+/* Applies the phase's decisions: each team, in parallel, those of its neighbourhoods in the order
+ * they were made (what follows from them touches only the team and its neighbourhoods, and the
+ * draws were made when deciding), so the run is the same as applying them in turn. */
+static int apply_all(world_t *w, const event_t *ev, uint32_t nev, int week) {
+    uint32_t *first = calloc((size_t)w->nteams + 1, sizeof *first);
+    uint32_t *order = malloc(((size_t)nev + 1) * sizeof *order);
+    if (!first || !order) {
+        free(first), free(order);
+        return -1;
+    }
+    for (uint32_t k = 0; k < nev; k++)
+        first[w->nbh[ev[k].nbh].team + 1]++;
+    for (int t = 0; t < w->nteams; t++)
+        first[t + 1] += first[t];
+    for (uint32_t k = 0; k < nev; k++) /* stable: each team's in the order decided */
+        order[first[w->nbh[ev[k].nbh].team]++] = k;
+    for (int t = w->nteams; t > 0; t--) /* back to where each team's start */
+        first[t] = first[t - 1];
+    first[0] = 0;
+    int failed = 0;
+#pragma omp parallel for schedule(dynamic, 1)                                                      \
+    reduction(|                                                                                    \
+              : failed) if (nev >= SPECIALIST_PARALLEL_EVENTS)
+    for (int t = 0; t < w->nteams; t++)
+        for (uint32_t k = first[t]; k < first[t + 1] && !failed; k++)
+            failed |= apply(w, &ev[order[k]], week) != 0;
+    free(first), free(order);
+    return failed ? -1 : 0;
 }
 
 /* The week a stay in service d ends that can end from week `from` on, on the run's stream. */
@@ -193,47 +255,73 @@ int specialist_week(world_t *w, int week) {
     }
     free(urgent.v);
     if (rc != 0) return -1;
-    resolved_t resolved;
+    resolved_t resolved, decided = {0};
     if (resolved_gather(w, &resolved) != 0) return -1;
-    for (int d = 0; d < N_DOMAINS; d++) {
+    /* The referrals decided on in this phase (admitted, or left the list), so that a second
+     * referral of the same need made in the same week is not taken too: their support changes
+     * only when the decisions are applied. */
+    size_t size = 16, waiting_all = 0;
+    for (int d = 0; d < N_DOMAINS; d++)
+        waiting_all += w->services[d].waiting.len;
+    while (size < 2 * waiting_all)
+        size *= 2;
+    decided.key = calloc(size, sizeof *decided.key);
+    decided.mask = size - 1;
+    event_t *ev = NULL;
+    uint32_t nev = 0, capev = 0;
+    if (!decided.key) rc = -1;
+    for (int d = 0; d < N_DOMAINS && rc == 0; d++) {
         service_t *s = &w->services[d];
         /* Discharges, in the order of the client list (fixed for a seed): those whose need
-         * passed, and those whose stay ends. */
-        for (uint32_t k = 0; k < s->nclients;) {
-            const client_t *c = &s->clients[k];
-            if (c->until == week || resolved_has(&resolved, c->nbh, c->resident, d)) {
-                if (discharge(w, s, k, week) != 0) {
-                    free(resolved.key);
-                    return -1;
-                }
-            } else {
+         * passed (the only ones whose need is none), and those whose stay ends. */
+        for (uint32_t k = 0; k < s->nclients && rc == 0;) {
+            client_t c = s->clients[k];
+            int passed = resolved_has(&resolved, c.nbh, c.resident, d);
+            if (c.until != week && !passed) {
                 k++;
+                continue;
             }
+            s->clients[k] = s->clients[--s->nclients];
+            rc = array_reserve((void **)&ev, nev, &capev, sizeof *ev, 256);
+            if (rc == 0)
+                ev[nev++] = (event_t){c.resident,
+                                      c.nbh,
+                                      0,
+                                      (uint8_t)d,
+                                      c.source,
+                                      EV_DISCHARGE,
+                                      (uint8_t)(passed && rng_bern(w->rng, p->vol_reciprocity[0]))};
         }
         /* Admissions. */
-        while (s->waiting.len > 0 && (int)s->nclients < s->places) {
+        while (rc == 0 && s->waiting.len > 0 && (int)s->nclients < s->places) {
             request_t q = *queue_front(&s->waiting);
             nbh_t *n = &w->nbh[q.nbh];
             queue_pop(&s->waiting);
             if (!request_live(n, &q, SUP_SPEC_WAIT)) continue; /* its exit was counted then */
-            int v = sev_get(&n->res[q.resident], d);
-            if (v == SEV_NONE) {
-                sup_change(n, q.resident, d, SUP_NONE, week); /* counts the exit */
-                continue;
-            }
-            if (array_reserve((void **)&s->clients, s->nclients, &s->capclients, sizeof *s->clients,
-                              256) != 0) {
-                free(resolved.key);
-                return -1;
-            }
-            n->spec_clients[d][v >= SEV_SEVERE]++;
-            s->clients[s->nclients++] = (client_t){
-                q.resident, q.nbh, (uint16_t)week, stay_end(w, d, week + 1), (uint8_t)d, q.source};
-            sup_change(n, q.resident, d, SUP_SPECIALIST, week);
-            n->m[OFF_specialist_admissions + d] += 1;
-            n->m[OFF_specialist_wait_total + d] += week - q.since;
-            if (q.source & REF_EMERGENCY) n->m[OFF_emergency_admissions + d] += 1;
+            size_t h = resolved_slot(&decided, resolved_key(q.nbh, q.resident, d));
+            if (decided.key[h] != 0) continue; /* decided on already in this phase */
+            decided.key[h] = resolved_key(q.nbh, q.resident, d), decided.count++;
+            int admit = sev_get(&n->res[q.resident], d) != SEV_NONE;
+            rc = array_reserve((void **)&ev, nev, &capev, sizeof *ev, 256);
+            if (rc == 0)
+                ev[nev++] = (event_t){q.resident, q.nbh,    q.since,
+                                      (uint8_t)d, q.source, admit ? EV_ADMIT : EV_EXIT,
+                                      0};
+            if (rc != 0 || !admit) continue;
+            rc = array_reserve((void **)&s->clients, s->nclients, &s->capclients,
+                               sizeof *s->clients, 256);
+            if (rc == 0)
+                s->clients[s->nclients++] =
+                    (client_t){q.resident, q.nbh,   (uint16_t)week, stay_end(w, d, week + 1),
+                               (uint8_t)d, q.source};
         }
+    }
+    free(decided.key);
+    if (rc == 0) rc = apply_all(w, ev, nev, week);
+    free(ev);
+    if (rc != 0) {
+        free(resolved.key);
+        return -1;
     }
     /* Standing of the referrals still waiting: fixed now, since only service d's discharges and
      * admissions change support in domain d. */

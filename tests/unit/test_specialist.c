@@ -338,27 +338,32 @@ static void test_heavy_care_costs_more(void) {
     world_free(w);
 }
 
-/* With more clients and waiting referrals than the phase reads serially
- * (SPECIALIST_PARALLEL_READS) the week is the same, to the bit, on one thread and on four:
- * admissions, discharges (with some needs resolved), the waiting list and every value of the
- * week. */
+/* With more waiting referrals than the phase reads serially (SPECIALIST_PARALLEL_READS) and more
+ * discharges and admissions a week than it applies serially (SPECIALIST_PARALLEL_EVENTS), in 4
+ * neighbourhoods served by 3 teams, the weeks are the same, to the bit, on one thread and on
+ * four: admissions, discharges (some needs resolved), aftercare cases, the waiting list and
+ * every value of every neighbourhood. */
 static void test_same_week_for_any_thread_count(void) {
     params_t p;
     fixture_params(&p, 100000);
+    p.world_neighbourhoods[0] = 4;
+    p.world_teams[0] = 3;
     p.spec_places[DOM_MENTAL] = 35000 / 100.0; /* 35,000 places: the rest wait */
     p.spec_expand_weeks[DOM_MENTAL] = 0;
     p.spec_stay_weeks[DOM_MENTAL] = 50;
     world_t *w = fixture_world(&p, 580);
-    nbh_t *n = &w->nbh[0];
-    const uint32_t N = 95000;
-    for (uint32_t i = 0; i < N; i++)
-        refer(w, n, i, DOM_MENTAL, i % 3 ? SEV_MODERATE : SEV_SEVERE, 1, i % 50 == 0);
+    const uint32_t per = 23750;
+    for (int j = 0; j < w->nnbh; j++)
+        for (uint32_t i = 0; i < per && i < w->nbh[j].nres; i++)
+            refer(w, &w->nbh[j], i, DOM_MENTAL, i % 3 ? SEV_MODERATE : SEV_SEVERE, 1, i % 50 == 0);
     specialist_week(w, 1);
-    for (uint32_t i = 0; i < N; i += 7) /* some clients' and some waiting needs pass */
-        need_set(n, i, DOM_MENTAL, SEV_NONE, 2);
+    for (int j = 0; j < w->nnbh; j++)
+        for (uint32_t i = 0; i < per && i < w->nbh[j].nres; i += 7) /* some needs pass */
+            need_set(&w->nbh[j], i, DOM_MENTAL, SEV_NONE, 2);
     world_t *other = world_clone(w);
     int threads[2] = {1, 4}, ok = other != NULL;
     world_t *run[2] = {w, other};
+    double events = 0;
     for (int k = 0; k < 2 && ok; k++) {
         omp_set_num_threads(threads[k]);
         clear_metrics(run[k]);
@@ -368,14 +373,29 @@ static void test_same_week_for_any_thread_count(void) {
     omp_set_num_threads(omp_get_num_procs());
     const service_t *a = &w->services[DOM_MENTAL], *b = ok ? &other->services[DOM_MENTAL] : a;
     int same = ok && a->nclients == b->nclients && a->waiting.len == b->waiting.len &&
-               memcmp(a->clients, b->clients, a->nclients * sizeof *a->clients) == 0 &&
-               memcmp(w->nbh[0].m, other->nbh[0].m, sizeof w->nbh[0].m) == 0;
-    for (uint32_t i = 0; same && i < n->nres; i++)
-        same = n->res[i].support == other->nbh[0].res[i].support;
-    CHECK(a->nclients >= SPECIALIST_PARALLEL_READS && a->waiting.len >= SPECIALIST_PARALLEL_READS &&
-              same,
-          "same_week_for_one_and_four_threads", "%u clients, %u waiting, same %d", a->nclients,
-          a->waiting.len, same);
+               memcmp(a->clients, b->clients, a->nclients * sizeof *a->clients) == 0;
+    for (int j = 0; same && j < w->nnbh; j++) {
+        const nbh_t *n = &w->nbh[j], *o = &other->nbh[j];
+        same = memcmp(n->m, o->m, sizeof n->m) == 0;
+        for (uint32_t i = 0; same && i < n->nres; i++)
+            same = n->res[i].support == o->res[i].support;
+        events += n->m[OFF_specialist_discharges + DOM_MENTAL] +
+                  n->m[OFF_specialist_admissions + DOM_MENTAL];
+    }
+    for (int t = 0; same && t < w->nteams; t++) { /* field by field: case_t has padding */
+        same = w->teams[t].ncases == other->teams[t].ncases;
+        for (uint32_t k = 0; same && k < w->teams[t].ncases; k++) {
+            const case_t *x = &w->teams[t].cases[k], *y = &other->teams[t].cases[k];
+            same = x->resident == y->resident && x->nbh == y->nbh && x->opened == y->opened &&
+                   x->until == y->until && x->domain == y->domain && x->kind == y->kind &&
+                   x->prof == y->prof;
+        }
+    }
+    CHECK(a->waiting.len >= SPECIALIST_PARALLEL_READS && events >= SPECIALIST_PARALLEL_EVENTS &&
+              w->nteams == 3 && same,
+          "same_week_for_one_and_four_threads",
+          "%u waiting, %g discharges and admissions in the last week, %d teams, same %d",
+          a->waiting.len, events, w->nteams, same);
     world_free(other);
     world_free(w);
 }
