@@ -87,6 +87,13 @@ def numbers(text):
     return [float(x.replace(",", "").replace(MINUS, "-")) for x in re.findall(r"[+\-\u2212]?\d[\d,]*\.?\d*", text)]
 
 
+def half_unit(text):
+    """Half a unit of the last digit the first number in a text is shown with (its rounding)."""
+    m = re.search(r"[+\-\u2212]?\d[\d,]*(\.\d*)?", text)
+    decimals = len(m.group(1)) - 1 if m and m.group(1) else 0
+    return 0.5 * 10 ** -decimals
+
+
 def tables(text, cls):
     """Rows of cells (HTML) of every table of the class."""
     out = []
@@ -137,7 +144,7 @@ def content_cmp(text, h5):
             d = g["outcomes"][:, len(hz) - 1, k] - sc[0]["outcomes"][:, len(hz) - 1, k]
             item = next((x for x in items if x.startswith(word)), "")
             got = numbers(item)
-            scale = max(abs(d.mean()) * 0.01, 10 ** -3)
+            scale = max(abs(d.mean()) * 0.01, 10 ** -3) + half_unit(item)  # and the rounding shown
             if len(got) < 3 or abs(got[0] - d.mean()) > scale + 0.05 * abs(d.std()):
                 bad.append(f"{labels[i + 1]}: {word} says {got[:3]}, the file gives {d.mean():.4g}")
             elif not got[1] <= got[0] <= got[2]:
