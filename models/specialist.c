@@ -168,51 +168,65 @@ void services_new_stays(world_t *w, const params_t *old, int week) {
     }
 }
 
-/* The clients whose need passed this week (need_set files them in their neighbourhood's
- * spec_resolved), as a set of (neighbourhood, resident, domain) keys with open addressing: the
- * discharges ask it for every client instead of reading every client's severity. Entries whose
- * need came back, or that are no longer clients, are left out. */
+/* A set of needs, (neighbourhood, resident, domain), with open addressing, for the phase: the
+ * clients whose need passed, and the referrals decided on. */
 typedef struct {
     uint64_t *key; /* 0: empty (keys are stored + 1) */
     size_t mask;
     uint32_t count;
-} resolved_t;
+} needset_t;
 
-static uint64_t resolved_key(uint32_t nbh, uint32_t ri, int d) {
+/* Room for up to n needs; -1 when out of memory. */
+static int needset_init(needset_t *set, size_t n) {
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    set->key = calloc(size, sizeof *set->key);
+    set->mask = size - 1, set->count = 0;
+    return set->key ? 0 : -1;
+}
+
+static uint64_t needset_key(uint32_t nbh, uint32_t ri, int d) {
     return ((uint64_t)nbh << 35 | (uint64_t)ri << 3 | (uint64_t)d) + 1;
 }
 
-static size_t resolved_slot(const resolved_t *set, uint64_t key) {
+static size_t needset_slot(const needset_t *set, uint32_t nbh, uint32_t ri, int d) {
+    uint64_t key = needset_key(nbh, ri, d);
     size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & set->mask;
     while (set->key[h] != 0 && set->key[h] != key)
         h = (h + 1) & set->mask;
     return h;
 }
 
-static int resolved_has(const resolved_t *set, uint32_t nbh, uint32_t ri, int d) {
-    if (set->count == 0) return 0;
-    return set->key[resolved_slot(set, resolved_key(nbh, ri, d))] != 0;
+static int needset_has(const needset_t *set, uint32_t nbh, uint32_t ri, int d) {
+    return set->count > 0 && set->key[needset_slot(set, nbh, ri, d)] != 0;
 }
 
-static int resolved_gather(world_t *w, resolved_t *set) {
+/* Adds the need; 0 when it was there already. */
+static int needset_add(needset_t *set, uint32_t nbh, uint32_t ri, int d) {
+    size_t h = needset_slot(set, nbh, ri, d);
+    if (set->key[h] != 0) return 0;
+    set->key[h] = needset_key(nbh, ri, d);
+    set->count++;
+    return 1;
+}
+
+/* The clients whose need passed since the last phase (need_set files them in their
+ * neighbourhood's spec_resolved): the discharges ask this set for every client instead of
+ * reading every client's severity. Entries whose need came back, or that are no longer clients,
+ * are left out. */
+static int resolved_gather(world_t *w, needset_t *set) {
     size_t filed = 0;
     for (int i = 0; i < w->nnbh; i++)
         filed += w->nbh[i].spec_resolved.len;
-    size_t size = 16;
-    while (size < 2 * filed)
-        size *= 2;
-    set->key = calloc(size, sizeof *set->key);
-    set->mask = size - 1, set->count = 0;
-    if (!set->key) return -1;
+    if (needset_init(set, filed) != 0) return -1;
     for (int i = 0; i < w->nnbh; i++) {
         nbh_t *n = &w->nbh[i];
         for (uint32_t k = 0; k < n->spec_resolved.len; k++) {
             uint32_t ri = n->spec_resolved.v[k] >> 3;
             int d = (int)(n->spec_resolved.v[k] & 7);
-            if (sev_get(&n->res[ri], d) != SEV_NONE || sup_get(&n->res[ri], d) != SUP_SPECIALIST)
-                continue; /* the need came back, or it is no client */
-            size_t h = resolved_slot(set, resolved_key((uint32_t)i, ri, d));
-            if (set->key[h] == 0) set->key[h] = resolved_key((uint32_t)i, ri, d), set->count++;
+            if (sev_get(&n->res[ri], d) == SEV_NONE && sup_get(&n->res[ri], d) == SUP_SPECIALIST)
+                needset_add(set, (uint32_t)i, ri, d); /* else the need came back, or no client */
         }
         n->spec_resolved.len = 0;
     }
@@ -255,28 +269,24 @@ int specialist_week(world_t *w, int week) {
     }
     free(urgent.v);
     if (rc != 0) return -1;
-    resolved_t resolved, decided = {0};
+    needset_t resolved, decided;
     if (resolved_gather(w, &resolved) != 0) return -1;
     /* The referrals decided on in this phase (admitted, or left the list), so that a second
      * referral of the same need made in the same week is not taken too: their support changes
      * only when the decisions are applied. */
-    size_t size = 16, waiting_all = 0;
+    size_t waiting_all = 0;
     for (int d = 0; d < N_DOMAINS; d++)
         waiting_all += w->services[d].waiting.len;
-    while (size < 2 * waiting_all)
-        size *= 2;
-    decided.key = calloc(size, sizeof *decided.key);
-    decided.mask = size - 1;
+    rc = needset_init(&decided, waiting_all);
     event_t *ev = NULL;
     uint32_t nev = 0, capev = 0;
-    if (!decided.key) rc = -1;
     for (int d = 0; d < N_DOMAINS && rc == 0; d++) {
         service_t *s = &w->services[d];
         /* Discharges, in the order of the client list (fixed for a seed): those whose need
          * passed (the only ones whose need is none), and those whose stay ends. */
         for (uint32_t k = 0; k < s->nclients && rc == 0;) {
             client_t c = s->clients[k];
-            int passed = resolved_has(&resolved, c.nbh, c.resident, d);
+            int passed = needset_has(&resolved, c.nbh, c.resident, d);
             if (c.until != week && !passed) {
                 k++;
                 continue;
@@ -298,9 +308,7 @@ int specialist_week(world_t *w, int week) {
             nbh_t *n = &w->nbh[q.nbh];
             queue_pop(&s->waiting);
             if (!request_live(n, &q, SUP_SPEC_WAIT)) continue; /* its exit was counted then */
-            size_t h = resolved_slot(&decided, resolved_key(q.nbh, q.resident, d));
-            if (decided.key[h] != 0) continue; /* decided on already in this phase */
-            decided.key[h] = resolved_key(q.nbh, q.resident, d), decided.count++;
+            if (!needset_add(&decided, q.nbh, q.resident, d)) continue; /* decided on already */
             int admit = sev_get(&n->res[q.resident], d) != SEV_NONE;
             rc = array_reserve((void **)&ev, nev, &capev, sizeof *ev, 256);
             if (rc == 0)

@@ -43,30 +43,30 @@ static int run_team_phases(world_t *w, int from, int to, int week) {
     return failed ? -1 : 0;
 }
 
+int sim_loop_end(int ph) {
+    const phase_t *f = &model_phases[ph];
+    int end = ph + 1;
+    while (!f->serial && end < n_model_phases && !!model_phases[end].nbh == !!f->nbh &&
+           !model_phases[end].serial)
+        end++;
+    return end;
+}
+
 /* Consecutive phases of the same kind run together in one parallel loop. Metrics are reset
  * before the first phase, which must run per neighbourhood. Each loop and each serial phase is
  * timed (w->phase_wall), and each phase of a loop in each neighbourhood or team (phase_work). */
 static int run_week(world_t *w, int week) {
-    int ph = 0, first = 1;
-    while (ph < n_model_phases) {
+    int first = 1;
+    for (int ph = 0, end; ph < n_model_phases; ph = end) {
         const phase_t *f = &model_phases[ph];
         double t0 = omp_get_wtime();
-        if (f->serial) {
-            if (f->serial(w, week) != 0) return -1;
-            w->phase_wall[ph] += omp_get_wtime() - t0;
-            ph++;
-            continue;
-        }
-        int end = ph;
-        while (end < n_model_phases && !!model_phases[end].nbh == !!f->nbh &&
-               !model_phases[end].serial)
-            end++;
-        int rc =
-            f->nbh ? run_nbh_phases(w, ph, end, week, first) : run_team_phases(w, ph, end, week);
+        end = sim_loop_end(ph);
+        int rc = f->serial ? f->serial(w, week)
+                 : f->nbh  ? run_nbh_phases(w, ph, end, week, first)
+                           : run_team_phases(w, ph, end, week);
         if (rc != 0) return -1;
         w->phase_wall[ph] += omp_get_wtime() - t0;
         first = 0;
-        ph = end;
     }
     return 0;
 }

@@ -51,6 +51,11 @@ typedef struct {
     double phase_work[MAX_PHASES], phase_wall[MAX_PHASES];
 } run_stats_t;
 
+/* The end of the block of the week that starts with phase ph: a serial phase alone, or the
+ * consecutive phases of the same kind that run in one parallel loop (phase_wall is kept for
+ * each block, under its first phase). */
+int sim_loop_end(int ph);
+
 /* Runs parameters p (no policy), every replicate. */
 int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void *ctx,
             run_stats_t *stats, char *err, size_t errlen);

@@ -56,12 +56,8 @@ static int bench_one(const row_t *row) {
     const char *phases = getenv("BENCH_PHASES");
     if (phases && strcmp(phases, "1") == 0) {
         printf("  %-28s %9s %9s %6s\n", "phase (loop)", "work s", "wall s", "busy");
-        for (int ph = 0; ph < n_model_phases;) {
-            int end = ph + 1; /* the loop that starts here: phases of the same kind */
-            while (st.phase_wall[ph] > 0 && end < n_model_phases && st.phase_wall[end] == 0 &&
-                   !model_phases[ph].serial && !model_phases[end].serial &&
-                   !!model_phases[end].nbh == !!model_phases[ph].nbh)
-                end++;
+        for (int ph = 0, end; ph < n_model_phases; ph = end) {
+            end = sim_loop_end(ph);
             double work = 0;
             for (int k = ph; k < end; k++)
                 work += st.phase_work[k];
@@ -70,7 +66,6 @@ static int bench_one(const row_t *row) {
                        k + 1 < end ? "\n" : "");
             printf(" %9.2f %6.2f\n", st.phase_wall[ph],
                    st.phase_wall[ph] > 0 ? work / st.phase_wall[ph] : 0);
-            ph = end;
         }
     }
     struct rusage ru;
