@@ -95,7 +95,10 @@ static void count_closed(nbh_t *n, const case_t *c, int week) {
     n->m[OFF_case_weeks_closed] += week - c->opened + 1;
 }
 
-static void close_case(team_t *t, uint32_t k) {
+/* Closes case k of team t; n is the case's neighbourhood. */
+static void close_case(team_t *t, nbh_t *n, uint32_t k) {
+    assert(t->cases[k].nbh == n->index);
+    if (t->cases[k].kind == CASE_ACTIVE) case_counted(n, &t->cases[k], -1);
     if (t->cases[k].kind == CASE_ACTIVE && t->nstaff && t->staff[t->cases[k].prof].caseload > 0)
         t->staff[t->cases[k].prof].caseload--;
     t->cases[k] = t->cases[--t->ncases];
@@ -105,7 +108,7 @@ static void close_case(team_t *t, uint32_t k) {
 static int resolved(const world_t *w, team_t *t, nbh_t *n, uint32_t k, int status, int week) {
     const params_t *p = &w->p;
     case_t c = t->cases[k];
-    close_case(t, k);
+    close_case(t, n, k);
     count_closed(n, &c, week);
     active_t *a = active_of(n, c.resident);
     a->relapse_mask |= (uint8_t)(1u << c.domain);
@@ -180,13 +183,14 @@ int casework_week(world_t *w, team_t *t, int week) {
         int d = c->domain, s = sev_get(&n->res[ri], d), st = sup_get(&n->res[ri], d);
         if (c->kind == CASE_AFTERCARE) {
             if (st != SUP_AFTERCARE) { /* taken over meanwhile (an emergency referral) */
-                close_case(t, k);
+                close_case(t, n, k);
                 continue;
             }
             n->m[OFF_hours_aftercare] += p->aftercare_hours[0] * cov_after;
             quality_set(n, ri, d, cov_after);
             if (s > SEV_NONE && cov_after > 0) { /* a relapse noticed in aftercare: reopen */
                 c->kind = CASE_ACTIVE;
+                case_counted(n, c, 1);
                 c->opened = (uint16_t)week;
                 sup_change(n, ri, d, SUP_TEAM, week);
                 quality_set(n, ri, d, 0); /* casework hours start next week */
@@ -195,13 +199,13 @@ int casework_week(world_t *w, team_t *t, int week) {
                 if (t->nstaff) t->staff[c->prof].caseload++;
             } else if (week >= c->until) {
                 sup_change(n, ri, d, SUP_NONE, week);
-                close_case(t, k);
+                close_case(t, n, k);
             }
             continue;
         }
         if (st != SUP_TEAM && st != SUP_DECISION && st != SUP_SPEC_WAIT) { /* admitted */
             count_closed(n, c, week);
-            close_case(t, k);
+            close_case(t, n, k);
             continue;
         }
         if (s == SEV_NONE) {
@@ -222,7 +226,7 @@ int casework_week(world_t *w, team_t *t, int week) {
         } else if (st == SUP_TEAM && week - c->opened + 1 >= cap) {
             sup_change(n, ri, d, SUP_NONE, week);
             count_closed(n, c, week);
-            close_case(t, k);
+            close_case(t, n, k);
             n->m[OFF_cases_capped] += 1;
         }
     }

@@ -9,6 +9,7 @@
 #ifndef WIJKSIM_MODELS_H
 #define WIJKSIM_MODELS_H
 
+#include <assert.h>
 #include <math.h>
 
 #include "core/rng.h"
@@ -60,6 +61,13 @@ void services_new_stays(world_t *w, const params_t *old, int week);
  * specialist service (with or without a joint assessment or a decision first), and sending a
  * need to the volunteer queue. */
 int case_open(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int kind, int week);
+/* A case of kind CASE_ACTIVE opens (+1) or closes or stops being active (-1) in its household's
+ * count (nbh_t.hh_cases), which lets assign() skip households without one. */
+static inline void case_counted(nbh_t *n, const case_t *c, int delta) {
+    uint8_t *k = &n->hh_cases[n->res[c->resident].household];
+    assert(delta > 0 ? *k < UINT8_MAX : *k > 0);
+    *k = (uint8_t)(*k + delta);
+}
 void cases_hand_over(const world_t *w, team_t *t, int prof, int week);
 double team_client_hours(const params_t *p, const team_t *t);
 int team_refer(const world_t *w, team_t *t, nbh_t *n, case_t *c, int week);

@@ -96,8 +96,9 @@ int population_init(const world_t *w, nbh_t *n, int index) {
     /* A household adds at most 5 members beyond the target. */
     n->res = calloc(target + 8, sizeof *n->res);
     n->hh_first = malloc((target + 9) * sizeof *n->hh_first);
+    n->hh_cases = calloc(target + 8, sizeof *n->hh_cases);
     n->calendar = calloc((size_t)w->weeks_total, sizeof *n->calendar);
-    if (!n->rng || !n->res || !n->hh_first || !n->calendar) return -1;
+    if (!n->rng || !n->res || !n->hh_first || !n->hh_cases || !n->calendar) return -1;
 
     double srm =
         p->res_self_reliance_mean[0] - p->res_self_reliance_deprivation[0] * (n->deprivation - 0.5);

@@ -39,7 +39,9 @@ int team_to_volunteer(nbh_t *n, uint32_t ri, int d, int week) {
 /* The professional for a new case of need d in household h of neighbourhood n. */
 static int assign(const world_t *w, const team_t *t, const nbh_t *n, uint32_t h, int d, int week) {
     const params_t *p = &w->p;
-    for (uint32_t k = 0; k < t->ncases; k++) {
+    /* The first active case of the household whose professional fits; most households have
+     * none, and their count says so without the scan. */
+    for (uint32_t k = 0; n->hh_cases[h] && k < t->ncases; k++) {
         const case_t *c = &t->cases[k];
         if (c->kind != CASE_ACTIVE || c->nbh != n->index || n->res[c->resident].household != h)
             continue;
@@ -82,6 +84,7 @@ int case_open(const world_t *w, team_t *t, nbh_t *n, uint32_t ri, int d, int kin
         if (t->nstaff) t->staff[prof].caseload++;
     }
     t->cases[t->ncases++] = c;
+    if (kind == CASE_ACTIVE) case_counted(n, &c, 1);
     return 0;
 }
 

@@ -14,6 +14,7 @@
 static void nbh_free(nbh_t *n, int weeks) {
     free(n->res);
     free(n->hh_first);
+    free(n->hh_cases);
     free(n->tie_first);
     free(n->ties);
     free(n->ties16);
@@ -96,6 +97,7 @@ static u32vec_t u32vec_dup(const u32vec_t *v, int *failed) {
  * failure. */
 static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->res = NULL, n->hh_first = n->tie_first = n->ties = NULL, n->ties16 = NULL, n->active = NULL;
+    n->hh_cases = NULL;
     n->calendar = NULL, n->inbox.v = n->outbox.v = n->vol_queue.v = n->desk.v = NULL,
     n->vols = NULL;
     n->crises.v = NULL,
@@ -104,6 +106,7 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->rng = NULL;
     n->res = dup(src->res, (size_t)src->nres * sizeof *src->res, failed);
     n->hh_first = dup(src->hh_first, ((size_t)src->nhh + 1) * sizeof(uint32_t), failed);
+    n->hh_cases = dup(src->hh_cases, src->nhh * sizeof *src->hh_cases, failed);
     n->tie_first = dup(src->tie_first, ((size_t)src->nres + 1) * sizeof(uint32_t), failed);
     n->ties = dup(src->ties, (size_t)src->tie_first[src->nres] * sizeof(uint32_t), failed);
     n->ties16 = dup(src->ties16, (size_t)src->tie_first[src->nres] * sizeof(uint16_t), failed);
@@ -179,7 +182,8 @@ size_t world_bytes(const world_t *w) {
     size_t b = sizeof *w + (size_t)w->nnbh * sizeof(nbh_t);
     for (int i = 0; i < w->nnbh; i++) {
         const nbh_t *n = &w->nbh[i];
-        b += (size_t)n->nres * sizeof(resident_t) + ((size_t)n->nhh + 1) * sizeof(uint32_t);
+        b += (size_t)n->nres * sizeof(resident_t) + ((size_t)n->nhh + 1) * sizeof(uint32_t) +
+             n->nhh * sizeof *n->hh_cases;
         b += (size_t)n->capactive * sizeof(active_t);
         b += (size_t)w->weeks_total * sizeof(u32vec_t);
         for (int k = 0; k < w->weeks_total; k++)

@@ -184,6 +184,7 @@ typedef struct {
     uint32_t age_count[N_AGE_BANDS];
     resident_t *res;
     uint32_t *hh_first;  /* first resident of each household, plus a final sentinel */
+    uint8_t *hh_cases;   /* per household: its members' open active team cases (team.c) */
     uint32_t *tie_first; /* CSR: ties of resident i are tie_at(n, tie_first[i] .. tie_first[i+1]) */
     uint32_t *ties;      /* (resident << 2) | closeness 1-3, sorted by closeness; NULL when */
     uint16_t *ties16;    /* a neighbourhood of at most TIES16_MAX residents has them in 16 bits */

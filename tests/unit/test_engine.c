@@ -109,8 +109,8 @@ static void test_kept_stocks_equal_a_count(void) {
     p.needs_chronic_share[DOM_DAILY] = 0.3; /* chronic needs, as a stock too */
     world_t *w = fixture_world(&p, 21);
     int weeks = (int)p.sim_weeks[0], bad_weeks = 0, stragglers = 0, youth_year_bad = 0;
-    int clients_bad = 0;
-    double pool_weeks = 0, with_need = 0, client_weeks = 0;
+    int clients_bad = 0, hh_bad = 0;
+    double pool_weeks = 0, with_need = 0, client_weeks = 0, hh_case_weeks = 0;
     for (int week = 0; week < weeks; week++) {
         if (week == weeks / 2) { /* a policy step: new quality-of-life weights and team size */
             params_t np = w->p;
@@ -128,6 +128,20 @@ static void test_kept_stocks_equal_a_count(void) {
             }
         clients_bad += memcmp(count[0], w->nbh[0].spec_clients, sizeof count[0]) != 0 ||
                        memcmp(count[1], w->nbh[1].spec_clients, sizeof count[1]) != 0;
+        for (int i = 0; i < w->nnbh; i++) { /* the households' active cases, from the teams */
+            const nbh_t *n = &w->nbh[i];
+            uint32_t *cases = calloc(n->nhh, sizeof *cases);
+            for (int t = 0; cases && t < w->nteams; t++)
+                for (uint32_t k = 0; k < w->teams[t].ncases; k++) {
+                    const case_t *c = &w->teams[t].cases[k];
+                    if (c->nbh == i && c->kind == CASE_ACTIVE)
+                        cases[n->res[c->resident].household]++, hh_case_weeks++;
+                }
+            for (uint32_t h = 0; cases && h < n->nhh; h++)
+                hh_bad += cases[h] != n->hh_cases[h];
+            hh_bad += !cases;
+            free(cases);
+        }
         for (int i = 0; i < w->nnbh; i++) {
             nbh_t *n = &w->nbh[i];
             tally_t t;
@@ -152,6 +166,8 @@ static void test_kept_stocks_equal_a_count(void) {
           "%d neighbourhood-weeks differ; %g need-weeks", bad_weeks, with_need);
     CHECK(clients_bad == 0 && client_weeks > 1000, "kept_specialist_clients_equal_the_lists",
           "%d weeks differ; %g client-weeks", clients_bad, client_weeks);
+    CHECK(hh_bad == 0 && hh_case_weeks > 1000, "household_case_counts_equal_the_cases",
+          "%d household-weeks differ; %g case-weeks", hh_bad, hh_case_weeks);
     CHECK(youth_year_bad == 0, "youth_care_year_counts_the_flagged",
           "%d neighbourhood-weeks differ", youth_year_bad);
     CHECK(stragglers == 0 && pool_weeks > 1000, "pool_members_with_nothing_left_leave",
