@@ -26,7 +26,8 @@
  * informal.burden_weeks); paid respite (informal.respite) takes over a share of an
  * overloaded carer's hours. Above informal.overload_hours x (1 + informal.overload_spread x
  * (self-reliance - 0.5)) a carer is overloaded: fewer hours to give and a higher onset of their own
- * needs (needs.c).
+ * needs (needs.c). A resting carer (nothing given, burden left) is looked at only in the weeks
+ * their burden may cross a threshold (see rest_until), with the same result.
  *
  * Counting. Carers are counted as CBS counts mantelzorgers: care (informal.cbs_care domains) for
  * informal.long_weeks or longer, or a burden above informal.intensive_hours (intensive_carers);
@@ -241,16 +242,131 @@ static int heavy_lasting(const params_t *p, const active_t *a, const resident_t 
     return 0;
 }
 
+/* Resting carers. A carer who gave nothing last week and still carries burden is resting: until
+ * they give again, their burden only decays (burden += -burden / informal.burden_weeks each
+ * week) and nothing else about them changes, except in the week it falls below the overload
+ * threshold or below the recovery level. So a resting carer is not looked at every week: their
+ * burden stands at the week burden_week, and they are looked at again when they give or in a
+ * week filed in the calendar (REST_EVENT) no later than the first of those two weeks; then the
+ * weeks in between are applied one by one, with the same operations as week by week, and the
+ * week is that of any other carer. The result is the same to the last bit. */
+
+/* The pool slots to look at this week (todo) and last week's carers (fresh), as bitmaps; made
+ * large enough for `slots` slots, keeping what is set. */
+static int carer_bits_reserve(nbh_t *n, uint32_t slots) {
+    uint32_t words = (slots + 63) / 64;
+    if (words <= n->carer_words) return 0;
+    uint32_t nw = words + words / 4 + 16;
+    uint64_t *b = calloc(2 * (size_t)nw, sizeof *b);
+    if (!b) return -1;
+    if (n->carer_bits) {
+        memcpy(b, n->carer_bits, n->carer_words * sizeof *b);
+        memcpy(b + nw, n->carer_bits + n->carer_words, n->carer_words * sizeof *b);
+        free(n->carer_bits);
+    }
+    n->carer_bits = b;
+    n->carer_words = nw;
+    return 0;
+}
+
+static inline void bit_set(uint64_t *bits, uint32_t i) {
+    bits[i / 64] |= 1ull << (i % 64);
+}
+
+/* A resting carer's burden one week on. */
+static inline float rested(float burden, double tau) {
+    return burden + (float)((0.0 - burden) / tau);
+}
+
+/* The week a resting carer is looked at again: no later than the first week after `week` in
+ * which their burden falls below the recovery level (0.5) or, when overloaded, to the overload
+ * threshold. Burden decays geometrically, burden x q^k with q = 1 - 1/tau; the weekly float
+ * operations stay within 1e-4 of that over a run, far less than a week's decay (1/tau, tau <=
+ * 520 weeks), so two weeks before the week of the closed form is never late. Looked at early,
+ * the carer is simply filed again. -1: not before the end of the run. */
+static int rest_until(const world_t *w, double tau, float burden, double limit, int overloaded,
+                      int week) {
+    double q = 1 - 1 / tau, k = INFINITY;
+    double thresholds[2] = {0.5, overloaded ? limit : 0};
+    for (int j = 0; j < 2; j++) {
+        if (!(thresholds[j] > 0)) continue;
+        if (!(burden > thresholds[j]) || !(q > 0)) return week + 1;
+        double x = floor(log(thresholds[j] / burden) / log(q)) + 1; /* burden q^x below it */
+        if (x < k) k = x;
+    }
+    double at = week + fmax(1, k - 2);
+    return at < w->weeks_total ? (int)at : -1;
+}
+
+/* Carer (or former carer) in pool slot i this week: burden, overload, recovery and the counts.
+ * `fresh`: they gave last week (their care_since is current); otherwise a carer with burden is
+ * resting and their burden is brought on from burden_week first. */
+static int carer_week(world_t *w, nbh_t *n, uint32_t i, int fresh, const double *limit_of,
+                      int week) {
+    const params_t *p = &w->p;
+    double tau = p->informal_burden_weeks[0], respite = p->informal_respite[0];
+    active_t *a = &n->active[i];
+    if (!fresh && a->burden > 0) { /* resting until now */
+        if (a->burden_week != NO_WEEK)
+            for (int u = a->burden_week + 1; u < week; u++)
+                a->burden = rested(a->burden, tau);
+        a->care_since = NO_WEEK;
+    }
+    if (a->given <= 0 && a->burden <= 0) {
+        a->care_since = NO_WEEK;
+        return 0;
+    }
+    resident_t *c = &n->res[a->resident];
+    double load = a->given;
+    if (c->flags & RF_OVERLOADED) {
+        n->m[OFF_respite_hours] += load * respite;
+        n->m[OFF_cost_respite] += load * respite * p->cost_respite_hour[0];
+        load *= 1 - respite;
+    }
+    a->burden += (float)((load - a->burden) / tau);
+    if (a->burden < 0.5f && a->given <= 0) { /* recovered: may leave the pool */
+        a->burden = 0;
+        pool_may_leave(n, a->resident);
+    }
+    overload_set(n, a->resident, a->burden > limit_of[c->self_reliance]);
+    if (a->given > 0) n->m[OFF_carers] += 1;
+    /* Counted as CBS counts carers: someone who gave this week, for informal.long_weeks or
+     * longer or more than informal.intensive_hours a week; the heavily burdened among them. A
+     * former carer whose burden is still high stays overloaded (needs.c) but is not counted. */
+    if (!(c->flags & RF_GAVE_CARE)) {
+        a->care_since = NO_WEEK;
+        if (a->given > 0 || a->burden <= 0) return 0;
+        a->burden_week = (uint16_t)week; /* resting from now on */
+        int at = rest_until(w, tau, a->burden, limit_of[c->self_reliance],
+                            (c->flags & RF_OVERLOADED) != 0, week);
+        return at < 0 ? 0 : u32vec_push(&n->calendar[at], a->resident | REST_EVENT);
+    }
+    if (a->care_since == NO_WEEK) a->care_since = (uint16_t)week;
+    if (a->burden > p->informal_intensive_hours[0] ||
+        week - a->care_since >= p->informal_long_weeks[0]) {
+        n->m[OFF_intensive_carers] += 1;
+        n->m[OFF_carer_hours_intensive] += a->given;
+        if (c->flags & RF_OVERLOADED) {
+            n->m[OFF_overloaded_carers] += 1;
+            n->m[OFF_carer_hours_overloaded] += a->given;
+        }
+    }
+    return 0;
+}
+
 int informal_week(world_t *w, nbh_t *n, int week) {
     const params_t *p = &w->p;
     hours_t t;
     hours_of(p, &t);
     /* Last week's carers start the week without hours given (the others have none: members
      * who joined since have a fresh record). */
+    if (carer_bits_reserve(n, n->nactive) != 0) return -1;
     for (uint32_t k = 0; k < n->gave.len; k++) {
         resident_t *c = &n->res[n->gave.v[k]];
         c->flags &= (uint8_t)~RF_GAVE_CARE;
-        if (c->active) n->active[c->active - 1].given = 0;
+        if (!c->active) continue;
+        n->active[c->active - 1].given = 0;
+        bit_set(n->carer_bits + n->carer_words, c->active - 1);
     }
     n->gave.len = 0;
     uint32_t nactive = n->nactive;
@@ -286,49 +402,59 @@ int informal_week(world_t *w, nbh_t *n, int week) {
         n->m[needed_by_quarter[q]] += need;
         n->m[given_by_quarter[q]] += need - left;
     }
-    /* Burden of everyone who gave (or still carries burden). */
-    double tau = p->informal_burden_weeks[0], respite = p->informal_respite[0];
+    /* Burden of this week's and last week's carers and of the resting carers due now (of every
+     * pool member after new parameters), in pool order as before: the others' burden and flags
+     * stay as they are this week (see rest_until). */
     double limit_of[256]; /* the overload threshold per self-reliance byte, computed once */
     for (int k = 0; k < 256; k++)
         limit_of[k] = p->informal_overload_hours[0] *
                       (1 + p->informal_overload_spread[0] * (k / 255.0 - 0.5));
-    for (uint32_t i = 0; i < n->nactive; i++) {
-        active_t *a = &n->active[i];
-        if (a->given <= 0 && a->burden <= 0) {
-            a->care_since = NO_WEEK;
-            continue;
+    if (carer_bits_reserve(n, n->nactive) != 0) return -1;
+    uint64_t *todo = n->carer_bits, *fresh = n->carer_bits + n->carer_words;
+    for (uint32_t k = 0; k < n->gave.len; k++)
+        bit_set(todo, n->res[n->gave.v[k]].active - 1);
+    for (uint32_t k = 0; k < n->rest_due.len; k++)
+        if (n->res[n->rest_due.v[k]].active) bit_set(todo, n->res[n->rest_due.v[k]].active - 1);
+    n->rest_due.len = 0;
+    int all = (n->redraw_all & 4) != 0;
+    n->redraw_all &= (uint8_t)~4;
+    uint32_t words = (n->nactive + 63) / 64;
+    for (uint32_t k = 0; k < words; k++) {
+        uint64_t bits = all ? ~0ull : todo[k] | fresh[k];
+        for (; bits; bits &= bits - 1) {
+            uint32_t i = k * 64 + (uint32_t)__builtin_ctzll(bits);
+            if (i >= n->nactive) break;
+            if (carer_week(w, n, i, (int)(fresh[k] >> (i % 64) & 1), limit_of, week) != 0)
+                return -1;
         }
-        resident_t *c = &n->res[a->resident];
-        double load = a->given;
-        if (c->flags & RF_OVERLOADED) {
-            n->m[OFF_respite_hours] += load * respite;
-            n->m[OFF_cost_respite] += load * respite * p->cost_respite_hour[0];
-            load *= 1 - respite;
-        }
-        a->burden += (float)((load - a->burden) / tau);
-        if (a->burden < 0.5f && a->given <= 0) { /* recovered: may leave the pool */
-            a->burden = 0;
-            pool_may_leave(n, a->resident);
-        }
-        overload_set(n, a->resident, a->burden > limit_of[c->self_reliance]);
-        if (a->given > 0) n->m[OFF_carers] += 1;
-        /* Counted as CBS counts carers: someone who gave this week, for informal.long_weeks or
-         * longer or more than informal.intensive_hours a week; the heavily burdened among them. A
-         * former carer whose burden is still high stays overloaded (needs.c) but is not counted. */
-        if (!(c->flags & RF_GAVE_CARE)) {
-            a->care_since = NO_WEEK;
-            continue;
-        }
-        if (a->care_since == NO_WEEK) a->care_since = (uint16_t)week;
-        if (a->burden > p->informal_intensive_hours[0] ||
-            week - a->care_since >= p->informal_long_weeks[0]) {
-            n->m[OFF_intensive_carers] += 1;
-            n->m[OFF_carer_hours_intensive] += a->given;
-            if (c->flags & RF_OVERLOADED) {
-                n->m[OFF_overloaded_carers] += 1;
-                n->m[OFF_carer_hours_overloaded] += a->given;
-            }
-        }
+        todo[k] = fresh[k] = 0;
     }
     return 0;
+}
+
+void informal_new_params(world_t *w, const params_t *old, int week) {
+    double tau = old->informal_burden_weeks[0];
+    for (int k = 0; k < w->nnbh; k++) {
+        nbh_t *n = &w->nbh[k];
+        n->redraw_all |= 4;
+        for (uint32_t i = 0; i < n->nactive; i++) {
+            active_t *a = &n->active[i];
+            if (a->given > 0 || a->burden <= 0 || a->burden_week == NO_WEEK) continue;
+            for (int u = a->burden_week + 1; u < week; u++)
+                a->burden = rested(a->burden, tau);
+            if (a->burden_week < week - 1) a->burden_week = (uint16_t)(week - 1);
+        }
+    }
+}
+
+/* A pool member's burden as of `week` (a resting carer's is brought on from burden_week without
+ * being changed; for tests and checks). */
+double informal_burden(const world_t *w, const nbh_t *n, uint32_t ri, int week) {
+    if (!n->res[ri].active) return 0;
+    const active_t *a = &n->active[n->res[ri].active - 1];
+    float b = a->burden;
+    if (a->given > 0 || b <= 0 || a->burden_week == NO_WEEK) return b;
+    for (int u = a->burden_week + 1; u <= week; u++)
+        b = rested(b, w->p.informal_burden_weeks[0]);
+    return b;
 }

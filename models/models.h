@@ -82,6 +82,11 @@ static inline team_t *team_of(world_t *w, const nbh_t *n) {
 /* the phases, one file each */
 int needs_week(world_t *w, nbh_t *n, int week);
 int informal_week(world_t *w, nbh_t *n, int week);
+/* New parameters from `week` on: resting carers' burden is brought on to last week at the old
+ * informal.burden_weeks, and every carer is looked at in this week's informal care. */
+void informal_new_params(world_t *w, const params_t *old, int week);
+/* A pool member's burden as of the end of `week` (0 outside the pool). */
+double informal_burden(const world_t *w, const nbh_t *n, uint32_t ri, int week);
 int help_seeking_week(world_t *w, nbh_t *n, int week);
 int access_week(world_t *w, team_t *t, int week);
 int casework_week(world_t *w, team_t *t, int week);

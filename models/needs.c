@@ -372,7 +372,7 @@ int needs_week(world_t *w, nbh_t *n, int week) {
     u32vec_t due = n->calendar[week];
     n->calendar[week] = (u32vec_t){0};
     for (uint32_t k = 0; k < due.len && rc == 0; k++) {
-        uint32_t ri = due.v[k] & ~(POOL_EVENT | SEEK_EVENT | LEAVE_EVENT);
+        uint32_t ri = due.v[k] & ~(POOL_EVENT | SEEK_EVENT | LEAVE_EVENT | REST_EVENT);
         resident_t *r = &n->res[ri];
         if (due.v[k] & SEEK_EVENT) { /* for this week's help seeking (help_seeking.c) */
             rc = u32vec_push(&n->seek_due, ri);
@@ -380,6 +380,10 @@ int needs_week(world_t *w, nbh_t *n, int week) {
         }
         if (due.v[k] & LEAVE_EVENT) { /* a relapse window ends: may leave at accounting */
             rc = u32vec_push(&n->leaving, ri);
+            continue;
+        }
+        if (due.v[k] & REST_EVENT) { /* a resting carer, for this week's informal care */
+            rc = u32vec_push(&n->rest_due, ri);
             continue;
         }
         if (due.v[k] & POOL_EVENT) {

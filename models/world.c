@@ -35,6 +35,8 @@ static void nbh_free(nbh_t *n, int weeks) {
     free(n->leaving.v);
     free(n->spec_resolved.v);
     free(n->gave.v);
+    free(n->rest_due.v);
+    free(n->carer_bits);
     if (n->rng) gsl_rng_free(n->rng);
 }
 
@@ -102,7 +104,8 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->vols = NULL;
     n->crises.v = NULL,
     n->redraw.v = n->reseek.v = n->seek_due.v = n->leaving.v = n->gave.v = n->spec_resolved.v =
-        NULL,
+        n->rest_due.v = NULL,
+    n->carer_bits = NULL, n->carer_words = 0; /* scratch: made again when needed */
     n->rng = NULL;
     n->res = dup(src->res, (size_t)src->nres * sizeof *src->res, failed);
     n->hh_first = dup(src->hh_first, ((size_t)src->nhh + 1) * sizeof(uint32_t), failed);
@@ -127,6 +130,7 @@ static void nbh_copy(nbh_t *n, const nbh_t *src, int weeks, int *failed) {
     n->leaving = u32vec_dup(&src->leaving, failed);
     n->spec_resolved = u32vec_dup(&src->spec_resolved, failed);
     n->gave = u32vec_dup(&src->gave, failed);
+    n->rest_due = u32vec_dup(&src->rest_due, failed);
     n->rng = rng_dup(src->rng, failed);
 }
 
@@ -194,8 +198,9 @@ size_t world_bytes(const world_t *w) {
              sizeof(request_t);
         b += (size_t)n->capvols * sizeof(volunteer_t) +
              ((size_t)n->crises.cap + n->redraw.cap + n->reseek.cap + n->seek_due.cap +
-              n->leaving.cap + n->gave.cap + n->spec_resolved.cap) *
-                 sizeof(uint32_t);
+              n->leaving.cap + n->gave.cap + n->spec_resolved.cap + n->rest_due.cap) *
+                 sizeof(uint32_t) +
+             2 * (size_t)n->carer_words * sizeof(uint64_t);
         b += gsl_rng_size(n->rng);
     }
     for (int i = 0; i < w->nteams; i++) {
@@ -303,11 +308,13 @@ int world_apply_params(world_t *w, const params_t *np, int week) {
      * their next candidate need and help-seeking events are redrawn in this week's phases
      * (memoryless, so exact). Parameters that do not change draw nothing new, so a scenario
      * that branches without a difference continues as the run it copies, bit for bit. */
-    if (memcmp(&old, np, sizeof old) != 0)
+    if (memcmp(&old, np, sizeof old) != 0) {
         for (int i = 0; i < w->nnbh; i++) {
-            w->nbh[i].redraw_all = 3;
+            w->nbh[i].redraw_all |= 3;
             tally_params(np, &w->nbh[i]); /* the stocks' quality-of-life weights */
         }
+        informal_new_params(w, &old, week); /* resting carers' thresholds may have moved */
+    }
     services_new_stays(w, &old, week);
     if (param_differs(&old, np, PID_spec_places)) /* a new contract: providers start from it */
         for (int d = 0; d < N_DOMAINS; d++)

@@ -36,6 +36,7 @@
 #define POOL_EVENT 0x80000000u
 #define SEEK_EVENT 0x40000000u  /* a pool member's candidate help-seeking event */
 #define LEAVE_EVENT 0x20000000u /* a pool member whose relapse window ends: may leave the pool */
+#define REST_EVENT 0x10000000u  /* a resting carer to look at again (informal.c) */
 
 /* The most phases a week may have (models/schedule.c); the engine times each (sim/sim.c). */
 #define MAX_PHASES 16
@@ -77,12 +78,15 @@ typedef struct {
     uint8_t relapse_mask;           /* domains with raised relapse risk until watch_until */
     uint8_t chronic_mask;           /* domains whose current need is chronic (needs.c) */
     uint16_t watch_until;           /* end of the relapse window */
-    uint16_t care_since;            /* as a carer: week the current spell of caring began */
-    uint16_t event_week;            /* week of the next candidate need event (needs.c) */
-    uint16_t seek_week;             /* week of the next candidate help-seeking event */
-    float informal_cover;           /* share of the informal hours asked that were given */
-    float burden;                   /* as a carer: moving average of hours given per week */
-    float given;                    /* as a carer: hours given this week */
+    union {                         /* as a carer (informal.c): */
+        uint16_t care_since;        /* while giving: week the current spell of caring began */
+        uint16_t burden_week;       /* while resting: the week `burden` stands at (NO_WEEK: now) */
+    };
+    uint16_t event_week;  /* week of the next candidate need event (needs.c) */
+    uint16_t seek_week;   /* week of the next candidate help-seeking event */
+    float informal_cover; /* share of the informal hours asked that were given */
+    float burden;         /* as a carer: moving average of hours given per week */
+    float given;          /* as a carer: hours given this week */
 } active_t;
 
 /* Where a request to the team came from. */
@@ -199,11 +203,14 @@ typedef struct {
     u32vec_t spec_resolved; /* (resident << 3 | domain) of specialist clients whose
                              * need passed since the last specialist phase */
     uint32_t spec_clients[N_DOMAINS][2]; /* specialist clients: light or moderate, heavy */
-    u32vec_t gave; /* carers who gave this week (informal.c), reset at the next week's start */
+    u32vec_t gave;     /* carers who gave this week (informal.c), reset at the next week's start */
+    u32vec_t rest_due; /* resting carers due to be looked at this week (REST_EVENT, informal.c) */
+    uint64_t *carer_bits; /* informal.c's scratch, zero between weeks: two bitmaps of pool slots */
+    uint32_t carer_words; /* (carers to bring on this week; last week's carers), words each */
     tally_t tally;
     double qol_loss[SEV_CRISIS], qol_overload; /* qol.loss and qol.overload_loss, for tally */
     uint8_t redraw_all;    /* new parameters: every pool member's next events are redrawn (bit 0
-                            * need events, bit 1 help-seeking events) */
+                            * need events, bit 1 help-seeking events, bit 2 carers' burden) */
     uint8_t out_of_memory; /* a list above could not grow: the next phase fails */
     queue_t inbox;         /* requests to the team made this week */
     queue_t outbox;        /* direct referrals to specialist services made this week */

@@ -417,10 +417,90 @@ static void test_burden_moving_average(void) {
         need_set(n, n->hh_first[h], DOM_DAILY, SEV_NONE, W);
     for (int week = W + 1; week <= W + V; week++)
         informal_week(w, n, week);
-    want *= pow(r, V), bad = 0;
+    want *= pow(r, V), bad = 0; /* resting carers: their burden as of the last week */
     for (uint32_t h = 0; h < n->nhh; h++)
-        bad += fabs(active_of(n, n->hh_first[h] + 1)->burden - want) > 1e-4 * want;
+        bad += fabs(informal_burden(w, n, n->hh_first[h] + 1, W + V) - want) > 1e-4 * want;
     CHECK(bad == 0, "burden_decays_without_giving", "%g carers off %g", bad, want);
+    world_free(w);
+}
+
+/* This week's calendar entries for resting carers, passed to informal care as the needs phase
+ * passes them. */
+static void rest_events(nbh_t *n, int week) {
+    for (uint32_t k = 0; k < n->calendar[week].len; k++)
+        if (n->calendar[week].v[k] & REST_EVENT)
+            u32vec_push(&n->rest_due, n->calendar[week].v[k] & ~REST_EVENT);
+}
+
+/* Resting carers (burden left, nothing given) are looked at only in the weeks filed for them,
+ * yet their overload ends and they recover in the very week their burden, a moving average
+ * taken week by week, falls to the overload threshold and below 0.5 hours (computed here week
+ * by week, in the same float operations). Halfway, new parameters change the time constant:
+ * the weeks before keep the old one. */
+static void test_resting_carers_cross_thresholds_in_their_week(void) {
+    params_t p;
+    fixture_params(&p, 4000);
+    only_household_type(&p, 2);
+    p.informal_family_ties[0] = p.informal_friend_ties[0] = 0;
+    p.informal_need_hours[1] = 100;
+    p.informal_overload_hours[0] = 6;
+    p.informal_overload_spread[0] = 1;
+    p.informal_burden_weeks[0] = 9;
+    const int W = 30, CHANGE = W + 12, END = W + 80;
+    p.sim_weeks[0] = END + 1;
+    world_t *w = fixture_world(&p, 390);
+    nbh_t *n = &w->nbh[0];
+    for (uint32_t h = 0; h < n->nhh; h++) {
+        resident_activate(n, n->hh_first[h]);
+        need_set(n, n->hh_first[h], DOM_DAILY, SEV_MODERATE, 0);
+    }
+    float *b = calloc(n->nhh, sizeof *b);
+    double bad_flag = 0, bad_rec = 0, bad_b = 0, offs = 0, recoveries = 0, weeks_looked = 0;
+    for (int week = 1; week <= END; week++) {
+        if (week == W + 1) /* the needs end: the carers rest from this week on */
+            for (uint32_t h = 0; h < n->nhh; h++)
+                need_set(n, n->hh_first[h], DOM_DAILY, SEV_NONE, W);
+        if (week == CHANGE) { /* new parameters: a shorter time constant from this week on */
+            params_t np = w->p;
+            np.informal_burden_weeks[0] = 5;
+            world_apply_params(w, &np, week);
+        }
+        rest_events(n, week);
+        weeks_looked += n->rest_due.len;
+        informal_week(w, n, week);
+        double tau = w->p.informal_burden_weeks[0];
+        for (uint32_t h = 0; h < n->nhh && b; h++) {
+            uint32_t j = n->hh_first[h] + 1;
+            const resident_t *c = &n->res[j];
+            if (week <= W) { /* giving: the record is current */
+                b[h] = active_of(n, j)->burden;
+                continue;
+            }
+            if (b[h] <= 0) continue; /* recovered earlier */
+            int was = b[h] > 6 * (1 + (c->self_reliance / 255.0 - 0.5));
+            b[h] = b[h] + (float)((0.0 - b[h]) / tau);
+            int on = b[h] > 6 * (1 + (c->self_reliance / 255.0 - 0.5));
+            bad_flag += on != !!(c->flags & RF_OVERLOADED);
+            offs += was && !on;
+            if (b[h] < 0.5f) { /* recovered this week: the record says so now */
+                b[h] = 0;
+                recoveries++;
+                bad_rec += !c->active || active_of(n, j)->burden != 0;
+            } else {
+                bad_b += (float)informal_burden(w, n, j, week) != b[h];
+            }
+        }
+    }
+    CHECK(b && bad_flag == 0 && offs > 0.5 * n->nhh, "resting_carers_overload_ends_in_its_week",
+          "%g carer-weeks with the wrong flag; %g overloads ended among %u carers", bad_flag, offs,
+          n->nhh);
+    CHECK(b && bad_rec == 0 && recoveries > 0.9 * n->nhh && bad_b == 0,
+          "resting_carers_recover_in_their_week",
+          "%g recoveries not in their week, %g of %u recovered; %g burdens differ", bad_rec,
+          recoveries, n->nhh, bad_b);
+    CHECK(weeks_looked < 0.5 * n->nhh * (END - W), "resting_carers_not_looked_at_every_week",
+          "%g carer-weeks looked at, of %g resting", weeks_looked, (double)n->nhh * (END - W));
+    free(b);
     world_free(w);
 }
 
@@ -657,6 +737,7 @@ int main(void) {
     test_burden_moving_average();
     test_primary_carer();
     test_overload_threshold();
+    test_resting_carers_cross_thresholds_in_their_week();
     test_respite();
     test_carers_counted_as_cbs_counts_them();
     test_formal_support_takes_over_informal_hours();
