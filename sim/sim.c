@@ -14,12 +14,46 @@
 #include "models/models.h"
 #include "progress.h"
 
+/* The order a parallel loop takes the neighbourhoods (or teams) in: the largest active pool (or
+ * caseload) first, so that the thread that takes the last one does not finish long after the
+ * others (longest processing time first; neighbourhoods differ by deprivation). NULL (the
+ * natural order) when there is no memory for it. The order never changes the output: each
+ * neighbourhood or team works on its own state. */
+typedef struct {
+    uint32_t size;
+    int index;
+} sized_t;
+
+static int larger_first(const void *a, const void *b) {
+    const sized_t *x = a, *y = b;
+    if (x->size != y->size) return x->size > y->size ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static int *largest_first(const world_t *w, int teams) {
+    int count = teams ? w->nteams : w->nnbh;
+    sized_t *s = malloc(sizeof *s * (size_t)count);
+    int *order = malloc(sizeof *order * (size_t)count);
+    if (s && order) {
+        for (int i = 0; i < count; i++)
+            s[i] = (sized_t){teams ? w->teams[i].ncases : w->nbh[i].nactive, i};
+        qsort(s, (size_t)count, sizeof *s, larger_first);
+        for (int i = 0; i < count; i++)
+            order[i] = s[i].index;
+    } else {
+        free(order);
+        order = NULL;
+    }
+    free(s);
+    return order;
+}
+
 /* Runs phases [from, to) (all per neighbourhood) for every neighbourhood in parallel. */
 static int run_nbh_phases(world_t *w, int from, int to, int week, int first) {
-    int failed = 0;
+    int failed = 0, *order = largest_first(w, 0);
 #pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
-    for (int i = 0; i < w->nnbh; i++) {
-        nbh_t *n = &w->nbh[i];
+    for (int k = 0; k < w->nnbh; k++) {
+        nbh_t *n = &w->nbh[order ? order[k] : k];
         if (first) memset(n->m, 0, sizeof n->m);
         for (int ph = from; ph < to && !failed; ph++) {
             double t0 = omp_get_wtime();
@@ -27,19 +61,23 @@ static int run_nbh_phases(world_t *w, int from, int to, int week, int first) {
             n->phase_work[ph] += omp_get_wtime() - t0;
         }
     }
+    free(order);
     return failed ? -1 : 0;
 }
 
 /* Runs phases [from, to) (all per team) for every team in parallel. */
 static int run_team_phases(world_t *w, int from, int to, int week) {
-    int failed = 0;
+    int failed = 0, *order = largest_first(w, 1);
 #pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
-    for (int i = 0; i < w->nteams; i++)
+    for (int k = 0; k < w->nteams; k++) {
+        team_t *t = &w->teams[order ? order[k] : k];
         for (int ph = from; ph < to && !failed; ph++) {
             double t0 = omp_get_wtime();
-            failed |= model_phases[ph].team(w, &w->teams[i], week) != 0;
-            w->teams[i].phase_work[ph] += omp_get_wtime() - t0;
+            failed |= model_phases[ph].team(w, t, week) != 0;
+            t->phase_work[ph] += omp_get_wtime() - t0;
         }
+    }
+    free(order);
     return failed ? -1 : 0;
 }
 
