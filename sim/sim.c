@@ -30,13 +30,23 @@ static int larger_first(const void *a, const void *b) {
     return (x->index > y->index) - (x->index < y->index);
 }
 
-static int *largest_first(const world_t *w, int teams) {
-    int count = teams ? w->nteams : w->nnbh;
+static uint32_t size_of(const world_t *w, int kind, int i) {
+    if (kind == 0) return w->nbh[i].nactive;
+    if (kind == 1) return w->teams[i].ncases;
+    uint32_t pools = 0; /* kind 2: the team's neighbourhoods' pools */
+    for (int j = 0; j < w->teams[i].nnbh; j++)
+        pools += w->nbh[w->teams[i].first_nbh + j].nactive;
+    return pools;
+}
+
+/* kind: 0 neighbourhoods, 1 teams by caseload, 2 teams by their neighbourhoods' pools. */
+static int *largest_first(const world_t *w, int kind) {
+    int count = kind ? w->nteams : w->nnbh;
     sized_t *s = malloc(sizeof *s * (size_t)count);
     int *order = malloc(sizeof *order * (size_t)count);
     if (s && order) {
         for (int i = 0; i < count; i++)
-            s[i] = (sized_t){teams ? w->teams[i].ncases : w->nbh[i].nactive, i};
+            s[i] = (sized_t){size_of(w, kind, i), i};
         qsort(s, (size_t)count, sizeof *s, larger_first);
         for (int i = 0; i < count; i++)
             order[i] = s[i].index;
@@ -81,11 +91,42 @@ static int run_team_phases(world_t *w, int from, int to, int week) {
     return failed ? -1 : 0;
 }
 
-int sim_loop_end(int ph) {
+/* Runs phases [from, to) (none serial) team by team (sim_by_team), the teams in parallel. */
+static int run_by_team(world_t *w, int from, int to, int week, int first) {
+    int failed = 0, *order = largest_first(w, 2);
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
+    for (int k = 0; k < w->nteams; k++) {
+        team_t *t = &w->teams[order ? order[k] : k];
+        for (int ph = from; ph < to && !failed; ph++) {
+            if (!model_phases[ph].nbh) {
+                double t0 = omp_get_wtime();
+                failed |= model_phases[ph].team(w, t, week) != 0;
+                t->phase_work[ph] += omp_get_wtime() - t0;
+                continue;
+            }
+            for (int j = 0; j < t->nnbh && !failed; j++) {
+                nbh_t *n = &w->nbh[t->first_nbh + j];
+                if (first && ph == from) memset(n->m, 0, sizeof n->m);
+                double t0 = omp_get_wtime();
+                failed |= model_phases[ph].nbh(w, n, week) != 0;
+                n->phase_work[ph] += omp_get_wtime() - t0;
+            }
+        }
+    }
+    free(order);
+    return failed ? -1 : 0;
+}
+
+int sim_by_team(const world_t *w) {
+    int threads = omp_get_max_threads();
+    return threads == 1 || w->nteams >= 2 * threads;
+}
+
+int sim_loop_end(int ph, int by_team) {
     const phase_t *f = &model_phases[ph];
     int end = ph + 1;
-    while (!f->serial && end < n_model_phases && !!model_phases[end].nbh == !!f->nbh &&
-           !model_phases[end].serial)
+    while (!f->serial && end < n_model_phases && !model_phases[end].serial &&
+           (by_team || !!model_phases[end].nbh == !!f->nbh))
         end++;
     return end;
 }
@@ -94,12 +135,13 @@ int sim_loop_end(int ph) {
  * before the first phase, which must run per neighbourhood. Each loop and each serial phase is
  * timed (w->phase_wall), and each phase of a loop in each neighbourhood or team (phase_work). */
 static int run_week(world_t *w, int week) {
-    int first = 1;
+    int first = 1, by_team = sim_by_team(w);
     for (int ph = 0, end; ph < n_model_phases; ph = end) {
         const phase_t *f = &model_phases[ph];
         double t0 = omp_get_wtime();
-        end = sim_loop_end(ph);
+        end = sim_loop_end(ph, by_team);
         int rc = f->serial ? f->serial(w, week)
+                 : by_team ? run_by_team(w, ph, end, week, first)
                  : f->nbh  ? run_nbh_phases(w, ph, end, week, first)
                            : run_team_phases(w, ph, end, week);
         if (rc != 0) return -1;
@@ -225,6 +267,7 @@ static int deliver(scenario_sink_fn sink, void *ctx, int s, const int *also, int
 
 /* Adds a world's phase times to the run's. */
 static void add_phase_times(run_stats_t *st, const world_t *w) {
+    st->by_team = sim_by_team(w);
     for (int ph = 0; ph < n_model_phases; ph++) {
         st->phase_wall[ph] += w->phase_wall[ph];
         if (model_phases[ph].serial) st->phase_work[ph] += w->phase_wall[ph];

@@ -49,12 +49,24 @@ typedef struct {
      * serial phase's wall time), and the wall time of the parallel loop that starts with it
      * (consecutive phases of the same kind share one; 0 for the others). */
     double phase_work[MAX_PHASES], phase_wall[MAX_PHASES];
+    int by_team; /* the parallel loops went team by team (sim_by_team) */
 } run_stats_t;
 
+/* Whether a world's weeks run their parallel phases team by team: every phase between two
+ * serial ones, per neighbourhood or per team, in one loop over the teams, each team taking its
+ * neighbourhoods' phases and its own in the week's order. Each neighbourhood's data then stays
+ * in the processor's cache from one phase to the next, and a week has fewer loops to wait
+ * for; the result is the same, since a team's phases and its neighbourhoods' touch only their
+ * own state (and what no phase changes). Chosen when there are at least two teams per thread
+ * (or one thread); otherwise a loop per run of phases of one kind keeps the threads busy with
+ * neighbourhoods. */
+int sim_by_team(const world_t *w);
+
 /* The end of the block of the week that starts with phase ph: a serial phase alone, or the
- * consecutive phases of the same kind that run in one parallel loop (phase_wall is kept for
- * each block, under its first phase). */
-int sim_loop_end(int ph);
+ * consecutive phases that run in one parallel loop: all of them up to the next serial phase
+ * when the loops go team by team, otherwise those of the same kind (phase_wall is kept for each
+ * block, under its first phase). */
+int sim_loop_end(int ph, int by_team);
 
 /* Runs parameters p (no policy), every replicate. */
 int sim_run(const params_t *p, const run_opts_t *o, replicate_sink_fn sink, void *ctx,

@@ -57,7 +57,7 @@ static int bench_one(const row_t *row) {
     if (phases && strcmp(phases, "1") == 0) {
         printf("  %-28s %9s %9s %6s\n", "phase (loop)", "work s", "wall s", "busy");
         for (int ph = 0, end; ph < n_model_phases; ph = end) {
-            end = sim_loop_end(ph);
+            end = sim_loop_end(ph, st.by_team);
             double work = 0;
             for (int k = ph; k < end; k++)
                 work += st.phase_work[k];

@@ -200,7 +200,7 @@ static void test_phase_times_account_for_the_run(void) {
     double wall = 0, work = 0, over = 0;
     int serial_off = 0, blocks = 0, timed = 0, stray = 0;
     for (int ph = 0, end; ph < n_model_phases; ph = end) {
-        end = sim_loop_end(ph);
+        end = sim_loop_end(ph, st.by_team);
         blocks++, timed += st.phase_wall[ph] > 0, wall += st.phase_wall[ph];
         double loop = 0;
         for (int k = ph; k < end; k++) {
