@@ -29,6 +29,7 @@
  * referral threshold under casework is referred. A relapse during aftercare reopens the case
  * without a new intake. A resolved former client may become a volunteer (reciprocity). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/rng.h"
 #include "models.h"
@@ -37,16 +38,35 @@ static double share(double given, double needed) {
     return needed > 0 ? given / needed : 1;
 }
 
-static int by_household(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+/* Sorts n keys in place (tmp: room for n more): a radix sort, 11 bits at a time, of only the
+ * digits in which the keys differ (here the professional, the household's low bits and, for a
+ * team of several neighbourhoods, the neighbourhood). Keys that compare equal are equal, so
+ * the result is the one any sort gives; qsort's comparisons were 2 % of a run. */
+static void sort_keys(uint64_t *key, uint32_t n, uint64_t *tmp) {
+    uint64_t any = 0, all = ~0ull;
+    for (uint32_t i = 0; i < n; i++)
+        any |= key[i], all &= key[i];
+    uint64_t *from = key, *to = tmp;
+    for (int shift = 0; shift < 64; shift += 11) {
+        if (!((any ^ all) >> shift & 2047)) continue; /* the same digit in every key */
+        uint32_t start[2049] = {0};
+        for (uint32_t i = 0; i < n; i++)
+            start[(from[i] >> shift & 2047) + 1]++;
+        for (int d = 0; d < 2048; d++)
+            start[d + 1] += start[d];
+        for (uint32_t i = 0; i < n; i++)
+            to[start[from[i] >> shift & 2047]++] = from[i];
+        uint64_t *x = from;
+        from = to, to = x;
+    }
+    if (from != key) memcpy(key, from, sizeof *key * n);
 }
 
 /* Coordination around the households with team cases: the hours they need, and the share
  * `avail` allows, attributed to their neighbourhoods. */
 static int coordination(const world_t *w, team_t *t, double avail, double *needed, double *given) {
     const params_t *p = &w->p;
-    uint64_t *key = malloc(((size_t)t->ncases + 1) * sizeof *key);
+    uint64_t *key = malloc((2 * (size_t)t->ncases + 1) * sizeof *key); /* keys, and sort room */
     if (!key) return -1;
     uint32_t nk = 0;
     /* key: neighbourhood (16 bits) | household (32 bits) | professional (16 bits) */
@@ -56,7 +76,7 @@ static int coordination(const world_t *w, team_t *t, double avail, double *neede
         uint64_t h = w->nbh[c->nbh].res[c->resident].household;
         key[nk++] = (uint64_t)c->nbh << 48 | h << 16 | c->prof;
     }
-    qsort(key, nk, sizeof *key, by_household);
+    sort_keys(key, nk, key + t->ncases);
     *needed = *given = 0;
     for (int pass = 0; pass < 2; pass++) {
         double f = pass == 0 ? 0 : share(*given = *needed < avail ? *needed : avail, *needed);
